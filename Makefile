@@ -1,0 +1,37 @@
+# The two commands of the quick start: `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test install translations lint
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+translations: install
+	$(BIN)/pybabel compile --domain django --directory lider/locale --statistics 2>&1 | tail -n 1
+
+# Set up, load the demo project and serve it on http://127.0.0.1:8000/.
+demo: translations
+	$(BIN)/lider migrate --no-input
+	$(BIN)/lider demo
+	$(BIN)/lider serve
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# The whole suite on SQLite, and on PostgreSQL too when DATABASE_URL is set.
+test: translations lint
+	$(BIN)/lider makemigrations --check --dry-run
+	@echo "== SQLite"
+	env -u DATABASE_URL $(BIN)/pytest
+	@if [ -n "$$DATABASE_URL" ]; then echo "== PostgreSQL: $$DATABASE_URL"; $(BIN)/pytest; fi

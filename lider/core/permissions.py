@@ -1,0 +1,47 @@
+"""Roles and the one table that says which role may do what.
+
+Every back-office view names one permission from `PERMISSIONS`; the matrix test walks the URL
+configuration and checks each view against this table for each role.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMINISTRATOR = "administrator", _("administrator")
+    COORDINATOR = "coordinator", _("coordinator")
+    OFFICE = "office", _("office staff")
+    TRAINER = "trainer", _("trainer or advisor")
+    PARTNER = "partner", _("partner staff")
+    AUDITOR = "auditor", _("auditor")
+    PARTICIPANT = "participant", _("participant")
+
+
+ADMIN, COORD, OFFICE, TRAINER, PARTNER, AUDITOR, PARTICIPANT = Role
+STAFF = frozenset({ADMIN, COORD, OFFICE, TRAINER, PARTNER, AUDITOR})
+MANAGERS = frozenset({ADMIN, COORD})
+
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    # The project card.
+    "project.view": STAFF,
+    "project.change": MANAGERS,
+    # Who holds which role in the project.
+    "roles.view": MANAGERS | {AUDITOR},
+    "roles.manage": MANAGERS,
+    # The audit trail: one object's history, or the whole project's.
+    "audit.view_object": MANAGERS | {AUDITOR},
+    "audit.view_project": frozenset({ADMIN, AUDITOR}),
+}
+
+
+def roles_with(permission: str) -> frozenset[Role]:
+    """The roles holding a permission; an unknown name is a programming error."""
+    try:
+        return PERMISSIONS[permission]
+    except KeyError:
+        raise LookupError(f"Permission {permission!r} is not declared in PERMISSIONS.") from None
+
+
+def allows(roles, permission: str) -> bool:
+    return bool(roles_with(permission) & set(roles))

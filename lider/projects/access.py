@@ -1,0 +1,63 @@
+"""Project-scoped access: which projects a user sees and what they may do in each.
+
+Views declare their permission with `project_view("name")`; the name must be one of
+`lider.core.permissions.PERMISSIONS`. The decorator loads the project from the URL, refuses
+users without a role that grants the permission, and hands the view the project.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from lider.core.permissions import allows, roles_with
+from lider.projects.models import Membership, Project
+
+
+def roles_in(user, project) -> set[str]:
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    return set(Membership.objects.filter(user=user, project=project).values_list("role", flat=True))
+
+
+def projects_for(user):
+    """Projects where the user holds any role."""
+    if not user.is_authenticated:
+        return Project.objects.none()
+    return Project.objects.filter(memberships__user=user).distinct()
+
+
+def project_view(permission: str):
+    """Declare the permission a project view needs, and enforce it."""
+    roles_with(permission)  # fail at import time on an undeclared name
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, slug, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            project = get_object_or_404(Project, slug=slug)
+            roles = roles_in(request.user, project)
+            if not allows(roles, permission):
+                raise PermissionDenied
+            request.project, request.project_roles = project, roles
+            return view(request, project, *args, **kwargs)
+
+        wrapper.lider_permission = permission
+        return wrapper
+
+    return decorate
+
+
+def staff_view(view):
+    """A back-office view outside any one project: it shows only what the user's roles allow."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    wrapper.lider_permission = "authenticated"
+    return wrapper

@@ -1,0 +1,71 @@
+"""Polish organisation identifiers: validation and normalisation.
+
+Checksums come from python-stdnum; KRS has no check digit, so it is only normalised to the
+ten zero-padded digits the register uses.
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from stdnum.exceptions import (
+    InvalidChecksum,
+    InvalidFormat,
+    InvalidLength,
+)
+from stdnum.exceptions import (
+    ValidationError as StdnumError,
+)
+from stdnum.pl import nip, regon
+
+KRS_PATTERN = re.compile(r"^(?:KRS)?\s*(\d{1,10})$", re.IGNORECASE)
+
+
+def _reason(error: StdnumError, what: str) -> ValidationError:
+    if isinstance(error, InvalidLength):
+        return ValidationError(
+            _("%(what)s has the wrong number of digits.") % {"what": what}, code="length"
+        )
+    if isinstance(error, InvalidChecksum):
+        return ValidationError(
+            _("%(what)s has a wrong check digit.") % {"what": what}, code="checksum"
+        )
+    if isinstance(error, InvalidFormat):
+        return ValidationError(
+            _("%(what)s may contain digits only.") % {"what": what}, code="format"
+        )
+    return ValidationError(_("%(what)s is not valid.") % {"what": what}, code="invalid")
+
+
+def normalise_nip(value: str) -> str:
+    """Ten digits, without dashes, spaces or the PL prefix."""
+    compact = nip.compact(value)
+    try:
+        return nip.validate(compact)
+    except StdnumError as error:
+        raise _reason(error, "NIP") from error
+
+
+def normalise_regon(value: str) -> str:
+    """Nine or fourteen digits.
+
+    The KRS API pads a 9-digit REGON to 14 digits with trailing zeros; such a number is not a
+    valid 14-digit REGON, so when its first nine digits validate it is stored as those nine.
+    """
+    compact = regon.compact(value)
+    if len(compact) == 14 and compact.endswith("00000") and regon.is_valid(compact[:9]):
+        return compact[:9]
+    try:
+        return regon.validate(compact)
+    except StdnumError as error:
+        raise _reason(error, "REGON") from error
+
+
+def normalise_krs(value: str) -> str:
+    """Ten zero-padded digits: 'KRS0000377518', '377518' and '0000377518' are the same."""
+    match = KRS_PATTERN.match(value.strip().replace(" ", ""))
+    if not match:
+        raise ValidationError(
+            _("A KRS number has up to 10 digits, optionally after the letters KRS."), code="krs"
+        )
+    return match.group(1).zfill(10)

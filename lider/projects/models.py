@@ -1,0 +1,248 @@
+"""The project card: programme classification, organisations, projects and their tasks."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from lider.core.permissions import Role
+from lider.projects.identifiers import normalise_krs, normalise_nip, normalise_regon
+
+
+class ProgrammeNode(models.Model):
+    """One level of a funding programme's tree: programme → priority → measure → sub-measure."""
+
+    class Level(models.TextChoices):
+        PROGRAMME = "programme", _("programme")
+        PRIORITY = "priority", _("priority")
+        MEASURE = "measure", _("measure")
+        SUBMEASURE = "submeasure", _("sub-measure")
+
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent"),
+    )
+    level = models.CharField(_("level"), max_length=12, choices=Level.choices)
+    code = models.CharField(_("code"), max_length=30)
+    name = models.CharField(_("name"), max_length=300)
+
+    class Meta:
+        verbose_name = _("programme classification")
+        verbose_name_plural = _("programme classification")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "code"], name="programme_node_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """As Polish documents write it: 'VII. Promocja …' for a priority, '7.2 …' below it."""
+        separator = ". " if self.level == self.Level.PRIORITY else " "
+        return f"{self.code}{separator}{self.name}"
+
+    def lineage(self) -> "list[ProgrammeNode]":
+        """This node and its ancestors, the programme first."""
+        node, chain = self, []
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return chain[::-1]
+
+
+class Organisation(models.Model):
+    """An applicant, partner, funding institution or other body named on a project card."""
+
+    name = models.CharField(_("name"), max_length=300)
+    nip = models.CharField(_("NIP"), max_length=10, blank=True)
+    regon = models.CharField(_("REGON"), max_length=14, blank=True)
+    krs = models.CharField(_("KRS"), max_length=10, blank=True)
+    seat = models.ForeignKey(
+        "territory.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("seat (gmina)"),
+        limit_choices_to={"level": "gmina"},
+    )
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        errors = {}
+        for field, normalise in (
+            ("nip", normalise_nip),
+            ("regon", normalise_regon),
+            ("krs", normalise_krs),
+        ):
+            value = getattr(self, field)
+            if value:
+                try:
+                    setattr(self, field, normalise(value))
+                except ValidationError as error:
+                    errors[field] = error
+        if errors:
+            raise ValidationError(errors)
+
+
+class ProjectQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(is_public=True)
+
+
+class Project(models.Model):
+    slug = models.SlugField(_("address name"), max_length=80, unique=True)
+    number = models.CharField(_("project number"), max_length=60)
+    title = models.CharField(_("title"), max_length=300)
+    cofinancing_statement = models.TextField(_("co-financing statement"))
+    classification = models.ForeignKey(
+        ProgrammeNode,
+        on_delete=models.PROTECT,
+        related_name="projects",
+        verbose_name=_("classification"),
+        help_text=_("The most specific level, usually the sub-measure."),
+    )
+    institution = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="filed_projects",
+        verbose_name=_("institution where the application was filed"),
+    )
+    applicant = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="applied_projects",
+        verbose_name=_("applicant"),
+    )
+    partners = models.ManyToManyField(
+        Organisation, blank=True, related_name="partner_projects", verbose_name=_("partners")
+    )
+    counties = models.ManyToManyField(
+        "territory.Unit",
+        related_name="projects",
+        verbose_name=_("counties"),
+        limit_choices_to={"level": "county"},
+    )
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    main_goal = models.TextField(_("main goal"))
+    is_public = models.BooleanField(_("shown on the public site"), default=True)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["-start_date", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")),
+                name="project_period_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError(
+                {"end_date": _("The project cannot end before it starts.")}, code="period"
+            )
+
+
+class TargetGroup(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="target_groups")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    description = models.TextField(_("description"))
+
+    class Meta:
+        verbose_name = _("target group")
+        verbose_name_plural = _("target groups")
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+
+class SpecificGoal(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="specific_goals")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    text = models.TextField(_("specific goal"))
+
+    class Meta:
+        verbose_name = _("specific goal")
+        verbose_name_plural = _("specific goals")
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class Task(models.Model):
+    """An activity of the project (zadanie), possibly repeated in several counties."""
+
+    class Kind(models.TextChoices):
+        INFORMATION_MEETING = "information_meeting", _("information meeting")
+        CONFERENCE = "conference", _("conference")
+        TRAINING_CYCLE = "training_cycle", _("training cycle")
+        GROUP_ADVISORY = "group_advisory", _("group advisory")
+        FORUM = "forum", _("forum")
+        OTHER = "other", _("other")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="tasks")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    counties = models.ManyToManyField(
+        "territory.Unit",
+        related_name="tasks",
+        verbose_name=_("counties"),
+        limit_choices_to={"level": "county"},
+    )
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Membership(models.Model):
+    """A user's role in one project; a user can hold several roles in several projects."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("project")
+    )
+    user = models.ForeignKey(
+        "auth.User", on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("role in a project")
+        verbose_name_plural = _("roles in projects")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "user", "role"], name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} – {self.project}"

@@ -1,0 +1,28 @@
+"""Demo accounts, one for each role in the demo project."""
+
+from django.contrib.auth.models import User
+
+from lider.core.permissions import Role
+from lider.projects.models import Membership, Project
+
+# (login, first name, last name, role, password). Printed by `lider demo`; demo only.
+DEMO_USERS = [
+    ("koordynator", "Katarzyna", "Nowak", Role.COORDINATOR, "Demo-koordynator-2009"),
+    ("trener", "Tomasz", "Wójcik", Role.TRAINER, "Demo-trener-2009"),
+]
+
+
+def load_users(project: Project) -> list[tuple[str, str, str]]:
+    """Create the demo users once; returns (login, role label, password) for printing."""
+    printed = []
+    for login, first, last, role, password in DEMO_USERS:
+        user, created = User.objects.get_or_create(
+            username=login,
+            defaults={"first_name": first, "last_name": last, "email": f"{login}@lider.example"},
+        )
+        if created:
+            user.set_password(password)
+            user.save(update_fields=["password"])
+        Membership.objects.get_or_create(project=project, user=user, role=role)
+        printed.append((login, Role(role).label, password))
+    return printed

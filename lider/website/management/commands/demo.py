@@ -1,0 +1,18 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from lider.website.demo.project import load_project
+from lider.website.demo.users import load_users
+
+
+class Command(BaseCommand):
+    help = "Load the demo project (the seed project as data); running it twice changes nothing."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            project = load_project()
+            logins = load_users(project)
+        self.stdout.write(f"Demo project: {project.title} (/projekty/{project.slug}/)")
+        self.stdout.write("Demo logins (back office at /biuro/):")
+        for login, role, password in logins:
+            self.stdout.write(f"  {login:<14} {password:<26} {role}")

@@ -1,0 +1,21 @@
+import io
+
+import pytest
+from django.core.management import call_command
+from django.utils import translation
+
+
+@pytest.fixture(autouse=True)
+def polish_by_default():
+    """Every test starts in Polish, the default language of every screen."""
+    with translation.override("pl"):
+        yield
+
+
+@pytest.fixture
+def demo_project(db):
+    from lider.projects.models import Project
+    from lider.website.demo.project import SLUG
+
+    call_command("demo", stdout=io.StringIO())
+    return Project.objects.get(slug=SLUG)
