@@ -1,0 +1,328 @@
+"""Client for the public KRS API (api-krs.ms.gov.pl): the current extract of one entity.
+
+``fetch_extract("KRS0000123456")`` returns a :class:`KrsEntity` parsed from the
+``OdpisAktualny`` JSON. Without a register it asks register S (associations, foundations)
+first and then register P (entrepreneurs, where cooperatives and social cooperatives are
+registered).
+
+Errors:
+
+* :class:`KrsNotFound` -- no register holds the number (HTTP 404), or the entity was struck
+  off (HTTP 204, ``struck_off`` is then true). This is an answer, not a failure.
+* :class:`KrsUnavailable` -- the register could not give an answer: timeout, refused
+  connection, a 5xx or other unexpected status, or a body that is not the expected JSON (the
+  maintenance page "Przerwa techniczna" is HTML). **The caller must not treat this as "not
+  found"**: it falls back to manual confirmation of the entity (a person checks the extract
+  on ekrs.ms.gov.pl and confirms), and may try again later.
+* A malformed KRS number raises Django's ``ValidationError`` (code ``"krs"``) from
+  :func:`lider.projects.identifiers.normalise_krs` before any request is made.
+
+Successful extracts are cached through Django's cache for a day and "not found" answers for an
+hour, both per (KRS number, register); failures are not cached. The cache holds the raw JSON,
+so a cached extract is parsed by the current code.
+
+Settings, read at call time: ``KRS_API_URL`` (default ``https://api-krs.ms.gov.pl``) and
+``KRS_API_TIMEOUT`` in seconds (default 5), which ``urllib`` applies to the connection and to
+each read of the socket.
+"""
+
+import datetime
+import enum
+import json
+import logging
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from http.client import HTTPException
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from lider.projects.identifiers import normalise_krs, normalise_nip, normalise_regon
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_API_URL = "https://api-krs.ms.gov.pl"
+DEFAULT_TIMEOUT = 5.0
+FOUND_CACHE_SECONDS = 24 * 60 * 60
+NOT_FOUND_CACHE_SECONDS = 60 * 60
+MAX_RESPONSE_BYTES = 5 * 1024 * 1024
+REGISTERS = ("S", "P")
+USER_AGENT = "lider (KRS extract client; +https://api-krs.ms.gov.pl)"
+
+_NOT_FOUND = "not-found"
+_STRUCK_OFF = "struck-off"
+
+
+class LegalFormCode(enum.StrEnum):
+    """Lider's institution legal forms, as far as a KRS extract can tell them."""
+
+    ASSOCIATION = "association"
+    FOUNDATION = "foundation"
+    SOCIAL_COOPERATIVE = "social_cooperative"
+    COOPERATIVE = "cooperative"
+    COMPANY = "company"
+    OTHER = "other"
+
+
+class KrsError(Exception):
+    """Base class; ``str(error)`` is the message in the active language."""
+
+    message = _("The National Court Register (KRS) could not be queried.")
+
+    def __init__(self, krs: str, message=None, **params: Any):
+        self.krs = krs
+        if message is not None:
+            self.message = message
+        self.params = {"krs": krs, **params}
+        super().__init__(krs)
+
+    def __str__(self) -> str:
+        return str(self.message) % self.params
+
+
+class KrsNotFound(KrsError):
+    message = _("No entity with KRS number %(krs)s was found in the National Court Register.")
+
+    def __init__(self, krs: str, *, struck_off: bool = False):
+        self.struck_off = struck_off
+        message = (
+            _("The entity with KRS number %(krs)s has been struck off the National Court Register.")
+            if struck_off
+            else None
+        )
+        super().__init__(krs, message)
+
+
+class KrsUnavailable(KrsError):
+    message = _(
+        "The National Court Register did not give an answer for KRS number %(krs)s. "
+        "Confirm the entity manually or try again later."
+    )
+
+
+TIMEOUT_MESSAGE = _(
+    "The National Court Register did not answer in time (KRS number %(krs)s). "
+    "Confirm the entity manually or try again later."
+)
+CONNECTION_MESSAGE = _(
+    "The National Court Register cannot be reached (KRS number %(krs)s). "
+    "Confirm the entity manually or try again later."
+)
+STATUS_MESSAGE = _(
+    "The National Court Register answered with error %(status)s (KRS number %(krs)s). "
+    "Confirm the entity manually or try again later."
+)
+MALFORMED_MESSAGE = _(
+    "The National Court Register sent data that cannot be read (KRS number %(krs)s). "
+    "Confirm the entity manually or try again later."
+)
+
+
+@dataclass(frozen=True)
+class KrsEntity:
+    """One entity as its current KRS extract describes it; strings as KRS gives them."""
+
+    krs: str
+    register: str  # "P" or "S"
+    name: str
+    legal_form: str  # formaPrawna as given, e.g. "STOWARZYSZENIE"
+    legal_form_code: LegalFormCode
+    registration_date: datetime.date | None
+    nip: str  # ten digits, or "" when the extract has none
+    regon: str  # nine (or fourteen) digits, or "" when the extract has none
+    voivodeship: str
+    county: str
+    gmina: str
+    city: str
+    street: str
+    house_number: str
+    flat_number: str
+    postal_code: str
+    post_office: str
+    stan_z_dnia: datetime.date | None  # the date the extract's data are current at
+    raw: dict = field(compare=False, repr=False)
+
+
+def fetch_extract(krs: str, *, register: str | None = None) -> KrsEntity:
+    """The current extract of ``krs`` from register ``register`` ("P"/"S"), or S then P."""
+    number = normalise_krs(krs)
+    if register is None:
+        registers = REGISTERS
+    elif register.upper() in REGISTERS:
+        registers = (register.upper(),)
+    else:
+        raise ValueError(f"KRS register must be 'P' or 'S', not {register!r}")
+    struck_off = False
+    for name in registers:
+        answer = _extract(number, name)
+        if isinstance(answer, dict):
+            return parse_extract(answer, krs=number, register=name)
+        struck_off = struck_off or answer == _STRUCK_OFF
+    raise KrsNotFound(number, struck_off=struck_off)
+
+
+def parse_extract(payload: Any, *, krs: str = "", register: str = "") -> KrsEntity:
+    """Parse an OdpisAktualny JSON document; ``krs``/``register``, when given, must match it."""
+    try:
+        return _parse(payload, krs, register)
+    except (AttributeError, TypeError, ValueError, ValidationError) as error:
+        raise KrsUnavailable(krs, MALFORMED_MESSAGE) from error
+
+
+def legal_form_code(legal_form: str, name: str = "") -> LegalFormCode:
+    """Map formaPrawna (and, for cooperatives, the name) to Lider's legal form."""
+    form = legal_form.upper()
+    if "STOWARZYSZ" in form:
+        return LegalFormCode.ASSOCIATION
+    if form.startswith("FUNDACJA"):
+        return LegalFormCode.FOUNDATION
+    if form.startswith("SPÓŁDZIELNIA"):
+        # KRS may give the generic "SPÓŁDZIELNIA"; a social cooperative shows in its name.
+        if "SOCJALN" in form or "SOCJALN" in name.upper():
+            return LegalFormCode.SOCIAL_COOPERATIVE
+        return LegalFormCode.COOPERATIVE
+    if form.startswith(("SPÓŁKA", "PROSTA SPÓŁKA")):
+        return LegalFormCode.COMPANY
+    return LegalFormCode.OTHER
+
+
+def _cache_key(krs: str, register: str) -> str:
+    return f"krs:odpis-aktualny:{register}:{krs}"
+
+
+def _extract(krs: str, register: str) -> dict | str:
+    """The JSON of one register's extract, or _NOT_FOUND / _STRUCK_OFF; cached."""
+    key = _cache_key(krs, register)
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    answer = _request(krs, register)
+    seconds = FOUND_CACHE_SECONDS if isinstance(answer, dict) else NOT_FOUND_CACHE_SECONDS
+    cache.set(key, answer, seconds)
+    return answer
+
+
+def _request(krs: str, register: str) -> dict | str:
+    base = getattr(settings, "KRS_API_URL", DEFAULT_API_URL).rstrip("/")
+    timeout = float(getattr(settings, "KRS_API_TIMEOUT", DEFAULT_TIMEOUT))
+    query = urllib.parse.urlencode({"rejestr": register, "format": "json"})
+    url = f"{base}/api/krs/OdpisAktualny/{krs}?{query}"
+    request = urllib.request.Request(
+        url, headers={"Accept": "application/json", "User-Agent": USER_AGENT}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            status = response.status
+            body = response.read(MAX_RESPONSE_BYTES + 1)
+    except urllib.error.HTTPError as error:
+        error.close()
+        if error.code == 404:
+            return _NOT_FOUND
+        logger.warning("KRS API %s answered HTTP %s", url, error.code)
+        raise KrsUnavailable(krs, STATUS_MESSAGE, status=error.code) from error
+    except TimeoutError as error:
+        logger.warning("KRS API %s timed out", url)
+        raise KrsUnavailable(krs, TIMEOUT_MESSAGE) from error
+    except urllib.error.URLError as error:
+        logger.warning("KRS API %s unreachable: %s", url, error.reason)
+        message = TIMEOUT_MESSAGE if isinstance(error.reason, TimeoutError) else None
+        raise KrsUnavailable(krs, message or CONNECTION_MESSAGE) from error
+    except (OSError, HTTPException) as error:
+        logger.warning("KRS API %s failed: %s", url, error)
+        raise KrsUnavailable(krs, CONNECTION_MESSAGE) from error
+    if status == 204:
+        return _STRUCK_OFF
+    if status != 200:
+        raise KrsUnavailable(krs, STATUS_MESSAGE, status=status)
+    if len(body) > MAX_RESPONSE_BYTES:
+        raise KrsUnavailable(krs, MALFORMED_MESSAGE)
+    try:
+        payload = json.loads(body)
+    except ValueError as error:  # also UnicodeDecodeError; the maintenance page is HTML
+        logger.warning("KRS API %s sent no JSON: %r", url, body[:200])
+        raise KrsUnavailable(krs, MALFORMED_MESSAGE) from error
+    # Parse now, so that a malformed document is never cached as a found extract.
+    parse_extract(payload, krs=krs, register=register)
+    return payload
+
+
+def _parse(payload: dict, krs: str, register: str) -> KrsEntity:
+    odpis = payload.get("odpis") if isinstance(payload, dict) else None
+    if not isinstance(odpis, dict):
+        raise ValueError("no 'odpis' object")
+    header = _section(odpis, "naglowekA")
+    data = _section(odpis, "dane")
+    part1 = _section(data, "dzial1")
+    entity = _section(part1, "danePodmiotu")
+    identifiers = _section(entity, "identyfikatory")
+    seat_and_address = _section(part1, "siedzibaIAdres")
+    seat = _section(seat_and_address, "siedziba")
+    address = _section(seat_and_address, "adres")
+
+    number = normalise_krs(_text(header, "numerKRS"))
+    register_name = _text(header, "rejestr").removeprefix("Rej").upper()
+    if register_name not in REGISTERS:
+        raise ValueError(f"unknown register {register_name!r}")
+    if (krs and number != krs) or (register and register_name != register):
+        raise ValueError(f"asked for {krs} in {register}, got {number} in {register_name}")
+    name = _text(entity, "nazwa")
+    if not name:
+        raise ValueError("no name")
+    legal_form = _text(entity, "formaPrawna")
+    return KrsEntity(
+        krs=number,
+        register=register_name,
+        name=name,
+        legal_form=legal_form,
+        legal_form_code=legal_form_code(legal_form, name),
+        registration_date=_date(_text(header, "dataRejestracjiWKRS")),
+        nip=_identifier(normalise_nip, _text(identifiers, "nip")),
+        regon=_identifier(normalise_regon, _text(identifiers, "regon")),
+        voivodeship=_text(seat, "wojewodztwo"),
+        county=_text(seat, "powiat"),
+        gmina=_text(seat, "gmina"),
+        city=_text(address, "miejscowosc") or _text(seat, "miejscowosc"),
+        street=_text(address, "ulica"),
+        house_number=_text(address, "nrDomu"),
+        flat_number=_text(address, "nrLokalu"),
+        postal_code=_text(address, "kodPocztowy"),
+        post_office=_text(address, "poczta"),
+        stan_z_dnia=_date(_text(header, "stanZDnia")),
+        raw=payload,
+    )
+
+
+def _section(mapping: dict, key: str) -> dict:
+    value = mapping.get(key) or {}
+    if not isinstance(value, dict):
+        raise ValueError(f"{key!r} is not an object")
+    return value
+
+
+def _text(mapping: dict, key: str) -> str:
+    value = mapping.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str | int):
+        raise ValueError(f"{key!r} is not text")
+    return str(value).strip()
+
+
+def _date(value: str) -> datetime.date | None:
+    return datetime.datetime.strptime(value, "%d.%m.%Y").date() if value else None
+
+
+def _identifier(normalise, value: str) -> str:
+    """Normalised, or the value as given when KRS holds one that does not validate."""
+    if not value:
+        return ""
+    try:
+        return normalise(value)
+    except ValidationError:
+        logger.warning("KRS extract holds an invalid identifier %r", value)
+        return value
