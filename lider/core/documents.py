@@ -1,0 +1,360 @@
+"""PDF documents (attendance lists, certificates, reports), rendered with typst.
+
+Every renderer takes plain data (the dataclasses below: strings, numbers and dates, never model
+instances) and the recipient's language. Labels are translated here, under
+``translation.override(lang)``, and dates and numbers are formatted for that language; the whole
+document then goes to a template in ``lider/core/typst/`` as one JSON string,
+``sys.inputs.data``. Templates show data strings as text and never evaluate them.
+
+Fonts are the ones embedded in the typst wheel (Libertinus Serif, DejaVu Sans Mono), so the
+output is the same on every machine and Polish letters always render. One ``typst.Compiler`` is
+kept per template and process; recompiling it with new inputs is what makes a document cost
+milliseconds.
+"""
+
+import datetime
+import functools
+import io
+import json
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import segno
+import typst
+from django.conf import settings
+from django.utils import formats, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+TEMPLATES = Path(__file__).resolve().parent / "typst"
+
+Number = int | float | Decimal
+
+
+@dataclass(frozen=True)
+class AttendanceListData:
+    """One session's attendance list; ``participants`` are full names, in the order to print."""
+
+    cofinancing: str
+    project_title: str
+    project_number: str
+    session_title: str
+    date: datetime.date
+    start: datetime.time
+    end: datetime.time
+    venue: str
+    address: str
+    trainer: str
+    session_url: str
+    participants: Sequence[str]
+    blank_rows: int = 0
+    logos: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class ProgrammeItem:
+    topic: str
+    hours: Number
+
+
+@dataclass(frozen=True)
+class CertificateData:
+    """One person's certificate; ``gender`` is "female", "male" or "" (the neutral form)."""
+
+    cofinancing: str
+    title: str
+    full_name: str
+    project_title: str
+    project_number: str
+    training_title: str
+    hours: Number
+    start_date: datetime.date
+    end_date: datetime.date
+    place: str
+    number: str
+    issue_date: datetime.date
+    issue_place: str
+    verification_url: str
+    verification_code: str
+    programme: Sequence[ProgrammeItem] = ()
+    subtitle: str = ""
+    gender: str = ""
+    signatory: str = ""
+    logos: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class ReportTable:
+    """Columns and rows; numbers are formatted for the language and aligned right."""
+
+    columns: Sequence[str]
+    rows: Sequence[Sequence[str | Number | datetime.date | None]]
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class ReportChart:
+    svg: str
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    heading: str
+    paragraphs: Sequence[str] = ()
+    tables: Sequence[ReportTable] = ()
+    charts: Sequence[ReportChart] = ()
+
+
+@dataclass(frozen=True)
+class ReportData:
+    title: str
+    subtitle: str = ""
+    cofinancing: str = ""
+    sections: Sequence[ReportSection] = ()
+    date: datetime.date | None = None
+    logos: Sequence[str] = ()
+
+
+def qr_svg(url: str) -> str:
+    """A QR code for ``url`` as a standalone SVG string (error level M, fixed mask: fast)."""
+    buffer = io.BytesIO()
+    segno.make(url, error="m", mask=0).save(buffer, kind="svg", xmldecl=False)
+    return buffer.getvalue().decode()
+
+
+def render_attendance_list(data: AttendanceListData, *, lang: str = "pl") -> bytes:
+    return _compile("attendance_list", _attendance_list_inputs(data, lang))
+
+
+def render_certificate(data: CertificateData, *, lang: str = "pl") -> bytes:
+    """A two-page certificate: the certificate itself, then the training programme."""
+    return render_certificates([data], lang=lang)
+
+
+def render_certificates(certificates: Sequence[CertificateData], *, lang: str = "pl") -> bytes:
+    """Many certificates in one PDF, made in one compile (two pages each)."""
+    return _compile("certificate", _certificates_inputs(certificates, lang))
+
+
+def render_report(data: ReportData, *, lang: str = "pl") -> bytes:
+    return _compile("report", _report_inputs(data, lang))
+
+
+# Building the inputs: everything language-dependent happens here, under the document's language.
+
+
+def _attendance_list_inputs(data: AttendanceListData, lang: str) -> dict[str, str]:
+    with _language(lang):
+        payload = {
+            "lang": lang,
+            "document_title": f"{_('Attendance list')}: {data.session_title}",
+            "labels": {
+                "title": _("Attendance list"),
+                "project": _("Project"),
+                "project_number": _("Project number"),
+                "session": pgettext("attendance list", "Session"),
+                "date": _("Date"),
+                "time": pgettext("hours of a session", "Time"),
+                "place": _("Place"),
+                "trainer": _("Trainer"),
+                "number": pgettext("ordinal number column", "No."),
+                "full_name": _("Full name"),
+                "signature": _("Signature"),
+                "trainer_signature": _("Trainer's signature"),
+                "page_of": _("Page %(page)s of %(pages)s"),
+            },
+            "cofinancing": data.cofinancing,
+            "logos": list(data.logos),
+            "project_title": data.project_title,
+            "project_number": data.project_number,
+            "session_title": data.session_title,
+            "date": _date(data.date),
+            "time": f"{_time(data.start)}–{_time(data.end)}",
+            "place": ", ".join(part for part in (data.venue, data.address) if part),
+            "trainer": data.trainer,
+            "qr": qr_svg(data.session_url),
+            "rows": [*data.participants, *([""] * data.blank_rows)],
+        }
+    return {"data": _json(payload)}
+
+
+def _certificates_inputs(certificates: Sequence[CertificateData], lang: str) -> dict[str, str]:
+    if not certificates:
+        raise ValueError("render_certificates needs at least one certificate.")
+    with _language(lang):
+        first = certificates[0]
+        payload = {
+            "lang": lang,
+            "document_title": first.title if len(certificates) == 1 else first.training_title,
+            "labels": {
+                "certify": _("This is to certify that"),
+                "project": _("as part of the project"),
+                "project_number": _("Project number"),
+                "dates": _("Dates"),
+                "place": _("Place"),
+                "hours": _("Number of hours"),
+                "issued": _("Place and date of issue"),
+                "signature": _("Signature of the authorised person"),
+                "document_number": _("Document number"),
+                "verification_code": _("Verification code"),
+                "verify_at": _("You can check this document at"),
+                "programme": _("Training programme"),
+                "number": pgettext("ordinal number column", "No."),
+                "topic": _("Topic"),
+                "topic_hours": _("Hours"),
+                "total": _("Total"),
+            },
+            "certificates": [_certificate(certificate) for certificate in certificates],
+        }
+    return {"data": _json(payload)}
+
+
+def _report_inputs(data: ReportData, lang: str) -> dict[str, str]:
+    with _language(lang):
+        payload = {
+            "lang": lang,
+            "document_title": data.title,
+            "labels": {
+                "page_of": _("Page %(page)s of %(pages)s"),
+                "table": _("Table"),
+                "chart": _("Chart"),
+            },
+            "cofinancing": data.cofinancing,
+            "logos": list(data.logos),
+            "title": data.title,
+            "subtitle": data.subtitle,
+            "date": _date(data.date) if data.date else "",
+            "sections": [_section(section) for section in data.sections],
+        }
+    return {"data": _json(payload)}
+
+
+def _language(lang: str):
+    if lang not in dict(settings.LANGUAGES):
+        raise ValueError(f"Unsupported document language: {lang!r}.")
+    return translation.override(lang)
+
+
+def _completed(gender: str) -> str:
+    if gender == "female":
+        return pgettext("certificate, female", "completed the training")
+    if gender == "male":
+        return pgettext("certificate, male", "completed the training")
+    return pgettext("certificate, any gender", "completed the training")
+
+
+def _certificate(data: CertificateData) -> dict:
+    if data.start_date == data.end_date:
+        dates = _date(data.start_date)
+    else:
+        dates = _("from %(start)s to %(end)s") % {
+            "start": _date(data.start_date),
+            "end": _date(data.end_date),
+        }
+    total = sum((Decimal(str(item.hours)) for item in data.programme), Decimal(0))
+    return {
+        "title": data.title,
+        "subtitle": data.subtitle,
+        "cofinancing": data.cofinancing,
+        "logos": list(data.logos),
+        "full_name": data.full_name,
+        "completed": _completed(data.gender),
+        "project_title": data.project_title,
+        "project_number": data.project_number,
+        "training_title": data.training_title,
+        "hours": _number(data.hours),
+        "dates": dates,
+        "place": data.place,
+        "number": data.number,
+        "issued": ", ".join(part for part in (data.issue_place, _date(data.issue_date)) if part),
+        "signatory": data.signatory,
+        "qr": qr_svg(data.verification_url),
+        "verification_url": data.verification_url,
+        "verification_code": data.verification_code,
+        "programme": [[item.topic, _number(item.hours)] for item in data.programme],
+        "programme_total": _number(total),
+    }
+
+
+def _section(section: ReportSection) -> dict:
+    return {
+        "heading": section.heading,
+        "paragraphs": list(section.paragraphs),
+        "tables": [_table(table) for table in section.tables],
+        "charts": [{"svg": chart.svg, "caption": chart.caption} for chart in section.charts],
+    }
+
+
+def _table(table: ReportTable) -> dict:
+    width = len(table.columns)
+    if any(len(row) != width for row in table.rows):
+        raise ValueError(f"Every row of table {table.caption!r} needs {width} cells.")
+    numeric = [
+        all(_is_number(row[i]) for row in table.rows if row[i] not in (None, ""))
+        and any(_is_number(row[i]) for row in table.rows)
+        for i in range(width)
+    ]
+    return {
+        "columns": list(table.columns),
+        "align": ["right" if flag else "left" for flag in numeric],
+        "rows": [[_cell(value) for value in row] for row in table.rows],
+        "caption": table.caption,
+    }
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if _is_number(value):
+        return _number(value)
+    if isinstance(value, datetime.date):
+        return _date(value)
+    return str(value)
+
+
+def _number(value: Number) -> str:
+    if isinstance(value, float | Decimal) and value == int(value):
+        value = int(value)
+    return formats.number_format(value, use_l10n=True, force_grouping=True)
+
+
+def _date(value: datetime.date) -> str:
+    return formats.date_format(value, "DATE_FORMAT", use_l10n=True)
+
+
+def _time(value: datetime.time) -> str:
+    return formats.time_format(value, "TIME_FORMAT", use_l10n=True)
+
+
+def _json(payload: dict) -> str:
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+
+
+# Compiling
+
+
+@functools.cache
+def _compiler(template_name: str) -> tuple[typst.Compiler, threading.Lock]:
+    """One compiler per template and process, built from a path (a compiler built from bytes
+    cannot be recompiled with new inputs), with a lock: two threads compiling on one compiler
+    at once get ``RuntimeError: Already borrowed``."""
+    path = TEMPLATES / f"{template_name}.typ"
+    if not path.is_file():
+        raise ValueError(f"No document template named {template_name!r}.")
+    compiler = typst.Compiler(str(path), root=str(TEMPLATES), ignore_system_fonts=True)
+    return compiler, threading.Lock()
+
+
+def _compile(template_name: str, inputs: dict[str, str]) -> bytes:
+    """Compile ``lider/core/typst/<template_name>.typ`` to PDF with ``inputs`` as sys.inputs."""
+    compiler, lock = _compiler(template_name)
+    with lock:
+        return compiler.compile(format="pdf", sys_inputs=inputs)
