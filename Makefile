@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install translations lint
+.PHONY: demo test install translations lint messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +17,12 @@ $(STAMP): $(BIN)/python pyproject.toml
 install: $(STAMP)
 
 translations: install
+	$(BIN)/pybabel compile --domain django --directory lider/locale --statistics 2>&1 | tail -n 1
+
+# Extract message ids, fill Polish from scripts/translations/*.json, compile. Lists what is missing.
+messages: install
+	cd lider && ../$(BIN)/lider makemessages -l pl --no-location --no-obsolete -v0
+	$(BIN)/python scripts/po_fill.py
 	$(BIN)/pybabel compile --domain django --directory lider/locale --statistics 2>&1 | tail -n 1
 
 # Set up, load the demo project and serve it on http://127.0.0.1:8000/.

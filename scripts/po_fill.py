@@ -1,6 +1,6 @@
 """Fill Polish translations in lider/locale/pl/LC_MESSAGES/django.po from a JSON file.
 
-Usage: python scripts/po_fill.py translations.json
+Usage: python scripts/po_fill.py [translations.json …]   (default: scripts/translations/*.json)
 The JSON maps an English msgid to its Polish text, or (for plural messages) to a list of the
 three Polish plural forms. Prints the msgids that are still untranslated.
 """
@@ -14,10 +14,15 @@ from babel.messages.pofile import read_po, write_po
 PO = Path(__file__).resolve().parent.parent / "lider/locale/pl/LC_MESSAGES/django.po"
 
 
-def main(path: str | None) -> None:
+TRANSLATIONS = Path(__file__).resolve().parent / "translations"
+
+
+def main(paths: list[str]) -> None:
     with open(PO, "rb") as handle:
         catalog = read_po(handle, locale="pl")
-    table = json.loads(Path(path).read_text(encoding="utf-8")) if path else {}
+    table = {}
+    for path in paths or sorted(TRANSLATIONS.glob("*.json")):
+        table.update(json.loads(Path(path).read_text(encoding="utf-8")))
     missing = []
     for message in catalog:
         if not message.id:
@@ -41,4 +46,4 @@ def main(path: str | None) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else None)
+    main(sys.argv[1:])

@@ -1,4 +1,11 @@
-"""Security headers that Django does not set by itself."""
+"""Security headers that Django does not set by itself, and the second-factor gate."""
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.urls import reverse
+from django.utils.module_loading import import_string
+
+from lider.core.accounts import confirmed_device
 
 # No inline scripts or styles anywhere, so the policy can stay strict.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -27,3 +34,47 @@ class ContentSecurityPolicyMiddleware:
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
         )
         return response
+
+
+class SecondFactorMiddleware:
+    """Back-office pages need a verified second factor from users who have one or must have one.
+
+    Who must (administrators) is decided by the function named in LIDER_SECOND_FACTOR_REQUIRED,
+    so that core stays free of the domains that define roles.
+    """
+
+    GUARDED = ("/biuro/", "/admin/", "/en/biuro/", "/en/admin/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.required = import_string(settings.LIDER_SECOND_FACTOR_REQUIRED)
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and request.path.startswith(self.GUARDED)
+            and not request.path.startswith(self._exempt())
+            and not user.is_verified()
+        ):
+            if confirmed_device(user) is not None:
+                return redirect_to_login(
+                    request.get_full_path(), reverse("backoffice:second_factor")
+                )
+            if self.required(user):
+                return redirect_to_login(
+                    request.get_full_path(), reverse("backoffice:second_factor_setup")
+                )
+        return self.get_response(request)
+
+    @staticmethod
+    def _exempt() -> tuple[str, ...]:
+        return tuple(
+            reverse(name)
+            for name in (
+                "backoffice:login",
+                "backoffice:logout",
+                "backoffice:second_factor",
+                "backoffice:second_factor_setup",
+            )
+        )

@@ -32,7 +32,14 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # The audit trail: one object's history, or the whole project's.
     "audit.view_object": MANAGERS | {AUDITOR},
     "audit.view_project": frozenset({ADMIN, AUDITOR}),
+    # Personal data: full PESEL, disability and other sensitive attributes, and exports of them.
+    "personal.view_sensitive": frozenset({ADMIN, COORD, OFFICE, AUDITOR}),
+    "personal.export": frozenset({ADMIN, COORD, OFFICE, AUDITOR}),
 }
+
+# Pseudo-permissions for views outside the role table; the matrix test knows them.
+PUBLIC = "public"  # anyone, logged in or not
+AUTHENTICATED = "authenticated"  # any logged-in user; the view shows only what roles allow
 
 
 def roles_with(permission: str) -> frozenset[Role]:

@@ -1,14 +1,11 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
+
+from lider.core import views
 
 app_name = "backoffice"
 urlpatterns = [
-    path(
-        "logowanie/",
-        auth_views.LoginView.as_view(
-            template_name="backoffice/login.html", redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
-    path("wylogowanie/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logowanie/", views.login, name="login"),
+    path("wylogowanie/", views.logout, name="logout"),
+    path("logowanie/kod/", views.second_factor, name="second_factor"),
+    path("logowanie/konfiguracja-kodu/", views.second_factor_setup, name="second_factor_setup"),
 ]

@@ -11,7 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from lider.core.permissions import allows, roles_with
+from lider.core.permissions import AUTHENTICATED, Role, allows, roles_with
 from lider.projects.models import Membership, Project
 
 
@@ -59,5 +59,12 @@ def staff_view(view):
             return redirect_to_login(request.get_full_path())
         return view(request, *args, **kwargs)
 
-    wrapper.lider_permission = "authenticated"
+    wrapper.lider_permission = AUTHENTICATED
     return wrapper
+
+
+def is_administrator(user) -> bool:
+    """Superusers and holders of the administrator role in any project."""
+    return user.is_authenticated and (
+        user.is_superuser or Membership.objects.filter(user=user, role=Role.ADMINISTRATOR).exists()
+    )

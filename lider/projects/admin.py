@@ -51,5 +51,16 @@ class ProjectAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
+    """Read-only: roles are granted on the project's roles page, where every grant is audited."""
+
     list_display = ["user", "project", "role", "granted_at"]
     list_filter = ["role", "project"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

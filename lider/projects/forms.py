@@ -1,6 +1,8 @@
 from django import forms
+from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
+from lider.core.permissions import Role
 from lider.projects.models import Project
 
 
@@ -28,3 +30,19 @@ class ProjectCardForm(forms.ModelForm):
             "main_goal": forms.Textarea(attrs={"rows": 4}),
         }
         help_texts = {"counties": _("The counties where the project is carried out.")}
+
+
+class GrantRoleForm(forms.Form):
+    username = forms.CharField(label=_("Login of the user"), max_length=150)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        try:
+            return User.objects.get(username=username, is_active=True)
+        except User.DoesNotExist:
+            raise forms.ValidationError(
+                _("There is no active user with the login %(login)s."),
+                code="unknown",
+                params={"login": username},
+            ) from None

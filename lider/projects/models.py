@@ -158,6 +158,10 @@ class Project(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def audit_project_id(self) -> int:
+        return self.pk
+
     def clean(self) -> None:
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError(

@@ -7,4 +7,13 @@ urlpatterns = [
     path("", views.project_list, name="list"),
     path("<slug:slug>/", views.project_detail, name="detail"),
     path("<slug:slug>/edycja/", views.project_edit, name="edit"),
+    path("<slug:slug>/role/", views.role_list, name="roles"),
+    path("<slug:slug>/role/<int:pk>/odbierz/", views.role_revoke, name="revoke"),
+    path("<slug:slug>/historia/", views.card_history, name="history"),
+    path("<slug:slug>/audyt/", views.project_audit, name="audit"),
+    path(
+        "<slug:slug>/pokaz/<str:model>/<int:pk>/<str:field>/",
+        views.reveal,
+        name="reveal",
+    ),
 ]

@@ -1,10 +1,19 @@
+from django.apps import apps
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from lider.core import audit, sensitive
+from lider.core.models import AuditEntry
+from lider.core.permissions import allows
 from lider.projects import services
 from lider.projects.access import project_view, projects_for, staff_view
-from lider.projects.forms import ProjectCardForm
+from lider.projects.forms import GrantRoleForm, ProjectCardForm
+from lider.projects.models import Membership
 from lider.projects.queries import project_cards, voivodeships_of
 
 
@@ -25,9 +34,17 @@ def project_detail(request, project):
         {
             "project": card,
             "voivodeships": voivodeships_of(card),
-            "roles": request.project_roles,
+            "can": _abilities(request.project_roles),
         },
     )
+
+
+def _abilities(roles) -> dict:
+    """What the menu of a project page may offer to these roles."""
+    return {
+        name.replace(".", "_"): allows(roles, name)
+        for name in ("project.change", "roles.view", "audit.view_object", "audit.view_project")
+    }
 
 
 @project_view("project.change")
@@ -38,3 +55,100 @@ def project_edit(request, project):
         messages.success(request, _("The project card has been saved."))
         return redirect("projects:detail", slug=project.slug)
     return render(request, "projects/backoffice/edit.html", {"project": project, "form": form})
+
+
+@project_view("roles.view")
+def role_list(request, project):
+    memberships = (
+        Membership.objects.filter(project=project)
+        .select_related("user")
+        .order_by("user__last_name", "user__username", "role")
+    )
+    form = GrantRoleForm(request.POST or None)
+    can_manage = allows(request.project_roles, "roles.manage")
+    if request.method == "POST":
+        if not can_manage:
+            raise Http404
+        if form.is_valid():
+            try:
+                services.grant_role(
+                    project,
+                    actor=request.user,
+                    user=form.cleaned_data["username"],
+                    role=form.cleaned_data["role"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The role has been granted."))
+                return redirect("projects:roles", slug=project.slug)
+    return render(
+        request,
+        "projects/backoffice/roles.html",
+        {"project": project, "memberships": memberships, "form": form, "can_manage": can_manage},
+    )
+
+
+@project_view("roles.manage")
+@require_POST
+def role_revoke(request, project, pk):
+    membership = get_object_or_404(Membership, pk=pk, project=project)
+    try:
+        services.revoke_role(membership, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("The role has been revoked."))
+    return redirect("projects:roles", slug=project.slug)
+
+
+@project_view("audit.view_object")
+def card_history(request, project):
+    """The history of the project card itself."""
+    entries = audit.history(project)
+    return render(
+        request,
+        "projects/backoffice/audit.html",
+        {"project": project, "entries": entries, "title": _("History of the project card")},
+    )
+
+
+@project_view("audit.view_project")
+def project_audit(request, project):
+    """Every audit entry of the project: the auditor's view."""
+    entries = AuditEntry.objects.filter(project_id=project.pk).select_related(
+        "actor", "content_type"
+    )
+    action = request.GET.get("action")
+    if action in AuditEntry.Action.values:
+        entries = entries.filter(action=action)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "projects/backoffice/audit.html",
+        {
+            "project": project,
+            "entries": page,
+            "page": page,
+            "actions": AuditEntry.Action.choices,
+            "title": _("Audit trail of the project"),
+        },
+    )
+
+
+@project_view("personal.view_sensitive")
+@require_POST
+def reveal(request, project, model, pk, field):
+    """Show one sensitive value in full, and record that it was shown (an HTMX fragment)."""
+    try:
+        model_class = apps.get_model(model)
+    except (LookupError, ValueError):
+        raise Http404 from None
+    if not sensitive.is_sensitive(model_class, field):
+        raise Http404
+    obj = get_object_or_404(model_class, pk=pk)
+    if audit.project_of(obj) != project.pk:
+        raise Http404
+    audit.record(request.user, audit.Action.VIEW_SENSITIVE, obj, changes={field: None})
+    value = sensitive.display(obj, field, reveal=True)
+    return render(request, "includes/sensitive_value.html", {"value": value, "revealed": True})

@@ -7,8 +7,13 @@ from lider.projects.models import Membership, Project
 
 # (login, first name, last name, role, password). Printed by `lider demo`; demo only.
 DEMO_USERS = [
+    ("administrator", "Adam", "Kowalski", Role.ADMINISTRATOR, "Demo-administrator-2009"),
     ("koordynator", "Katarzyna", "Nowak", Role.COORDINATOR, "Demo-koordynator-2009"),
+    ("biuro", "Beata", "Lewandowska", Role.OFFICE, "Demo-biuro-2009"),
     ("trener", "Tomasz", "Wójcik", Role.TRAINER, "Demo-trener-2009"),
+    ("partner", "Piotr", "Zieliński", Role.PARTNER, "Demo-partner-2009"),
+    ("audytor", "Agnieszka", "Szymańska", Role.AUDITOR, "Demo-audytor-2009"),
+    ("uczestnik", "Urszula", "Dąbrowska", Role.PARTICIPANT, "Demo-uczestnik-2009"),
 ]
 
 

@@ -16,3 +16,6 @@ class Command(BaseCommand):
         self.stdout.write("Demo logins (back office at /biuro/):")
         for login, role, password in logins:
             self.stdout.write(f"  {login:<14} {password:<26} {role}")
+        self.stdout.write(
+            "The administrator is asked to set up a TOTP second factor at the first login."
+        )
