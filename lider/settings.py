@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "lider.core",
     "lider.territory",
     "lider.projects",
+    "lider.people",
+    "lider.delivery",
     "lider.website",
 ]
 

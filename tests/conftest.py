@@ -19,3 +19,9 @@ def demo_project(db):
 
     call_command("demo", stdout=io.StringIO())
     return Project.objects.get(slug=SLUG)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Real hashers take half a second a password; tests do not need that strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

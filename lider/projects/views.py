@@ -147,8 +147,18 @@ def reveal(request, project, model, pk, field):
     if not sensitive.is_sensitive(model_class, field):
         raise Http404
     obj = get_object_or_404(model_class, pk=pk)
-    if audit.project_of(obj) != project.pk:
+    if hasattr(obj, "in_project"):
+        belongs = obj.in_project(project.pk)
+    else:
+        belongs = audit.project_of(obj) == project.pk
+    if not belongs:
         raise Http404
-    audit.record(request.user, audit.Action.VIEW_SENSITIVE, obj, changes={field: None})
+    audit.record(
+        request.user,
+        audit.Action.VIEW_SENSITIVE,
+        obj,
+        changes={field: None},
+        project_id=project.pk,
+    )
     value = sensitive.display(obj, field, reveal=True)
     return render(request, "includes/sensitive_value.html", {"value": value, "revealed": True})

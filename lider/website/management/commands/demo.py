@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from lider.website.demo.people import load_people
 from lider.website.demo.project import load_project
 from lider.website.demo.users import load_users
 
@@ -12,7 +13,12 @@ class Command(BaseCommand):
         with transaction.atomic():
             project = load_project()
             logins = load_users(project)
+            population = load_people(project)
         self.stdout.write(f"Demo project: {project.title} (/projekty/{project.slug}/)")
+        self.stdout.write(
+            f"People: {len(population.all_trainees)} trainees, {len(population.others)} others, "
+            f"{len(population.institutions)} institutions"
+        )
         self.stdout.write("Demo logins (back office at /biuro/):")
         for login, role, password in logins:
             self.stdout.write(f"  {login:<14} {password:<26} {role}")

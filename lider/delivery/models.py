@@ -1,0 +1,277 @@
+"""Sessions of a project's tasks, who is enrolled in them, and who attended."""
+
+import secrets
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Venue(models.Model):
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="venues")
+    name = models.CharField(_("name"), max_length=200)
+    street = models.CharField(_("street and number"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=6, blank=True)
+    city = models.CharField(_("city"), max_length=100)
+    gmina = models.ForeignKey(
+        "territory.Unit",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("gmina"),
+        limit_choices_to={"level": "gmina"},
+    )
+
+    class Meta:
+        verbose_name = _("venue")
+        verbose_name_plural = _("venues")
+        ordering = ["city", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.city}"
+
+    @property
+    def address(self) -> str:
+        return ", ".join(
+            part for part in (self.street, f"{self.postal_code} {self.city}".strip()) if part
+        )
+
+
+class Group(models.Model):
+    """A group of a task held in one county (e.g. the training cycle's group in Myszków)."""
+
+    task = models.ForeignKey("projects.Task", on_delete=models.CASCADE, related_name="groups")
+    name = models.CharField(_("name"), max_length=200)
+    county = models.ForeignKey(
+        "territory.Unit",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("county"),
+        limit_choices_to={"level": "county"},
+    )
+    capacity = models.PositiveIntegerField(_("places"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("group")
+        verbose_name_plural = _("groups")
+        ordering = ["task", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def audit_project_id(self) -> int:
+        return self.task.project_id
+
+
+class Session(models.Model):
+    """One meeting, training day, advisory meeting, forum or conference."""
+
+    task = models.ForeignKey("projects.Task", on_delete=models.CASCADE, related_name="sessions")
+    group = models.ForeignKey(
+        Group, on_delete=models.SET_NULL, null=True, blank=True, related_name="sessions"
+    )
+    title = models.CharField(_("topic"), max_length=300)
+    agenda = models.TextField(_("agenda"), blank=True)
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("start"))
+    end_time = models.TimeField(_("end"))
+    venue = models.ForeignKey(
+        Venue, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("venue")
+    )
+    trainers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="delivered_sessions",
+        verbose_name=_("trainers or advisors"),
+    )
+    capacity = models.PositiveIntegerField(_("places"), null=True, blank=True)
+    is_public = models.BooleanField(
+        _("public"), default=False, help_text=_("Shown in the public calendar and feed.")
+    )
+    signed_list = models.FileField(
+        _("signed attendance list"), upload_to="signed-lists/%Y/", blank=True
+    )
+    signed_list_uploaded_at = models.DateTimeField(null=True, blank=True)
+    signed_list_uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["date", "start_time", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_time__gt=models.F("start_time")),
+                name="session_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["task", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.date:%d.%m.%Y})"
+
+    @property
+    def audit_project_id(self) -> int:
+        return self.task.project_id
+
+    @property
+    def clock_minutes(self) -> int:
+        start = self.start_time.hour * 60 + self.start_time.minute
+        end = self.end_time.hour * 60 + self.end_time.minute
+        return end - start
+
+    @property
+    def clock_hours(self) -> Decimal:
+        return (Decimal(self.clock_minutes) / 60).quantize(Decimal("0.01"))
+
+    @property
+    def training_hours(self) -> Decimal:
+        """Training (lesson) hours of 45 minutes."""
+        return (Decimal(self.clock_minutes) / 45).quantize(Decimal("0.01"))
+
+
+class Enrolment(models.Model):
+    """A participant's place in a task (and its group), with a declared status."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("on the waiting list")
+        QUALIFIED = "qualified", _("qualified")
+        PARTICIPATING = "participating", _("participating")
+        COMPLETED = "completed", _("completed")
+        DROPPED = "dropped", _("dropped out")
+
+    # Statuses that hold a place against the capacity.
+    TAKES_PLACE = frozenset({Status.QUALIFIED, Status.PARTICIPATING, Status.COMPLETED})
+    TRANSITIONS = {
+        Status.WAITING: {Status.QUALIFIED, Status.DROPPED},
+        Status.QUALIFIED: {Status.PARTICIPATING, Status.DROPPED},
+        Status.PARTICIPATING: {Status.COMPLETED, Status.DROPPED},
+        Status.COMPLETED: set(),
+        Status.DROPPED: set(),
+    }
+
+    task = models.ForeignKey("projects.Task", on_delete=models.CASCADE, related_name="enrolments")
+    group = models.ForeignKey(
+        Group, on_delete=models.PROTECT, null=True, blank=True, related_name="enrolments"
+    )
+    participant = models.ForeignKey(
+        "people.Participant", on_delete=models.PROTECT, related_name="enrolments"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    enrolled_at = models.DateTimeField(_("enrolled at"), auto_now_add=True)
+    dropped_on = models.DateField(_("dropped out on"), null=True, blank=True)
+    drop_reason = models.CharField(_("reason for dropping out"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        ordering = ["enrolled_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "participant"], name="enrolment_once_per_task"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} – {self.task}"
+
+    @property
+    def audit_project_id(self) -> int:
+        return self.task.project_id
+
+    @property
+    def takes_place(self) -> bool:
+        return self.status in self.TAKES_PLACE
+
+
+class SessionBooking(models.Model):
+    """A place in one session (meetings, forums, conferences): capacity per session."""
+
+    class Status(models.TextChoices):
+        BOOKED = "booked", _("booked")
+        WAITING = "waiting", _("on the waiting list")
+        CANCELLED = "cancelled", _("cancelled")
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="bookings")
+    participant = models.ForeignKey(
+        "people.Participant", on_delete=models.PROTECT, related_name="bookings"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("session booking")
+        verbose_name_plural = _("session bookings")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "participant"], name="booking_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} – {self.session}"
+
+    @property
+    def audit_project_id(self) -> int:
+        return self.session.task.project_id
+
+
+class Attendance(models.Model):
+    class Status(models.TextChoices):
+        PRESENT = "present", _("present")
+        LATE = "late", _("late")
+        EXCUSED = "excused", _("excused")
+        ABSENT = "absent", _("absent")
+
+    # Statuses that count as attended hours.
+    ATTENDED = frozenset({Status.PRESENT, Status.LATE})
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendance")
+    participant = models.ForeignKey(
+        "people.Participant", on_delete=models.PROTECT, related_name="attendance"
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("marked by"),
+    )
+    marked_at = models.DateTimeField(_("marked at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "participant"], name="attendance_once"),
+        ]
+        indexes = [models.Index(fields=["participant", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.participant} – {self.session}: {self.get_status_display()}"
+
+    @property
+    def audit_project_id(self) -> int:
+        return self.session.task.project_id
+
+
+class CalendarToken(models.Model):
+    """The unguessable token of a trainer's private iCal feed; regenerating revokes the old."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_token"
+    )
+    token = models.CharField(max_length=64, unique=True, default=secrets.token_urlsafe)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar feed token")
+        verbose_name_plural = _("calendar feed tokens")
+
+    def __str__(self) -> str:
+        return f"{self.user}"

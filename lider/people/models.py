@@ -1,0 +1,381 @@
+"""People and institutions, and their participation in projects (the monitoring record)."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from lider.core.sensitive import mask_hidden, mask_identifier, mask_pesel
+from lider.people.identifiers import (
+    birth_date_from_pesel,
+    normalise_pesel,
+    normalise_postal_code,
+    sex_from_pesel,
+)
+from lider.projects.identifiers import normalise_krs, normalise_nip, normalise_regon
+
+
+class Sex(models.TextChoices):
+    FEMALE = "K", _("woman")
+    MALE = "M", _("man")
+
+
+class Answer(models.TextChoices):
+    """Answers to the sensitive monitoring questions; refusing to answer is allowed."""
+
+    YES = "yes", _("yes")
+    NO = "no", _("no")
+    REFUSED = "refused", _("refuses to answer")
+
+
+class Education(models.TextChoices):
+    """ISCED levels, the canonical codes that every export profile maps to its own labels."""
+
+    BELOW_PRIMARY = "isced0", _("below primary (ISCED 0)")
+    PRIMARY = "isced1", _("primary (ISCED 1)")
+    LOWER_SECONDARY = "isced2", _("lower secondary (ISCED 2)")
+    UPPER_SECONDARY = "isced3", _("upper secondary (ISCED 3)")
+    POST_SECONDARY = "isced4", _("post-secondary (ISCED 4)")
+    TERTIARY = "isced5", _("tertiary (ISCED 5–8)")
+
+
+class LabourStatus(models.TextChoices):
+    UNEMPLOYED_REGISTERED = "unemployed_registered", _("unemployed, registered at a labour office")
+    UNEMPLOYED_UNREGISTERED = "unemployed_unregistered", _("unemployed, not registered")
+    INACTIVE = "inactive", _("economically inactive")
+    EMPLOYED = "employed", _("employed")
+
+
+class LabourDetail(models.TextChoices):
+    """The 'w tym' sub-status of the monitoring forms."""
+
+    NONE = "", _("—")
+    LONG_TERM_UNEMPLOYED = "long_term_unemployed", _("long-term unemployed")
+    IN_EDUCATION = "in_education", _("in education or training")
+    SELF_EMPLOYED = "self_employed", _("self-employed")
+    PUBLIC_ADMINISTRATION = "public_administration", _("works in public administration")
+    NGO = "ngo", _("works in a non-governmental organisation")
+    SME = "sme", _("works in a micro, small or medium enterprise")
+    LARGE_ENTERPRISE = "large_enterprise", _("works in a large enterprise")
+    FARMER = "farmer", _("farmer")
+    OTHER = "other", _("other")
+
+
+class Address(models.Model):
+    """Address fields shared by people and institutions; the gmina comes from TERC."""
+
+    street = models.CharField(_("street"), max_length=100, blank=True)
+    house_number = models.CharField(_("house number"), max_length=20, blank=True)
+    flat_number = models.CharField(_("flat number"), max_length=20, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=6, blank=True)
+    city = models.CharField(_("city or village"), max_length=100, blank=True)
+    gmina = models.ForeignKey(
+        "territory.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("gmina"),
+        limit_choices_to={"level": "gmina"},
+    )
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    def clean_address(self, errors: dict) -> None:
+        if self.postal_code:
+            try:
+                self.postal_code = normalise_postal_code(self.postal_code)
+            except ValidationError as error:
+                errors["postal_code"] = error
+
+    @property
+    def is_rural(self) -> bool | None:
+        return self.gmina.is_rural if self.gmina_id else None
+
+
+class PersonQuerySet(models.QuerySet):
+    def in_project(self, project):
+        return self.filter(participations__project=project)
+
+
+class Person(Address):
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    pesel = models.CharField(_("PESEL"), max_length=11, blank=True)
+    other_document_type = models.CharField(
+        _("other identity document"),
+        max_length=50,
+        blank=True,
+        help_text=_("For a person without a PESEL: passport, residence card, …"),
+    )
+    other_document_number = models.CharField(_("document number"), max_length=50, blank=True)
+    birth_date = models.DateField(_("birth date"))
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    education = models.CharField(
+        _("education"), max_length=10, choices=Education.choices, blank=True
+    )
+    labour_status = models.CharField(
+        _("labour-market status"), max_length=30, choices=LabourStatus.choices, blank=True
+    )
+    labour_detail = models.CharField(
+        _("of which"), max_length=30, choices=LabourDetail.choices, blank=True
+    )
+    cares_for_dependants = models.BooleanField(
+        _("cares for children under 7 or a dependent person"), null=True, blank=True
+    )
+    disability = models.CharField(
+        _("person with disabilities"), max_length=10, choices=Answer.choices, blank=True
+    )
+    minority_or_migrant = models.CharField(
+        _("minority, migrant or of foreign origin"),
+        max_length=10,
+        choices=Answer.choices,
+        blank=True,
+    )
+    homeless = models.CharField(
+        _("homeless or excluded from housing"),
+        max_length=10,
+        choices=Answer.choices[:2],
+        blank=True,
+    )
+    other_disadvantage = models.CharField(
+        _("in another disadvantaged social situation"),
+        max_length=10,
+        choices=Answer.choices,
+        blank=True,
+    )
+    user = models.OneToOneField(
+        "auth.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+        verbose_name=_("user account"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    sensitive_fields = {
+        "pesel": mask_pesel,
+        "other_document_number": mask_identifier,
+        "disability": mask_hidden,
+        "minority_or_migrant": mask_hidden,
+        "homeless": mask_hidden,
+        "other_disadvantage": mask_hidden,
+    }
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["last_name", "first_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pesel"], condition=~models.Q(pesel=""), name="person_pesel_unique"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(pesel="") | ~models.Q(other_document_number=""),
+                name="person_has_identifier",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def in_project(self, project_id: int) -> bool:
+        """Whether the person takes part in, or applied to, the project (for access checks)."""
+        if self.participations.filter(project_id=project_id).exists():
+            return True
+        applications = getattr(self, "applications", None)
+        return applications is not None and applications.filter(project_id=project_id).exists()
+
+    def clean(self) -> None:
+        errors = {}
+        if self.pesel:
+            try:
+                self.pesel = normalise_pesel(self.pesel)
+            except ValidationError as error:
+                errors["pesel"] = error
+            else:
+                self.birth_date = birth_date_from_pesel(self.pesel)
+                self.sex = sex_from_pesel(self.pesel)
+        elif not (self.other_document_type and self.other_document_number):
+            errors["pesel"] = ValidationError(
+                _("Enter a PESEL, or the type and number of another identity document."),
+                code="identifier",
+            )
+        self.clean_address(errors)
+        if errors:
+            raise ValidationError(errors)
+
+
+class Institution(Address):
+    class LegalForm(models.TextChoices):
+        ASSOCIATION = "association", _("association")
+        FOUNDATION = "foundation", _("foundation")
+        SOCIAL_COOPERATIVE = "social_cooperative", _("social cooperative")
+        CIS = "cis", _("social integration centre (CIS)")
+        KIS = "kis", _("social integration club (KIS)")
+        ZAZ = "zaz", _("vocational activity establishment (ZAZ)")
+        WTZ = "wtz", _("occupational therapy workshop (WTZ)")
+        NONPROFIT_COMPANY = "nonprofit_company", _("non-profit company")
+        PUBLIC_UNIT = "public_unit", _("public administration unit")
+        OTHER = "other", _("other")
+
+    class Kind(models.TextChoices):
+        """Institution type, as the monitoring forms classify it."""
+
+        SOCIAL_ECONOMY = "social_economy", _("social-economy entity")
+        LABOUR_MARKET = "labour_market", _("labour-market institution")
+        SOCIAL_ASSISTANCE = "social_assistance", _("social assistance and integration institution")
+        PUBLIC_ADMINISTRATION = "public_administration", _("public administration")
+        NGO = "ngo", _("non-governmental organisation")
+        ENTERPRISE = "enterprise", _("enterprise")
+        EDUCATION = "education", _("school or education institution")
+        OTHER = "other", _("other")
+
+    name = models.CharField(_("name"), max_length=300)
+    legal_form = models.CharField(_("legal form"), max_length=30, choices=LegalForm.choices)
+    kind = models.CharField(_("institution type"), max_length=30, choices=Kind.choices)
+    nip = models.CharField(_("NIP"), max_length=10, blank=True)
+    regon = models.CharField(_("REGON"), max_length=14, blank=True)
+    krs = models.CharField(_("KRS"), max_length=10, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    members = models.ManyToManyField(
+        Person, through="InstitutionMember", related_name="institutions", blank=True
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nip"], condition=~models.Q(nip=""), name="institution_nip_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def in_project(self, project_id: int) -> bool:
+        if self.participations.filter(project_id=project_id).exists():
+            return True
+        applications = getattr(self, "applications", None)
+        return applications is not None and applications.filter(project_id=project_id).exists()
+
+    def clean(self) -> None:
+        errors = {}
+        for field, normalise in (
+            ("nip", normalise_nip),
+            ("regon", normalise_regon),
+            ("krs", normalise_krs),
+        ):
+            value = getattr(self, field)
+            if value:
+                try:
+                    setattr(self, field, normalise(value))
+                except ValidationError as error:
+                    errors[field] = error
+        self.clean_address(errors)
+        if errors:
+            raise ValidationError(errors)
+
+
+class InstitutionMember(models.Model):
+    class Relation(models.TextChoices):
+        MEMBER = "member", _("member")
+        EMPLOYEE = "employee", _("employee")
+
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE)
+    relation = models.CharField(_("relation"), max_length=10, choices=Relation.choices)
+
+    class Meta:
+        verbose_name = _("member or employee")
+        verbose_name_plural = _("members and employees")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "person", "relation"], name="institution_member_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} – {self.institution} ({self.get_relation_display()})"
+
+
+class Participant(models.Model):
+    """A person or an institution taking part in one project: the monitoring record.
+
+    Created when an application is accepted (or by import). The start date is the day of the
+    first support; the end date and whether the person completed the planned path are filled
+    when they leave.
+    """
+
+    class ExitReason(models.TextChoices):
+        NONE = "", _("—")
+        COMPLETED = "completed", _("completed the planned path")
+        RESIGNATION = "resignation", _("resigned")
+        EMPLOYMENT = "employment", _("took up employment")
+        ILLNESS = "illness", _("illness")
+        ABSENCES = "absences", _("removed for absences")
+        OTHER = "other", _("other")
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.PROTECT, related_name="participants"
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="participations"
+    )
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participations",
+    )
+    start_date = models.DateField(_("start of participation"), null=True, blank=True)
+    end_date = models.DateField(_("end of participation"), null=True, blank=True)
+    completed_as_planned = models.BooleanField(
+        _("completed the planned path"), null=True, blank=True
+    )
+    exit_reason = models.CharField(
+        _("reason for leaving"), max_length=20, choices=ExitReason.choices, blank=True
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "person"],
+                condition=models.Q(person__isnull=False),
+                name="participant_person_once",
+            ),
+            models.UniqueConstraint(
+                fields=["project", "institution"],
+                condition=models.Q(institution__isnull=False),
+                name="participant_institution_once",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(person__isnull=False, institution__isnull=True)
+                | models.Q(person__isnull=True, institution__isnull=False),
+                name="participant_person_or_institution",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.person or self.institution)
+
+    @property
+    def subject(self):
+        return self.person or self.institution
