@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "lider.territory",
     "lider.projects",
     "lider.people",
+    "lider.recruitment",
     "lider.delivery",
     "lider.website",
 ]
@@ -165,6 +166,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {

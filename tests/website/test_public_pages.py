@@ -126,3 +126,12 @@ def test_public_page_queries_do_not_grow_with_tasks(
         Task.objects.create(project=demo_project, kind=Task.Kind.OTHER, title=f"Dodatkowe {n}")
     with django_assert_max_num_queries(len(before.captured_queries)):
         client.get(f"/projekty/{demo_project.slug}/")
+
+
+@pytest.mark.parametrize(
+    "path", ["/static/css/lider.css", "/static/vendor/pico/pico.min.css", "/static/js/lider.js"]
+)
+def test_static_assets_are_served_without_a_cdn(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content)
