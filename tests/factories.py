@@ -60,3 +60,57 @@ def member(project, role, user=None):
     user = user or UserFactory()
     Membership.objects.create(project=project, user=user, role=role)
     return user
+
+
+# --- people and recruitment -------------------------------------------------------------
+
+
+def valid_pesel(n: int, *, born=datetime.date(1980, 5, 17), woman=True) -> str:
+    """A valid PESEL for a birth date; `n` (0–499) makes it unique."""
+    from stdnum.pl import pesel
+
+    month = born.month + {1800: 80, 1900: 0, 2000: 20}[born.year // 100 * 100]
+    serial = f"{n % 500:03d}" + str((n % 5) * 2 + (0 if woman else 1))
+    body = f"{born.year % 100:02d}{month:02d}{born.day:02d}{serial}"
+    return body + pesel.calc_check_digit(body)
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "people.Person"
+
+    first_name = "Anna"
+    last_name = factory.Sequence(lambda n: f"Nowak{n}")
+    pesel = factory.Sequence(lambda n: valid_pesel(n))
+    birth_date = datetime.date(1980, 5, 17)
+    sex = "K"
+    postal_code = "42-200"
+    city = "Częstochowa"
+    gmina = factory.LazyFunction(lambda: unit_by_code("2404052"))
+    email = factory.Sequence(lambda n: f"osoba{n}@example.pl")
+    education = "isced3"
+    labour_status = "unemployed_registered"
+
+
+class InstitutionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "people.Institution"
+
+    name = factory.Sequence(lambda n: f"Stowarzyszenie {n}")
+    legal_form = "association"
+    kind = "ngo"
+    gmina = factory.LazyFunction(lambda: unit_by_code("2404052"))
+    email = factory.Sequence(lambda n: f"instytucja{n}@example.pl")
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "recruitment.Application"
+
+    project = factory.SubFactory(ProjectFactory)
+    person = factory.SubFactory(PersonFactory)
+    source = "paper"
+    submitted_at = factory.LazyFunction(
+        lambda: datetime.datetime(2009, 12, 10, 10, 0, tzinfo=datetime.UTC)
+    )
+    is_eligible = True

@@ -1,0 +1,158 @@
+"""Forms for people and institutions: validation only, writes go through services."""
+
+from itertools import groupby
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from lider.people.identifiers import normalise_pesel
+from lider.people.models import Institution, Person
+from lider.territory.models import Unit
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class GminaField(forms.TypedChoiceField):
+    """A gmina from a fixed list, grouped by county (<optgroup>): works without JavaScript.
+
+    Urban-rural gminas appear as their town and rural parts (see `territory.queries.gminas_in`).
+    """
+
+    default_error_messages = {
+        "invalid_choice": _(
+            "The selected gmina lies outside the project's area: choose one from the list."
+        ),
+    }
+
+    def __init__(self, *, gminas=(), **kwargs):
+        self.units = {unit.pk: unit for unit in gminas}
+        kwargs.setdefault("label", _("gmina"))
+        super().__init__(coerce=self._unit, empty_value=None, **kwargs)
+        self.choices = self.grouped(gminas)
+
+    @staticmethod
+    def grouped(gminas) -> list:
+        ordered = sorted(gminas, key=lambda u: (u.parent.code, u.name, u.gmina_type))
+        return [("", "—")] + [
+            (county.county_label, [(unit.pk, str(unit)) for unit in units])
+            for county, units in groupby(ordered, key=lambda u: u.parent)
+        ]
+
+    def _unit(self, value):
+        try:
+            return self.units[int(value)]
+        except (KeyError, TypeError, ValueError):
+            raise ValidationError(self.error_messages["invalid_choice"], code="outside") from None
+
+    def valid_value(self, value):
+        try:
+            return int(value) in self.units
+        except (TypeError, ValueError):
+            return False
+
+
+class PersonForm(forms.ModelForm):
+    """A person's data: PESEL (birth date and sex derived), or another document with both."""
+
+    class Meta:
+        model = Person
+        fields = [
+            "first_name",
+            "last_name",
+            "pesel",
+            "other_document_type",
+            "other_document_number",
+            "birth_date",
+            "sex",
+            "street",
+            "house_number",
+            "flat_number",
+            "postal_code",
+            "city",
+            "gmina",
+            "phone",
+            "email",
+            "education",
+            "labour_status",
+            "labour_detail",
+            "cares_for_dependants",
+            "disability",
+            "minority_or_migrant",
+            "homeless",
+            "other_disadvantage",
+        ]
+        widgets = {"birth_date": DATE}
+        help_texts = {
+            "pesel": _("Without a PESEL, give another identity document, birth date and sex."),
+            "birth_date": _("Only without a PESEL (the PESEL gives it)."),
+            "sex": _("Only without a PESEL (the PESEL gives it)."),
+        }
+
+    def __init__(self, *args, gminas=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["gmina"] = GminaField(gminas=gminas, required=True)
+        self.fields["birth_date"].required = False
+        self.fields["sex"].required = False
+        for name in ("postal_code", "city", "email", "education", "labour_status"):
+            self.fields[name].required = True
+        self.fields["cares_for_dependants"] = forms.NullBooleanField(
+            label=Person._meta.get_field("cares_for_dependants").verbose_name,
+            required=False,
+            widget=forms.Select(choices=[("", "—"), ("true", _("yes")), ("false", _("no"))]),
+        )
+
+    def clean_pesel(self):
+        value = self.cleaned_data.get("pesel", "").strip()
+        return normalise_pesel(value) if value else ""
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("pesel") and "pesel" not in self.errors:
+            # Person.clean() asks for the other document; the form asks for what a PESEL gives.
+            for name in ("birth_date", "sex"):
+                if not data.get(name) and name not in self.errors:
+                    self.add_error(
+                        name,
+                        ValidationError(_("Without a PESEL this is required."), code="required"),
+                    )
+        return data
+
+    def validate_unique(self):
+        """A PESEL known from another project is the same person: the service reuses them."""
+
+
+class InstitutionForm(forms.ModelForm):
+    class Meta:
+        model = Institution
+        fields = [
+            "name",
+            "legal_form",
+            "kind",
+            "nip",
+            "regon",
+            "krs",
+            "street",
+            "house_number",
+            "flat_number",
+            "postal_code",
+            "city",
+            "gmina",
+            "phone",
+            "email",
+            "website",
+        ]
+        labels = {"gmina": _("seat (gmina)")}
+
+    def __init__(self, *args, gminas=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["gmina"] = GminaField(gminas=gminas, required=True, label=_("seat (gmina)"))
+        for name in ("postal_code", "city", "email"):
+            self.fields[name].required = True
+
+    def validate_unique(self):
+        """An institution known by its NIP is the same institution: the service reuses it."""
+
+
+def gminas_by_county(gminas: list[Unit]) -> list:
+    return GminaField.grouped(gminas)

@@ -1,0 +1,164 @@
+"""Eligibility rules and scoring criteria, evaluated from data.
+
+A result is stored on the application as plain data (`{"rule", "kind", "passed", "code",
+"params"}`) and explained at display time in the reader's language by `explain()`, so the same
+check reads in Polish in the office and in English for an English-speaking auditor.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from lider.people.identifiers import age_on
+from lider.people.models import Education, LabourDetail, LabourStatus
+from lider.recruitment.models import EligibilityRule, ScoringCriterion
+
+Kind = EligibilityRule.Kind
+Criterion = ScoringCriterion.Kind
+
+
+@dataclass
+class Context:
+    """What rules need besides the applicant, loaded once per project (not once per row)."""
+
+    rules: list[EligibilityRule]
+    criteria: list[ScoringCriterion]
+    county_ids: set[int]
+    county_names: list[str]
+    admitted_groups: dict[int, set[int]] = field(default_factory=dict)  # rule pk → group pks
+
+
+def context_for(project) -> Context:
+    rules = list(project.eligibility_rules.filter(is_active=True).prefetch_related("target_groups"))
+    counties = sorted(project.counties.all(), key=lambda c: c.code)
+    return Context(
+        rules=rules,
+        criteria=list(project.scoring_criteria.all()),
+        county_ids={c.pk for c in counties},
+        county_names=[c.county_label for c in counties],
+        admitted_groups={
+            r.pk: {g.pk for g in r.target_groups.all()}
+            for r in rules
+            if r.kind == Kind.TARGET_GROUP
+        },
+    )
+
+
+def _result(rule, passed: bool, code: str, **params) -> dict:
+    return {"rule": rule.pk, "kind": rule.kind, "passed": passed, "code": code, "params": params}
+
+
+def evaluate(
+    ctx: Context, *, person=None, institution=None, target_group=None, on: datetime.date
+) -> list[dict]:
+    """Each rule's verdict for one applicant, in the rules' order."""
+    subject = person or institution
+    results = []
+    for rule in ctx.rules:
+        if rule.kind == Kind.AREA:
+            gmina = subject.gmina
+            if gmina is None:
+                results.append(_result(rule, False, "area_missing"))
+            else:
+                inside = gmina.parent_id in ctx.county_ids
+                results.append(
+                    _result(
+                        rule,
+                        inside,
+                        "area_inside" if inside else "area_outside",
+                        gmina=gmina.name,
+                        county=gmina.parent.county_label if gmina.parent_id else "",
+                        counties=", ".join(ctx.county_names),
+                    )
+                )
+        elif rule.kind == Kind.MIN_AGE:
+            if person is None:
+                results.append(_result(rule, True, "age_not_applicable"))
+            else:
+                age = age_on(person.birth_date, on)
+                results.append(
+                    _result(
+                        rule,
+                        age >= rule.min_age,
+                        "age_ok" if age >= rule.min_age else "age_under",
+                        age=age,
+                        minimum=rule.min_age,
+                        date=on.isoformat(),
+                    )
+                )
+        elif rule.kind == Kind.TARGET_GROUP:
+            admitted = ctx.admitted_groups.get(rule.pk, set())
+            if target_group is None:
+                results.append(_result(rule, False, "group_missing"))
+            elif admitted and target_group.pk not in admitted:
+                results.append(_result(rule, False, "group_not_admitted", group=str(target_group)))
+            else:
+                results.append(_result(rule, True, "group_ok", group=str(target_group)))
+    return results
+
+
+def is_eligible(results: list[dict]) -> bool:
+    return all(r["passed"] for r in results)
+
+
+def explain(result: dict) -> str:
+    """The reason of one verdict, in the active language."""
+    params = dict(result.get("params", {}))
+    if "date" in params:
+        params["date"] = formats.date_format(datetime.date.fromisoformat(params["date"]), "d.m.Y")
+    messages = {
+        "area_inside": _("The gmina %(gmina)s, %(county)s, lies within the project's area."),
+        "area_outside": _(
+            "The gmina %(gmina)s, %(county)s, lies outside the project's area (%(counties)s)."
+        ),
+        "area_missing": _("No gmina of residence or seat is given."),
+        "age_ok": _(
+            "Age on the day of application (%(date)s): %(age)s; the minimum is %(minimum)s."
+        ),
+        "age_under": _(
+            "Age on the day of application (%(date)s): %(age)s, below the minimum of %(minimum)s."
+        ),
+        "age_not_applicable": _("The age limit does not apply to institutions."),
+        "group_ok": _("Declared target group: %(group)s"),
+        "group_missing": _("No target group is declared."),
+        "group_not_admitted": _("The declared target group is not admitted: %(group)s"),
+    }
+    return messages[result["code"]] % params
+
+
+def points(ctx: Context, *, person=None, institution=None, on: datetime.date) -> list[tuple]:
+    """(criterion, points) for each criterion the applicant meets."""
+    met = []
+    for criterion in ctx.criteria:
+        if _meets(criterion.kind, person, institution, on):
+            met.append((criterion, criterion.points))
+    return met
+
+
+def score(ctx: Context, *, person=None, institution=None, on: datetime.date) -> int:
+    return sum(p for _, p in points(ctx, person=person, institution=institution, on=on))
+
+
+LOW_EDUCATION = {Education.BELOW_PRIMARY, Education.PRIMARY, Education.LOWER_SECONDARY}
+UNEMPLOYED = {LabourStatus.UNEMPLOYED_REGISTERED, LabourStatus.UNEMPLOYED_UNREGISTERED}
+
+
+def _meets(kind: str, person, institution, on: datetime.date) -> bool:
+    if kind == Criterion.SOCIAL_ECONOMY:
+        return institution is not None and institution.kind == "social_economy"
+    if kind == Criterion.RURAL:
+        subject = person or institution
+        return subject.gmina is not None and subject.gmina.is_rural is True
+    if person is None:
+        return False
+    return {
+        Criterion.UNEMPLOYED: person.labour_status in UNEMPLOYED,
+        Criterion.LONG_TERM_UNEMPLOYED: person.labour_detail == LabourDetail.LONG_TERM_UNEMPLOYED,
+        Criterion.INACTIVE: person.labour_status == LabourStatus.INACTIVE,
+        Criterion.WOMAN: person.sex == "K",
+        Criterion.DISABILITY: person.disability == "yes",
+        Criterion.AGE_50_PLUS: age_on(person.birth_date, on) >= 50,
+        Criterion.LOW_EDUCATION: person.education in LOW_EDUCATION,
+    }[kind]

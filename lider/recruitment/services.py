@@ -1,0 +1,285 @@
+"""Every write of recruitment: applying, checking, deciding, withdrawing, consents."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from lider.core import audit
+from lider.people.models import Institution, Participant, Person
+from lider.recruitment import rules
+from lider.recruitment.models import Application, Consent, ConsentText
+
+Status = Application.Status
+
+
+def required_consent_texts(project) -> list[ConsentText]:
+    """The current wording of each consent the project asks for."""
+    return list(project.consent_texts.filter(is_current=True).order_by("purpose"))
+
+
+def check(application: Application, ctx: rules.Context | None = None) -> Application:
+    """Fill the eligibility verdicts and the score (not saved)."""
+    ctx = ctx or rules.context_for(application.project)
+    on = timezone.localdate(application.submitted_at)
+    applicant = {"person": application.person, "institution": application.institution}
+    application.eligibility = rules.evaluate(
+        ctx, target_group=application.target_group, on=on, **applicant
+    )
+    application.is_eligible = rules.is_eligible(application.eligibility)
+    application.score = rules.score(ctx, on=on, **applicant)
+    return application
+
+
+def refusals(project, *, person=None, institution=None, target_group=None, on) -> list[dict]:
+    """The failed verdicts for a would-be applicant (the public form refuses on any)."""
+    ctx = rules.context_for(project)
+    results = rules.evaluate(
+        ctx, person=person, institution=institution, target_group=target_group, on=on
+    )
+    return [r for r in results if not r["passed"]]
+
+
+def already_applied(project, *, pesel: str = "", nip: str = "") -> bool:
+    applications = Application.objects.filter(project=project)
+    if pesel:
+        return applications.filter(person__pesel=pesel).exists()
+    if nip:
+        return applications.filter(institution__nip=nip).exists()
+    return False
+
+
+@transaction.atomic
+def submit_application(
+    project,
+    *,
+    person: Person | None = None,
+    institution: Institution | None = None,
+    target_group=None,
+    consent_texts: list[ConsentText],
+    source: str = Application.Source.ONLINE,
+    submitted_at: datetime.datetime | None = None,
+    language: str = "pl",
+    actor=None,
+) -> Application:
+    """Record an application with its consents, check it and send the confirmation e-mail.
+
+    A person known by PESEL (or an institution by NIP) from another project is the same one:
+    the existing record is linked and not overwritten by what an anonymous form says.
+    """
+    submitted_at = submitted_at or timezone.now()
+    person = _existing_or_new(person, actor=actor) if person is not None else None
+    institution = _existing_or_new(institution, actor=actor) if institution is not None else None
+    subject = person or institution
+    if Application.objects.filter(project=project, person=person, institution=institution).exists():
+        raise ValidationError(
+            _("This applicant has already applied to this project."), code="duplicate"
+        )
+    application = Application(
+        project=project,
+        person=person,
+        institution=institution,
+        target_group=target_group,
+        source=source,
+        submitted_at=submitted_at,
+        language=language,
+    )
+    check(application)
+    application.save()
+    consent_source = {
+        Application.Source.ONLINE: Consent.Source.ONLINE,
+        Application.Source.PAPER: Consent.Source.PAPER,
+        Application.Source.IMPORT: Consent.Source.IMPORT,
+    }[source]
+    Consent.objects.bulk_create(
+        [
+            Consent(
+                application=application,
+                text=text,
+                purpose=text.purpose,
+                given_at=submitted_at,
+                source=consent_source,
+            )
+            for text in consent_texts
+        ]
+    )
+    audit.created(application, actor=actor, note=str(application.get_source_display()))
+    if subject.email:
+        transaction.on_commit(lambda: send_confirmation(application.pk))
+    return application
+
+
+def _existing_or_new(obj, *, actor):
+    if isinstance(obj, Person) and obj.pesel:
+        existing = Person.objects.filter(pesel=obj.pesel).first()
+    elif isinstance(obj, Institution) and obj.nip:
+        existing = Institution.objects.filter(nip=obj.nip).first()
+    else:
+        existing = None
+    if existing is not None:
+        return existing
+    obj.save()
+    audit.created(obj, actor=actor)
+    return obj
+
+
+def send_confirmation(application_id: int) -> None:
+    """The confirmation e-mail, in the language the applicant used."""
+    application = Application.objects.select_related("project", "person", "institution").get(
+        pk=application_id
+    )
+    subject = application.applicant
+    with translation.override(application.language):
+        context = {"application": application, "project": application.project}
+        send_mail(
+            _("Your application to the project %(title)s") % {"title": application.project.title},
+            render_to_string("recruitment/email/confirmation.txt", context),
+            settings.DEFAULT_FROM_EMAIL,
+            [subject.email],
+        )
+
+
+@transaction.atomic
+def recheck_project(project, *, actor) -> int:
+    """Check every open application again (after the rules or criteria changed)."""
+    ctx = rules.context_for(project)
+    changed = []
+    applications = Application.objects.filter(project=project).select_related(
+        "person__gmina__parent", "institution__gmina__parent", "target_group"
+    )
+    for application in applications:
+        before = (application.is_eligible, application.eligibility, application.score)
+        check(application, ctx)
+        if before != (application.is_eligible, application.eligibility, application.score):
+            changed.append(application)
+    Application.objects.bulk_update(changed, ["is_eligible", "eligibility", "score"])
+    audit.record(
+        actor,
+        audit.Action.UPDATE,
+        project,
+        note=_("Applications checked again: %(count)s changed.") % {"count": len(changed)},
+    )
+    return len(changed)
+
+
+ALLOWED = {
+    Status.SUBMITTED: {Status.ACCEPTED, Status.RESERVE, Status.REJECTED},
+    Status.RESERVE: {Status.ACCEPTED, Status.OFFERED, Status.REJECTED},
+    Status.OFFERED: {Status.ACCEPTED, Status.WITHDRAWN},
+    Status.REJECTED: {Status.RESERVE, Status.ACCEPTED},
+    Status.ACCEPTED: {Status.WITHDRAWN},
+    Status.WITHDRAWN: set(),
+}
+
+
+def _change_status(application, new, *, actor, reason="", at=None) -> Application:
+    old = application.status
+    if new not in ALLOWED[old]:
+        raise ValidationError(
+            _("An application with the status “%(old)s” cannot become “%(new)s”.")
+            % {"old": Status(old).label, "new": Status(new).label},
+            code="status",
+        )
+    application.status = new
+    application.decision_reason = reason
+    application.decided_at = at or timezone.now()
+    application.decided_by = actor
+    application.save(update_fields=["status", "decision_reason", "decided_at", "decided_by"])
+    audit.status_changed(
+        application,
+        actor=actor,
+        old=str(Status(old).label),
+        new=str(Status(new).label),
+        note=reason,
+    )
+    return application
+
+
+@transaction.atomic
+def decide(application: Application, *, actor, decision: str, reason: str = "") -> Application:
+    """Accept, put on the reserve list, or reject (a rejection needs its reason)."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if decision not in {Status.ACCEPTED, Status.RESERVE, Status.REJECTED}:
+        raise ValidationError(_("Unknown decision."), code="decision")
+    if decision == Status.REJECTED and not reason.strip():
+        raise ValidationError(_("Give the reason of the rejection."), code="reason")
+    if decision == Status.ACCEPTED and not application.is_eligible:
+        raise ValidationError(
+            _("An applicant who does not meet the eligibility rules cannot be accepted."),
+            code="ineligible",
+        )
+    _change_status(application, decision, actor=actor, reason=reason.strip())
+    if decision == Status.ACCEPTED:
+        _make_participant(application, actor=actor)
+    return application
+
+
+def _make_participant(application: Application, *, actor) -> Participant:
+    participant, created = Participant.objects.get_or_create(
+        project_id=application.project_id,
+        person=application.person,
+        institution=application.institution,
+    )
+    if created:
+        audit.created(participant, actor=actor)
+    application.participant = participant
+    application.save(update_fields=["participant"])
+    return participant
+
+
+@transaction.atomic
+def withdraw(
+    application: Application, *, actor, reason: str = "", on: datetime.date | None = None
+) -> Application | None:
+    """An accepted participant leaves (or an offer is declined): the place goes to the first
+    on the reserve list, who gets the status "offered". Returns that application, if any."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    was_accepted = application.status == Status.ACCEPTED
+    _change_status(application, Status.WITHDRAWN, actor=actor, reason=reason)
+    if was_accepted and application.participant_id:
+        participant = application.participant
+        with audit.tracking(participant, actor=actor):
+            participant.end_date = on or timezone.localdate()
+            participant.exit_reason = Participant.ExitReason.RESIGNATION
+            participant.completed_as_planned = False
+            participant.save(update_fields=["end_date", "exit_reason", "completed_as_planned"])
+    return offer_place(application.project, actor=actor)
+
+
+def offer_place(project, *, actor) -> Application | None:
+    """Offer a free place to the first on the reserve list (by points, then by date)."""
+    first = (
+        Application.objects.filter(project=project, is_eligible=True)
+        .reserve_list()
+        .select_for_update()
+        .first()
+    )
+    if first is None:
+        return None
+    return _change_status(first, Status.OFFERED, actor=actor, reason=_("A place became free."))
+
+
+@transaction.atomic
+def confirm_offer(application: Application, *, actor) -> Application:
+    """The offered person (or the office for them) takes the place: they become a participant."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.status != Status.OFFERED:
+        raise ValidationError(_("This application has no place offered."), code="status")
+    _change_status(application, Status.ACCEPTED, actor=actor, reason=_("The offered place taken."))
+    _make_participant(application, actor=actor)
+    return application
+
+
+@transaction.atomic
+def withdraw_consent(consent: Consent, *, actor, at: datetime.datetime | None = None) -> Consent:
+    if consent.withdrawn_at is not None:
+        raise ValidationError(_("This consent has already been withdrawn."), code="withdrawn")
+    with audit.tracking(consent, actor=actor):
+        consent.withdrawn_at = at or timezone.now()
+        consent.save(update_fields=["withdrawn_at"])
+    return consent
