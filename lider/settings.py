@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "lider.people",
     "lider.recruitment",
     "lider.delivery",
+    "lider.outcomes",
     "lider.website",
 ]
 

@@ -10,6 +10,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("biuro/", include("lider.core.urls")),
     path("biuro/projekty/", include("lider.projects.urls")),
+    path("biuro/projekty/", include("lider.outcomes.urls")),
     path("", include("lider.website.urls")),
     prefix_default_language=False,
 )

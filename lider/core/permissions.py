@@ -35,6 +35,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # Personal data: full PESEL, disability and other sensitive attributes, and exports of them.
     "personal.view_sensitive": frozenset({ADMIN, COORD, OFFICE, AUDITOR}),
     "personal.export": frozenset({ADMIN, COORD, OFFICE, AUDITOR}),
+    # Outcomes: social-economy entities founded with the project's support.
+    "outcomes.view": STAFF,
+    "outcomes.manage": MANAGERS | {OFFICE},
 }
 
 # Pseudo-permissions for views outside the role table; the matrix test knows them.

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from lider.website.demo.outcomes import load_outcomes
 from lider.website.demo.people import load_people
 from lider.website.demo.project import load_project
 from lider.website.demo.users import load_users
@@ -14,6 +15,7 @@ class Command(BaseCommand):
             project = load_project()
             logins = load_users(project)
             population = load_people(project)
+            load_outcomes(project, population.all_trainees)
         self.stdout.write(f"Demo project: {project.title} (/projekty/{project.slug}/)")
         self.stdout.write(
             f"People: {len(population.all_trainees)} trainees, {len(population.others)} others, "

@@ -1,0 +1,83 @@
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from lider.core.permissions import Role
+from lider.outcomes.models import FoundedEntity
+from lider.people.models import Participant, Person
+from tests.factories import ProjectFactory, member
+from tests.outcomes.test_krs import krs_api  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def entities(project, n):
+    person = Person.objects.create(
+        first_name="Jan", last_name="Kos", pesel="80010112344", birth_date=datetime.date(1980, 1, 1)
+    )
+    founder = Participant.objects.create(project=project, person=person)
+    for i in range(n):
+        entity = FoundedEntity.objects.create(
+            project=project, name=f"Fundacja {i}", legal_form="foundation", krs=f"{100 + i:010d}"
+        )
+        entity.founders.add(founder)
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_entity_list_constant_queries(client, rows):
+    project = ProjectFactory()
+    client.force_login(member(project, Role.OFFICE))
+    entities(project, rows)
+    url = reverse("outcomes:list", kwargs={"slug": project.slug})
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.content.decode().count("Fundacja ") == rows
+    assert len(queries) == 8
+
+
+def test_entity_verify_view_unavailable_offers_manual_path(client, krs_api):  # noqa: F811
+    project = ProjectFactory()
+    user = member(project, Role.COORDINATOR)
+    client.force_login(user)
+    entity = FoundedEntity.objects.create(
+        project=project, name="Fundacja", legal_form="foundation", krs="0000345678"
+    )
+    krs_api.mode = "500"
+    response = client.post(
+        reverse("outcomes:verify", kwargs={"slug": project.slug, "pk": entity.pk}), follow=True
+    )
+    assert "Potwierdź podmiot ręcznie" in response.content.decode()
+    response = client.post(
+        reverse("outcomes:confirm", kwargs={"slug": project.slug, "pk": entity.pk}),
+        {"note": "Sprawdzono w ekrs"},
+        follow=True,
+    )
+    entity.refresh_from_db()
+    assert entity.verification == "manual"
+    assert entity.confirmed_by == user
+    assert "wprowadzono ręcznie, potwierdził(a)" in response.content.decode()
+
+
+def test_entity_create_view(client):
+    project = ProjectFactory()
+    client.force_login(member(project, Role.OFFICE))
+    response = client.post(
+        reverse("outcomes:create", kwargs={"slug": project.slug}),
+        {"order": 1, "name": "Fundacja Nowa", "legal_form": "foundation", "krs": "KRS 380128"},
+    )
+    entity = FoundedEntity.objects.get()
+    assert response.status_code == 302
+    assert entity.krs == "0000380128"
