@@ -35,6 +35,15 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # Personal data: full PESEL, disability and other sensitive attributes, and exports of them.
     "personal.view_sensitive": frozenset({ADMIN, COORD, OFFICE, AUDITOR}),
     "personal.export": frozenset({ADMIN, COORD, OFFICE, AUDITOR}),
+    # Delivery: the calendar of sessions; a session's list and attendance (names only, for
+    # trainers too); marking attendance; planning sessions, enrolments and bookings; the signed
+    # scans kept as evidence; a trainer's own schedule and private calendar feed.
+    "delivery.view": STAFF,
+    "delivery.view_attendance": frozenset({ADMIN, COORD, OFFICE, TRAINER, AUDITOR}),
+    "delivery.mark_attendance": frozenset({ADMIN, COORD, OFFICE, TRAINER}),
+    "delivery.manage": frozenset({ADMIN, COORD, OFFICE}),
+    "delivery.view_evidence": frozenset({ADMIN, COORD, OFFICE, AUDITOR}),
+    "delivery.own_schedule": STAFF,
     # Outcomes: social-economy entities founded with the project's support.
     "outcomes.view": STAFF,
     "outcomes.manage": MANAGERS | {OFFICE},

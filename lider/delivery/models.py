@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import ExtractHour, ExtractMinute
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -64,6 +66,32 @@ class Group(models.Model):
         return self.task.project_id
 
 
+def minutes_of(prefix: str = "") -> models.Expression:
+    """The length of a session in minutes, computed in the database from its start and end."""
+    start, end = f"{prefix}start_time", f"{prefix}end_time"
+    return models.ExpressionWrapper(
+        (ExtractHour(end) - ExtractHour(start)) * 60 + ExtractMinute(end) - ExtractMinute(start),
+        output_field=models.IntegerField(),
+    )
+
+
+class SessionQuerySet(models.QuerySet):
+    def in_county(self, county):
+        """Sessions of a group in the county, or of no group at a venue in the county."""
+        return self.filter(
+            models.Q(group__county=county)
+            | models.Q(group__isnull=True, venue__gmina__parent=county)
+        )
+
+    def public(self):
+        return self.filter(is_public=True)
+
+    def for_listing(self):
+        return self.select_related(
+            "task", "group__county", "venue__gmina__parent"
+        ).prefetch_related("trainers")
+
+
 class Session(models.Model):
     """One meeting, training day, advisory meeting, forum or conference."""
 
@@ -101,6 +129,8 @@ class Session(models.Model):
         related_name="+",
     )
 
+    objects = SessionQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("session")
         verbose_name_plural = _("sessions")
@@ -119,6 +149,10 @@ class Session(models.Model):
     @property
     def audit_project_id(self) -> int:
         return self.task.project_id
+
+    @property
+    def county(self):
+        return self.group.county if self.group_id else self.venue.gmina.parent
 
     @property
     def clock_minutes(self) -> int:
@@ -164,7 +198,7 @@ class Enrolment(models.Model):
         "people.Participant", on_delete=models.PROTECT, related_name="enrolments"
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
-    enrolled_at = models.DateTimeField(_("enrolled at"), auto_now_add=True)
+    enrolled_at = models.DateTimeField(_("enrolled at"), default=timezone.now)
     dropped_on = models.DateField(_("dropped out on"), null=True, blank=True)
     drop_reason = models.CharField(_("reason for dropping out"), max_length=300, blank=True)
 
@@ -174,7 +208,12 @@ class Enrolment(models.Model):
         ordering = ["enrolled_at", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["task", "participant"], name="enrolment_once_per_task"),
+            models.CheckConstraint(
+                condition=~models.Q(status="dropped") | models.Q(dropped_on__isnull=False),
+                name="enrolment_dropped_has_date",
+            ),
         ]
+        indexes = [models.Index(fields=["group", "status"])]
 
     def __str__(self) -> str:
         return f"{self.participant} – {self.task}"
@@ -201,7 +240,7 @@ class SessionBooking(models.Model):
         "people.Participant", on_delete=models.PROTECT, related_name="bookings"
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("booked at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("session booking")
@@ -210,6 +249,7 @@ class SessionBooking(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["session", "participant"], name="booking_once"),
         ]
+        indexes = [models.Index(fields=["session", "status"])]
 
     def __str__(self) -> str:
         return f"{self.participant} – {self.session}"
@@ -242,7 +282,7 @@ class Attendance(models.Model):
         related_name="+",
         verbose_name=_("marked by"),
     )
-    marked_at = models.DateTimeField(_("marked at"), auto_now=True)
+    marked_at = models.DateTimeField(_("marked at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("attendance")

@@ -1,0 +1,197 @@
+"""Reads of the delivery domain, shared by views, documents, exports and certification."""
+
+import datetime
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Cast, Coalesce
+
+from lider.delivery.models import Attendance, Enrolment, Session, SessionBooking, minutes_of
+from lider.people.models import Participant
+
+TRAINING_HOUR_MINUTES = 45
+
+
+def sessions_of(project):
+    """The project's sessions with what a listing shows, in date order."""
+    return (
+        Session.objects.filter(task__project=project)
+        .for_listing()
+        .annotate(
+            booked=models.Count(
+                "bookings",
+                filter=Q(bookings__status=SessionBooking.Status.BOOKED),
+                distinct=True,
+            )
+        )
+        .order_by("date", "start_time", "pk")
+    )
+
+
+def month_of(project, *, year: int, month: int, county=None, task=None):
+    """Sessions of one calendar month, optionally of one county and one task."""
+    first = datetime.date(year, month, 1)
+    following = (first + datetime.timedelta(days=32)).replace(day=1)
+    sessions = sessions_of(project).filter(date__gte=first, date__lt=following)
+    if county is not None:
+        sessions = sessions.in_county(county)
+    if task is not None:
+        sessions = sessions.filter(task=task)
+    return sessions
+
+
+def sessions_of_trainer(user, *, project=None, today=None):
+    """A trainer's sessions: today's and the coming ones first (soonest first), then the past
+    ones (latest first)."""
+    today = today or datetime.date.today()
+    sessions = Session.objects.filter(trainers=user)
+    if project is not None:
+        sessions = sessions.filter(task__project=project)
+    return (
+        sessions.for_listing()
+        .select_related("task__project")
+        .annotate(
+            past=models.Case(
+                models.When(date__lt=today, then=Value(1)),
+                default=Value(0),
+                output_field=models.IntegerField(),
+            ),
+            upcoming_date=models.Case(models.When(date__gte=today, then=F("date"))),
+        )
+        .order_by("past", "upcoming_date", "-date", "start_time", "pk")
+    )
+
+
+def _on_list(session) -> Q:
+    """Who belongs on a session's list: the group's enrolled participants (and those who left
+    the group only after the session), those with a place booked, and anyone already marked."""
+    in_group = Enrolment.objects.filter(
+        participant=OuterRef("pk"), group_id=session.group_id, task_id=session.task_id
+    ).filter(
+        Q(status__in=Enrolment.TAKES_PLACE)
+        | Q(status=Enrolment.Status.DROPPED, dropped_on__gt=session.date)
+    )
+    booked = SessionBooking.objects.filter(
+        participant=OuterRef("pk"), session=session, status=SessionBooking.Status.BOOKED
+    )
+    marked = Attendance.objects.filter(participant=OuterRef("pk"), session=session)
+    condition = Q(Exists(booked)) | Q(Exists(marked))
+    if session.group_id:
+        condition |= Q(Exists(in_group))
+    return condition
+
+
+def roster(session):
+    """The participants on a session's attendance list, by surname."""
+    return (
+        Participant.objects.filter(project_id=session.task.project_id)
+        .filter(_on_list(session))
+        .select_related("person", "institution")
+        .order_by("person__last_name", "person__first_name", "institution__name", "pk")
+    )
+
+
+def attendance_sheet(session):
+    """The roster with each person's mark (status, who marked it, when): one query."""
+    marks = Attendance.objects.filter(session=session, participant=OuterRef("pk"))
+    return roster(session).annotate(
+        mark=Subquery(marks.values("status")[:1]),
+        marked_at=Subquery(marks.values("marked_at")[:1]),
+        marked_by_name=Subquery(marks.values("marked_by__username")[:1]),
+    )
+
+
+def full_name(participant) -> str:
+    """The name printed on lists: a person's first name and surname, or an institution's name."""
+    return participant.person.full_name if participant.person_id else participant.institution.name
+
+
+def _hours(minutes) -> models.Expression:
+    return Cast(
+        Cast(minutes, models.FloatField()) / Value(float(TRAINING_HOUR_MINUTES)),
+        models.DecimalField(max_digits=9, decimal_places=2),
+    )
+
+
+def attendance_shares(task):
+    """Participants enrolled in the task, annotated in the database with:
+
+    - ``group_id_in_task``: their group in the task (None for a task without groups),
+    - ``minutes_total`` / ``hours_total``: minutes / training (45-minute) hours of the task's
+      sessions of their group (sessions of the task held for no group count for everyone),
+    - ``minutes_attended`` / ``hours_attended``: the same, of the sessions they attended
+      (present or late),
+    - ``share``: minutes_attended / minutes_total as a float from 0 to 1 (None without sessions).
+
+    Filter it like any queryset, e.g. ``attendance_shares(task).filter(share__gte=0.8)``.
+    """
+    enrolment = Enrolment.objects.filter(task=task, participant=OuterRef("pk"))
+    sessions = (
+        Session.objects.filter(task=task)
+        .filter(Q(group_id=OuterRef("group_id_in_task")) | Q(group__isnull=True))
+        .annotate(minutes=minutes_of())
+        .values("task")
+        .annotate(total=Sum("minutes"))
+        .values("total")
+    )
+    attended = (
+        Attendance.objects.filter(
+            session__task=task, participant=OuterRef("pk"), status__in=Attendance.ATTENDED
+        )
+        .annotate(minutes=minutes_of("session__"))
+        .values("participant")
+        .annotate(total=Sum("minutes"))
+        .values("total")
+    )
+    zero = Value(0)
+    return (
+        Participant.objects.filter(Exists(enrolment))
+        .select_related("person", "institution")
+        .annotate(
+            group_id_in_task=Subquery(enrolment.values("group_id")[:1]),
+            enrolment_status=Subquery(enrolment.values("status")[:1]),
+        )
+        .annotate(
+            minutes_total=Coalesce(Subquery(sessions), zero),
+            minutes_attended=Coalesce(Subquery(attended), zero),
+        )
+        .annotate(
+            hours_total=_hours(F("minutes_total")),
+            hours_attended=_hours(F("minutes_attended")),
+            share=models.Case(
+                models.When(minutes_total=0, then=Value(None)),
+                default=Cast(F("minutes_attended"), models.FloatField())
+                / Cast(F("minutes_total"), models.FloatField()),
+                output_field=models.FloatField(),
+            ),
+        )
+        .order_by("person__last_name", "person__first_name", "institution__name", "pk")
+    )
+
+
+def participant_sessions(task, participant):
+    """The sessions a participant was expected at in the task, each with their mark."""
+    group_id = (
+        Enrolment.objects.filter(task=task, participant=participant)
+        .values_list("group_id", flat=True)
+        .first()
+    )
+    marks = Attendance.objects.filter(session=OuterRef("pk"), participant=participant)
+    return (
+        Session.objects.filter(task=task)
+        .filter(
+            Q(group_id=group_id) | Q(group__isnull=True) | Q(attendance__participant=participant)
+        )
+        .distinct()
+        .select_related("venue")
+        .annotate(mark=Subquery(marks.values("status")[:1]))
+        .order_by("date", "start_time", "pk")
+    )
+
+
+def share_percent(share) -> Decimal | None:
+    """A share (0–1) as a percentage with one decimal place, for display."""
+    if share is None:
+        return None
+    return (Decimal(str(share)) * 100).quantize(Decimal("0.1"))

@@ -1,0 +1,435 @@
+"""Writes of the delivery domain: sessions, enrolments, bookings, attendance, signed lists.
+
+Every service takes its main object first, then keyword-only arguments including `actor`; runs
+in a transaction; audits what it changes; raises ValidationError with a code.
+
+Capacity is enforced under a lock on the row that holds it (the Group or the Session):
+`select_for_update()` on PostgreSQL. SQLite ignores FOR UPDATE, but it lets one writer at a time
+hold the database; `_lock` makes the transaction a writer *first* (an update that changes
+nothing) so concurrent enrolments queue instead of counting the same free places.
+"""
+
+import datetime
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import connection, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lider.core import audit
+from lider.core.permissions import Role
+from lider.delivery.models import (
+    Attendance,
+    CalendarToken,
+    Enrolment,
+    Group,
+    Session,
+    SessionBooking,
+)
+from lider.projects.models import Membership
+
+SIGNED_LIST_MAX_BYTES = 10 * 1024 * 1024
+# File types accepted for a signed list, recognised by their first bytes.
+SIGNATURES = {
+    b"%PDF-": ("pdf", "application/pdf"),
+    b"\x89PNG\r\n\x1a\n": ("png", "image/png"),
+    b"\xff\xd8\xff": ("jpg", "image/jpeg"),
+}
+
+
+def _lock(model, pk):
+    """Lock one row for the rest of the transaction and return it fresh."""
+    if connection.vendor == "sqlite":
+        model._default_manager.filter(pk=pk).update(id=models.F("id"))
+    return model._default_manager.select_for_update().get(pk=pk)
+
+
+def file_type(head: bytes) -> tuple[str, str] | None:
+    """(extension, content type) of a PDF, PNG or JPEG file by its magic bytes, else None."""
+    for magic, kind in SIGNATURES.items():
+        if head.startswith(magic):
+            return kind
+    return None
+
+
+# Sessions
+
+
+def _check_trainers(task, trainers) -> None:
+    allowed = set(
+        Membership.objects.filter(project_id=task.project_id, role=Role.TRAINER).values_list(
+            "user_id", flat=True
+        )
+    )
+    if any(user.pk not in allowed for user in trainers):
+        raise ValidationError(
+            _("A trainer must hold the trainer role in the project."), code="trainer"
+        )
+
+
+def _check_session(session: Session) -> None:
+    if session.end_time <= session.start_time:
+        raise ValidationError(_("A session must end after it starts."), code="times")
+    if session.group_id and session.group.task_id != session.task_id:
+        raise ValidationError(_("The group belongs to another task."), code="group")
+    if session.venue.project_id != session.task.project_id:
+        raise ValidationError(_("The venue belongs to another project."), code="venue")
+
+
+def create_session(task, *, actor, trainers=(), **fields) -> Session:
+    """One session of the task; `fields` are Session fields (date, start_time, venue, …)."""
+    with transaction.atomic():
+        session = Session(task=task, **fields)
+        _check_session(session)
+        _check_trainers(task, trainers)
+        session.save()
+        session.trainers.set(trainers)
+        audit.created(session, actor=actor)
+    return session
+
+
+def create_session_series(
+    task,
+    *,
+    actor,
+    first_date: datetime.date,
+    count: int,
+    every_days: int = 7,
+    trainers=(),
+    **fields,
+) -> list[Session]:
+    """`count` sessions alike, the first on `first_date`, then every `every_days` days
+    (a training day every Saturday for 10 weeks: count=10, every_days=7)."""
+    if not 1 <= count <= 100:
+        raise ValidationError(_("A series has from 1 to 100 sessions."), code="count")
+    if every_days < 1:
+        raise ValidationError(_("Sessions of a series are at least a day apart."), code="interval")
+    with transaction.atomic():
+        sessions = [
+            create_session(
+                task,
+                actor=actor,
+                trainers=trainers,
+                date=first_date + datetime.timedelta(days=every_days * n),
+                **fields,
+            )
+            for n in range(count)
+        ]
+    return sessions
+
+
+def update_session(session: Session, *, actor, trainers=None, **fields) -> Session:
+    with audit.tracking(session, actor=actor):
+        for name, value in fields.items():
+            setattr(session, name, value)
+        _check_session(session)
+        session.save(update_fields=list(fields))
+        if trainers is not None:
+            _check_trainers(session.task, trainers)
+            session.trainers.set(trainers)
+    return session
+
+
+# Enrolment into a task (its group per county)
+
+
+def _free_places(capacity, taken: int) -> bool:
+    return capacity is None or taken < capacity
+
+
+def enrol(task, *, participant, group=None, actor, at=None) -> Enrolment:
+    """Enrol a participant in the task's group: qualified while places last, else waiting."""
+    if participant.project_id != task.project_id:
+        raise ValidationError(_("The participant takes part in another project."), code="project")
+    if group is not None and group.task_id != task.pk:
+        raise ValidationError(_("The group belongs to another task."), code="group")
+    with transaction.atomic():
+        if group is not None:
+            group = _lock(Group, group.pk)
+        if Enrolment.objects.filter(task=task, participant=participant).exists():
+            raise ValidationError(
+                _("The participant is already enrolled in this task."), code="duplicate"
+            )
+        taken = (
+            Enrolment.objects.filter(group=group, status__in=Enrolment.TAKES_PLACE).count()
+            if group is not None
+            else 0
+        )
+        status = (
+            Enrolment.Status.QUALIFIED
+            if group is None or _free_places(group.capacity, taken)
+            else Enrolment.Status.WAITING
+        )
+        enrolment = Enrolment.objects.create(
+            task=task,
+            group=group,
+            participant=participant,
+            status=status,
+            enrolled_at=at or timezone.now(),
+        )
+        audit.created(enrolment, actor=actor)
+    return enrolment
+
+
+def change_enrolment_status(
+    enrolment: Enrolment, *, status, actor, dropped_on=None, reason=""
+) -> Enrolment:
+    """Move an enrolment along Enrolment.TRANSITIONS; a place freed goes to the next waiting."""
+    with transaction.atomic():
+        if enrolment.group_id:
+            _lock(Group, enrolment.group_id)
+        enrolment.refresh_from_db()
+        old = enrolment.status
+        if status not in Enrolment.TRANSITIONS[old]:
+            raise ValidationError(
+                _("An enrolment cannot go from “%(old)s” to “%(new)s”.")
+                % {
+                    "old": str(Enrolment.Status(old).label),
+                    "new": str(Enrolment.Status(status).label),
+                },
+                code="transition",
+            )
+        fields = ["status"]
+        if status == Enrolment.Status.DROPPED:
+            if not reason.strip():
+                raise ValidationError(_("Give the reason for dropping out."), code="drop_reason")
+            enrolment.dropped_on = dropped_on or timezone.localdate()
+            enrolment.drop_reason = reason.strip()
+            fields += ["dropped_on", "drop_reason"]
+        if (
+            status in Enrolment.TAKES_PLACE
+            and old not in Enrolment.TAKES_PLACE
+            and enrolment.group_id
+            and not _free_places(
+                enrolment.group.capacity,
+                Enrolment.objects.filter(
+                    group_id=enrolment.group_id, status__in=Enrolment.TAKES_PLACE
+                ).count(),
+            )
+        ):
+            raise ValidationError(_("There are no free places in the group."), code="full")
+        enrolment.status = status
+        enrolment.save(update_fields=fields)
+        audit.status_changed(
+            enrolment,
+            actor=actor,
+            old=str(Enrolment.Status(old).label),
+            new=str(Enrolment.Status(status).label),
+            note=enrolment.drop_reason if status == Enrolment.Status.DROPPED else "",
+        )
+        if old in Enrolment.TAKES_PLACE and status not in Enrolment.TAKES_PLACE:
+            promote_waiting(enrolment.group, actor=actor)
+    return enrolment
+
+
+def promote_waiting(group: Group | None, *, actor) -> list[Enrolment]:
+    """Give free places of the group to the waiting list, first come first served."""
+    if group is None:
+        return []
+    promoted = []
+    with transaction.atomic():
+        group = _lock(Group, group.pk)
+        taken = Enrolment.objects.filter(group=group, status__in=Enrolment.TAKES_PLACE).count()
+        free = None if group.capacity is None else max(group.capacity - taken, 0)
+        waiting = Enrolment.objects.filter(group=group, status=Enrolment.Status.WAITING).order_by(
+            "enrolled_at", "pk"
+        )
+        for enrolment in waiting if free is None else waiting[:free]:
+            enrolment.status = Enrolment.Status.QUALIFIED
+            enrolment.save(update_fields=["status"])
+            audit.status_changed(
+                enrolment,
+                actor=actor,
+                old=str(Enrolment.Status.WAITING.label),
+                new=str(Enrolment.Status.QUALIFIED.label),
+                note=_("a place became free"),
+            )
+            promoted.append(enrolment)
+    return promoted
+
+
+# Booking a place in one session (meetings, forums, conferences)
+
+
+def book_session(session: Session, *, participant, actor, at=None) -> SessionBooking:
+    """Book a place: booked while places last, else on the waiting list."""
+    if participant.project_id != session.task.project_id:
+        raise ValidationError(_("The participant takes part in another project."), code="project")
+    with transaction.atomic():
+        session = _lock(Session, session.pk)
+        booking = SessionBooking.objects.filter(session=session, participant=participant).first()
+        if booking is not None and booking.status != SessionBooking.Status.CANCELLED:
+            raise ValidationError(
+                _("The participant already has a place in this session."), code="duplicate"
+            )
+        taken = SessionBooking.objects.filter(
+            session=session, status=SessionBooking.Status.BOOKED
+        ).count()
+        status = (
+            SessionBooking.Status.BOOKED
+            if _free_places(session.capacity, taken)
+            else SessionBooking.Status.WAITING
+        )
+        if booking is None:
+            booking = SessionBooking.objects.create(
+                session=session,
+                participant=participant,
+                status=status,
+                created_at=at or timezone.now(),
+            )
+            audit.created(booking, actor=actor)
+        else:
+            old = booking.status
+            booking.status, booking.created_at = status, at or timezone.now()
+            booking.save(update_fields=["status", "created_at"])
+            audit.status_changed(
+                booking,
+                actor=actor,
+                old=str(SessionBooking.Status(old).label),
+                new=str(SessionBooking.Status(status).label),
+            )
+    return booking
+
+
+def cancel_booking(booking: SessionBooking, *, actor) -> SessionBooking:
+    """Cancel a booking; a freed place goes to the first person waiting."""
+    with transaction.atomic():
+        session = _lock(Session, booking.session_id)
+        booking.refresh_from_db()
+        old = booking.status
+        if old == SessionBooking.Status.CANCELLED:
+            return booking
+        booking.status = SessionBooking.Status.CANCELLED
+        booking.save(update_fields=["status"])
+        audit.status_changed(
+            booking,
+            actor=actor,
+            old=str(SessionBooking.Status(old).label),
+            new=str(SessionBooking.Status.CANCELLED.label),
+        )
+        if old == SessionBooking.Status.BOOKED:
+            taken = SessionBooking.objects.filter(
+                session=session, status=SessionBooking.Status.BOOKED
+            ).count()
+            if _free_places(session.capacity, taken):
+                following = (
+                    SessionBooking.objects.filter(
+                        session=session, status=SessionBooking.Status.WAITING
+                    )
+                    .order_by("created_at", "pk")
+                    .first()
+                )
+                if following is not None:
+                    following.status = SessionBooking.Status.BOOKED
+                    following.save(update_fields=["status"])
+                    audit.status_changed(
+                        following,
+                        actor=actor,
+                        old=str(SessionBooking.Status.WAITING.label),
+                        new=str(SessionBooking.Status.BOOKED.label),
+                        note=_("a place became free"),
+                    )
+    return booking
+
+
+# Attendance
+
+
+def mark_attendance(session: Session, *, participant, status, actor) -> Attendance:
+    """Set (not toggle) one participant's attendance; repeating the same mark changes nothing."""
+    from lider.delivery.queries import roster
+
+    if status not in Attendance.Status.values:
+        raise ValidationError(_("Unknown attendance status."), code="status")
+    if not roster(session).filter(pk=participant.pk).exists():
+        raise ValidationError(
+            _("The participant is not on the list of this session."), code="not_on_list"
+        )
+    with transaction.atomic():
+        attendance = (
+            Attendance.objects.select_for_update()
+            .filter(session=session, participant=participant)
+            .first()
+        )
+        if attendance is None:
+            attendance = Attendance.objects.create(
+                session=session,
+                participant=participant,
+                status=status,
+                marked_by=actor,
+                marked_at=timezone.now(),
+            )
+            audit.created(attendance, actor=actor)
+        elif attendance.status != status:
+            old = attendance.status
+            attendance.status, attendance.marked_by = status, actor
+            attendance.marked_at = timezone.now()
+            attendance.save(update_fields=["status", "marked_by", "marked_at"])
+            audit.status_changed(
+                attendance,
+                actor=actor,
+                old=str(Attendance.Status(old).label),
+                new=str(Attendance.Status(status).label),
+            )
+    return attendance
+
+
+def mark_all_present(session: Session, *, actor) -> int:
+    """Mark everyone on the list who has no mark yet as present; returns how many."""
+    from lider.delivery.queries import roster
+
+    with transaction.atomic():
+        unmarked = list(roster(session).exclude(attendance__session=session))
+        for participant in unmarked:
+            mark_attendance(
+                session, participant=participant, status=Attendance.Status.PRESENT, actor=actor
+            )
+    return len(unmarked)
+
+
+# Evidence: the signed paper list
+
+
+def upload_signed_list(session: Session, *, upload, actor) -> Session:
+    """Keep the scan of the signed list: PDF, PNG or JPEG (by content), at most 10 MB."""
+    if upload.size > SIGNED_LIST_MAX_BYTES:
+        raise ValidationError(_("The file is larger than 10 MB."), code="too_large")
+    upload.seek(0)
+    kind = file_type(upload.read(16))
+    if kind is None:
+        raise ValidationError(
+            _("Upload a PDF, PNG or JPEG file (the scan of the signed list)."), code="file_type"
+        )
+    upload.seek(0)
+    now = timezone.now()
+    name = f"session-{session.pk}-{now:%Y%m%d%H%M%S}.{kind[0]}"
+    with audit.tracking(session, actor=actor, note=_("signed attendance list uploaded")):
+        session.signed_list.save(name, ContentFile(upload.read()), save=False)
+        session.signed_list_uploaded_at = now
+        session.signed_list_uploaded_by = actor
+        session.save(
+            update_fields=["signed_list", "signed_list_uploaded_at", "signed_list_uploaded_by"]
+        )
+    return session
+
+
+# Private calendar feeds
+
+
+def regenerate_calendar_token(user, *, actor) -> CalendarToken:
+    """A new secret address for the user's feed; the old address stops working at once."""
+    with transaction.atomic():
+        token, created = CalendarToken.objects.get_or_create(user=user)
+        if not created:
+            token.token = secrets.token_urlsafe()
+            token.created_at = timezone.now()
+            token.save(update_fields=["token", "created_at"])
+        audit.record(
+            actor,
+            audit.Action.UPDATE if not created else audit.Action.CREATE,
+            token,
+            note=_("calendar feed address regenerated") if not created else "",
+        )
+    return token
