@@ -11,6 +11,8 @@ urlpatterns += i18n_patterns(
     path("biuro/", include("lider.core.urls")),
     path("biuro/projekty/", include("lider.projects.urls")),
     path("biuro/projekty/", include("lider.outcomes.urls")),
+    path("biuro/projekty/<slug:slug>/zajecia/", include("lider.delivery.urls")),
+    path("kalendarz/", include("lider.delivery.public_urls")),
     path("", include("lider.website.urls")),
     prefix_default_language=False,
 )

@@ -117,6 +117,7 @@ def _hours(minutes) -> models.Expression:
 def attendance_shares(task):
     """Participants enrolled in the task, annotated in the database with:
 
+    - ``enrolment_pk``, ``enrolment_status``: their enrolment in the task,
     - ``group_id_in_task``: their group in the task (None for a task without groups),
     - ``minutes_total`` / ``hours_total``: minutes / training (45-minute) hours of the task's
       sessions of their group (sessions of the task held for no group count for everyone),
@@ -149,6 +150,7 @@ def attendance_shares(task):
         Participant.objects.filter(Exists(enrolment))
         .select_related("person", "institution")
         .annotate(
+            enrolment_pk=Subquery(enrolment.values("pk")[:1]),
             group_id_in_task=Subquery(enrolment.values("group_id")[:1]),
             enrolment_status=Subquery(enrolment.values("status")[:1]),
         )

@@ -1,0 +1,134 @@
+from django import forms
+from django.contrib.auth.models import User
+from django.utils.translation import gettext_lazy as _
+
+from lider.core.permissions import Role
+from lider.delivery.models import Attendance, Enrolment, Group, Session, Venue
+from lider.people.models import Participant
+from lider.projects.models import Task
+
+SESSION_FIELDS = [
+    "task",
+    "group",
+    "title",
+    "agenda",
+    "start_time",
+    "end_time",
+    "venue",
+    "trainers",
+    "capacity",
+    "is_public",
+]
+
+
+class ParticipantChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return str(obj.subject)
+
+
+def _participants(project):
+    return Participant.objects.filter(project=project).select_related("person", "institution")
+
+
+class SessionForm(forms.ModelForm):
+    """One session; the choices are limited to the project's tasks, groups, venues, trainers."""
+
+    class Meta:
+        model = Session
+        fields = ["date", *SESSION_FIELDS]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "end_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "agenda": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["task"].queryset = Task.objects.filter(project=project)
+        self.fields["group"].queryset = Group.objects.filter(task__project=project).select_related(
+            "task"
+        )
+        self.fields["venue"].queryset = Venue.objects.filter(project=project)
+        self.fields["trainers"].queryset = User.objects.filter(
+            memberships__project=project, memberships__role=Role.TRAINER
+        ).order_by("last_name", "username")
+        self.fields["trainers"].widget = forms.CheckboxSelectMultiple()
+        self.fields["trainers"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_time"), cleaned.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", _("A session must end after it starts."))
+        group, task = cleaned.get("group"), cleaned.get("task")
+        if group and task and group.task_id != task.pk:
+            self.add_error("group", _("The group belongs to another task."))
+        return cleaned
+
+    def session_fields(self) -> dict:
+        """The cleaned Session fields, for the service (trainers apart)."""
+        return {
+            name: self.cleaned_data[name]
+            for name in self.Meta.fields
+            if name not in {"trainers", "task"}
+        }
+
+
+class SeriesForm(SessionForm):
+    count = forms.IntegerField(label=_("number of sessions"), min_value=1, max_value=100)
+    every_days = forms.IntegerField(
+        label=_("every how many days"),
+        min_value=1,
+        max_value=60,
+        initial=7,
+        help_text=_("7: the same weekday every week."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].label = _("date of the first session")
+
+
+class MarkForm(forms.Form):
+    status = forms.ChoiceField(choices=Attendance.Status.choices)
+
+
+class SignedListForm(forms.Form):
+    scan = forms.FileField(
+        label=_("scan of the signed list"),
+        help_text=_("PDF, PNG or JPEG, at most 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
+    )
+
+
+class BookingForm(forms.Form):
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participant"] = ParticipantChoiceField(
+            label=_("participant"), queryset=_participants(project)
+        )
+
+
+class EnrolForm(forms.Form):
+    def __init__(self, *args, task, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participant"] = ParticipantChoiceField(
+            label=_("participant"),
+            queryset=_participants(task.project_id).exclude(enrolments__task=task),
+        )
+        self.fields["group"] = forms.ModelChoiceField(
+            label=_("group"),
+            queryset=Group.objects.filter(task=task).select_related("county"),
+            required=False,
+        )
+
+
+class EnrolmentStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("new status"), choices=Enrolment.Status.choices)
+    dropped_on = forms.DateField(
+        label=_("dropped out on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    reason = forms.CharField(label=_("reason for dropping out"), required=False, max_length=300)

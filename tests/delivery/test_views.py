@@ -1,0 +1,300 @@
+import datetime
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+from pypdf import PdfReader
+
+from lider.core.models import AuditEntry
+from lider.core.permissions import Role
+from lider.delivery import services
+from lider.delivery.models import Attendance, CalendarToken, Session
+from tests.delivery.factories import (
+    DeliveryParticipantFactory,
+    DeliveryTaskFactory,
+    GroupFactory,
+    SessionFactory,
+)
+from tests.factories import member
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def setup():
+    """Today's session of a group of three, led by a trainer."""
+    task = DeliveryTaskFactory()
+    project = task.project
+    office = member(project, Role.OFFICE)
+    trainer = member(project, Role.TRAINER)
+    trainer.first_name, trainer.last_name = "Tomasz", "Wójcik"
+    trainer.save()
+    group = GroupFactory(task=task)
+    session = SessionFactory(
+        task=task, group=group, date=timezone.localdate(), trainers=[trainer], title="Zajęcia"
+    )
+    people = [DeliveryParticipantFactory(project=project) for _ in range(3)]
+    people[0].person.disability = "yes"
+    people[0].person.save()
+    for person in people:
+        services.enrol(task, participant=person, group=group, actor=office)
+    return {
+        "project": project,
+        "task": task,
+        "group": group,
+        "session": session,
+        "trainer": trainer,
+        "office": office,
+        "people": people,
+    }
+
+
+def url(name, setup, **kwargs):
+    return reverse(name, kwargs={"slug": setup["project"].slug, **kwargs})
+
+
+def test_trainer_marks_attendance_on_a_phone_and_the_marks_stay(client, setup):
+    session, people, trainer = setup["session"], setup["people"], setup["trainer"]
+    client.force_login(trainer)
+    mine = client.get(url("delivery:mine", setup), HTTP_USER_AGENT="iPhone")
+    assert url("delivery:session", setup, pk=session.pk) in mine.content.decode()
+
+    response = client.post(
+        url("delivery:mark", setup, pk=session.pk, participant=people[0].pk),
+        {"status": "present"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    fragment = response.content.decode()
+    assert fragment.lstrip().startswith(f'<li id="p{people[0].pk}" class="attendee mark-present"')
+    assert "<html" not in fragment
+    # Without JavaScript: a plain form, answered with a redirect back to the row.
+    response = client.post(
+        url("delivery:mark", setup, pk=session.pk, participant=people[1].pk), {"status": "late"}
+    )
+    assert response.status_code == 302
+    assert response.url.endswith(f"/{session.pk}/#p{people[1].pk}")
+
+    page = client.get(url("delivery:session", setup, pk=session.pk)).content.decode()
+    assert f'id="p{people[0].pk}" class="attendee mark-present"' in page
+    assert f'id="p{people[1].pk}" class="attendee mark-late"' in page
+    assert f'id="p{people[2].pk}" class="attendee mark-none"' in page
+    assert dict(Attendance.objects.values_list("participant_id", "marked_by")) == {
+        people[0].pk: trainer.pk,
+        people[1].pk: trainer.pk,
+    }
+    entries = AuditEntry.objects.filter(content_type__model="attendance", action="create")
+    assert sorted(entries.values_list("actor_id", flat=True)) == [trainer.pk, trainer.pk]
+
+
+def test_the_same_mark_sent_twice_is_one_change(client, setup):
+    session, person = setup["session"], setup["people"][0]
+    client.force_login(setup["trainer"])
+    mark = url("delivery:mark", setup, pk=session.pk, participant=person.pk)
+    for _ in range(2):
+        client.post(mark, {"status": "absent"}, HTTP_HX_REQUEST="true")
+    assert Attendance.objects.get().status == "absent"
+    assert AuditEntry.objects.filter(content_type__model="attendance").count() == 1
+
+
+def test_all_present_marks_the_unmarked(client, setup):
+    session, people = setup["session"], setup["people"]
+    services.mark_attendance(
+        session, participant=people[0], status="excused", actor=setup["office"]
+    )
+    client.force_login(setup["trainer"])
+    client.post(url("delivery:all_present", setup, pk=session.pk))
+    assert sorted(Attendance.objects.values_list("status", flat=True)) == [
+        "excused",
+        "present",
+        "present",
+    ]
+
+
+def test_a_mark_for_someone_off_the_list_is_refused(client, setup):
+    stranger = DeliveryParticipantFactory(project=setup["project"])
+    client.force_login(setup["trainer"])
+    response = client.post(
+        url("delivery:mark", setup, pk=setup["session"].pk, participant=stranger.pk),
+        {"status": "present"},
+    )
+    assert response.status_code == 302
+    assert not Attendance.objects.exists()
+
+
+def test_trainer_pages_and_list_show_no_pesel_or_sensitive_data(client, setup):
+    session, task = setup["session"], setup["task"]
+    person = setup["people"][0]
+    client.force_login(setup["trainer"])
+    pages = [
+        url("delivery:calendar", setup) + f"?miesiac={session.date:%Y-%m}",
+        url("delivery:mine", setup),
+        url("delivery:session", setup, pk=session.pk),
+        url("delivery:task", setup, task=task.pk),
+        url("delivery:participant", setup, task=task.pk, participant=person.pk),
+    ]
+    for page in pages:
+        response = client.get(page)
+        assert response.status_code == 200, page
+        html = response.content.decode()
+        for p in setup["people"]:
+            assert p.person.pesel not in html, page
+            assert p.person.pesel[:6] + "*****" not in html, page
+        assert "niepełnosprawn" not in html.lower(), page
+    pdf = client.get(url("delivery:list_pdf", setup, pk=session.pk)).content
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert person.person.full_name in text
+    assert all(p.person.pesel not in text for p in setup["people"])
+
+
+def test_attendance_list_pdf_lists_everyone_with_polish_letters(client, setup):
+    client.force_login(setup["trainer"])
+    response = client.get(url("delivery:list_pdf", setup, pk=setup["session"].pk))
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    for person in setup["people"]:
+        assert person.person.full_name in text  # "Zażółć Gęślą-Jaźń n"
+    assert "Tomasz Wójcik" in text
+    assert setup["project"].number in text
+
+
+def test_signed_list_upload_and_download_by_an_auditor(client, setup, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    session = setup["session"]
+    client.force_login(setup["office"])
+    scan = SimpleUploadedFile("lista.jpg", b"\xff\xd8\xff\xe0" + b"x" * 200)
+    response = client.post(url("delivery:upload_signed_list", setup, pk=session.pk), {"scan": scan})
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.signed_list_uploaded_by == setup["office"]
+
+    auditor = member(setup["project"], Role.AUDITOR)
+    client.force_login(auditor)
+    download = client.get(url("delivery:signed_list", setup, pk=session.pk))
+    assert download["Content-Type"] == "image/jpeg"
+    assert b"".join(download.streaming_content).startswith(b"\xff\xd8\xff")
+    assert AuditEntry.objects.filter(actor=auditor, action="export").count() == 1
+
+    client.force_login(setup["trainer"])
+    assert client.get(url("delivery:signed_list", setup, pk=session.pk)).status_code == 403
+
+
+def test_series_view_creates_weekly_sessions(client, setup):
+    client.force_login(setup["office"])
+    response = client.post(
+        url("delivery:series", setup),
+        {
+            "task": setup["task"].pk,
+            "group": setup["group"].pk,
+            "title": "Dzień szkoleniowy",
+            "date": "2010-03-06",
+            "start_time": "09:00",
+            "end_time": "15:00",
+            "venue": setup["session"].venue_id,
+            "trainers": [setup["trainer"].pk],
+            "count": 10,
+            "every_days": 7,
+        },
+    )
+    assert response.status_code == 302
+    created = Session.objects.filter(title="Dzień szkoleniowy").order_by("date")
+    assert created.count() == 10
+    assert created.last().date == datetime.date(2010, 5, 8)
+
+
+def test_public_feed_is_valid_icalendar(client, setup):
+    session = setup["session"]
+    session.is_public = True
+    session.save()
+    SessionFactory(task=setup["task"], title="Szkolenie wewnętrzne")  # not public
+    response = client.get(reverse("delivery_public:project_feed", args=[setup["project"].slug]))
+    assert response["Content-Type"].startswith("text/calendar")
+    calendar = Calendar.from_ical(response.content)
+    events = list(calendar.walk("VEVENT"))
+    assert [str(e["summary"]) for e in events] == ["Zajęcia"]
+    start = events[0].decoded("dtstart")
+    assert start.date() == session.date and start.hour == 9
+    assert str(start.tzinfo) == "Europe/Warsaw"
+    assert list(calendar.walk("VTIMEZONE"))
+
+
+def test_private_feed_needs_the_current_token(client, setup):
+    trainer = setup["trainer"]
+    client.force_login(trainer)
+    client.post(url("delivery:regenerate_feed", setup))
+    old = CalendarToken.objects.get(user=trainer).token
+    client.logout()
+    feed = client.get(reverse("delivery_public:trainer_feed", args=[old]))
+    assert [str(e["summary"]) for e in Calendar.from_ical(feed.content).walk("VEVENT")] == [
+        "Zajęcia"
+    ]
+
+    client.force_login(trainer)
+    client.post(url("delivery:regenerate_feed", setup))
+    client.logout()
+    assert client.get(reverse("delivery_public:trainer_feed", args=[old])).status_code == 404
+    new = CalendarToken.objects.get(user=trainer).token
+    assert client.get(reverse("delivery_public:trainer_feed", args=[new])).status_code == 200
+
+
+def _queries(client, path) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return len(queries)
+
+
+def _grow(setup, n):
+    """n sessions of the group and n people enrolled and marked in each."""
+    task, group, office = setup["task"], setup["group"], setup["office"]
+    sessions = [setup["session"]] + [
+        SessionFactory(task=task, group=group, trainers=[setup["trainer"]]) for _ in range(n - 1)
+    ]
+    people = list(setup["people"][:1]) + [
+        DeliveryParticipantFactory(project=setup["project"]) for _ in range(n - 1)
+    ]
+    for person in people[1:]:
+        services.enrol(task, participant=person, group=group, actor=office)
+    for session in sessions:
+        for person in people:
+            services.mark_attendance(session, participant=person, status="present", actor=office)
+
+
+@pytest.mark.parametrize(
+    "page",
+    ["delivery:calendar", "delivery:mine", "delivery:session", "delivery:task"],
+)
+def test_lists_run_a_constant_number_of_queries(client, page):
+    counts = []
+    for n in (1, 3):
+        task = DeliveryTaskFactory()
+        project = task.project
+        trainer = member(project, Role.TRAINER)
+        office = member(project, Role.OFFICE)
+        group = GroupFactory(task=task)
+        setup = {
+            "project": project,
+            "task": task,
+            "group": group,
+            "office": office,
+            "trainer": trainer,
+            "session": SessionFactory(task=task, group=group, trainers=[trainer]),
+            "people": [DeliveryParticipantFactory(project=project)],
+        }
+        services.enrol(task, participant=setup["people"][0], group=group, actor=office)
+        _grow(setup, n)
+        client.force_login(office if page != "delivery:mine" else trainer)
+        kwargs = {"pk": setup["session"].pk} if page == "delivery:session" else {}
+        if page == "delivery:task":
+            kwargs = {"task": task.pk}
+        path = url(page, setup, **kwargs)
+        if page == "delivery:calendar":
+            path += f"?miesiac={timezone.localdate():%Y-%m}"
+        counts.append(_queries(client, path))
+        assert client.get(path).content.decode().count(f"/{setup['session'].pk}/") >= 1
+    assert counts[0] == counts[1]
