@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "lider.people",
     "lider.recruitment",
     "lider.delivery",
+    "lider.certification",
     "lider.outcomes",
     "lider.website",
 ]

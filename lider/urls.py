@@ -13,6 +13,8 @@ urlpatterns += i18n_patterns(
     path("biuro/projekty/", include("lider.outcomes.urls")),
     path("biuro/projekty/<slug:slug>/zajecia/", include("lider.delivery.urls")),
     path("kalendarz/", include("lider.delivery.public_urls")),
+    path("biuro/projekty/<slug:slug>/certyfikaty/", include("lider.certification.urls")),
+    path("", include("lider.certification.public_urls")),
     path("", include("lider.website.urls")),
     prefix_default_language=False,
 )

@@ -47,6 +47,14 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # Outcomes: social-economy entities founded with the project's support.
     "outcomes.view": STAFF,
     "outcomes.manage": MANAGERS | {OFFICE},
+    # Certification: the register and each task's standing against its rule; issuing and
+    # revoking; the completion rule and the number format; entering knowledge-test results
+    # (trainers only for tasks they teach); the register as XLSX.
+    "certificates.view": frozenset({ADMIN, COORD, OFFICE, AUDITOR}),
+    "certificates.issue": frozenset({ADMIN, COORD, OFFICE}),
+    "certificates.rules": MANAGERS,
+    "certificates.scores": frozenset({ADMIN, COORD, OFFICE, TRAINER}),
+    "certificates.export": frozenset({ADMIN, COORD, OFFICE, AUDITOR}),
 }
 
 # Pseudo-permissions for views outside the role table; the matrix test knows them.

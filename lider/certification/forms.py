@@ -1,0 +1,95 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from lider.certification import rules
+from lider.certification.models import validate_number_pattern
+
+
+class CompletionRuleForm(forms.Form):
+    """The usual rule in fields; the stored tree may be nested further (see ``rules``)."""
+
+    COMBINE = [("all", _("all of the conditions")), ("any", _("at least one of the conditions"))]
+
+    combine = forms.ChoiceField(label=_("The participant must meet"), choices=COMBINE)
+    attendance = forms.DecimalField(
+        label=_("Minimum share of training hours attended (%)"),
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+        required=False,
+    )
+    post_test = forms.DecimalField(
+        label=_("Minimum post-test score (%)"),
+        min_value=0,
+        max_value=100,
+        decimal_places=2,
+        required=False,
+    )
+    sessions = forms.MultipleChoiceField(
+        label=_("Sessions that must be attended"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, session_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sessions"].choices = [(str(pk), label) for pk, label in session_choices]
+
+    @classmethod
+    def initial_from(cls, tree) -> dict:
+        """Fill the fields from a stored one-level rule (a deeper one starts empty)."""
+        if not tree:
+            return {"combine": "all", "attendance": 80}
+        ((kind, value),) = tree.items()
+        children = value if kind in rules.GROUPS else [tree]
+        initial = {"combine": kind if kind in rules.GROUPS else "all", "sessions": []}
+        for child in children:
+            ((child_kind, child_value),) = child.items()
+            if child_kind in ("attendance", "post_test"):
+                initial[child_kind] = child_value
+            elif child_kind == "sessions":
+                initial["sessions"] += [str(pk) for pk in child_value]
+        return initial
+
+    def clean(self):
+        data = super().clean()
+        conditions = []
+        if data.get("attendance") is not None:
+            conditions.append({"attendance": float(data["attendance"])})
+        if data.get("sessions"):
+            conditions.append({"sessions": [int(pk) for pk in data["sessions"]]})
+        if data.get("post_test") is not None:
+            conditions.append({"post_test": float(data["post_test"])})
+        if not conditions:
+            raise ValidationError(_("Set at least one condition."), code="empty")
+        data["conditions"] = {data.get("combine") or "all": conditions}
+        return data
+
+
+class NumberPatternForm(forms.Form):
+    pattern = forms.CharField(
+        label=_("Number format"),
+        max_length=60,
+        validators=[validate_number_pattern],
+        help_text=_("For example LRES/{year}/{seq:03d} gives LRES/2010/001."),
+    )
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for revoking"), widget=forms.Textarea, max_length=2000)
+
+
+class ScoreImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("XLSX file"),
+        help_text=_("Headers: PESEL (or Imię and Nazwisko), Pre-test, Post-test."),
+    )
+
+
+class VerificationForm(forms.Form):
+    code = forms.CharField(
+        label=_("Verification code"),
+        max_length=40,
+        help_text=_("As printed on the certificate, e.g. K7M4-XQ9P-2W."),
+    )

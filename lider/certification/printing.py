@@ -1,0 +1,62 @@
+"""From a certificate row to the plain data ``lider.core.documents`` renders."""
+
+import hashlib
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from lider.core.documents import CertificateData, ProgrammeItem, render_certificates
+
+EU_FLAG = Path(settings.BASE_DIR) / "static" / "img" / "eu-flag.svg"
+
+
+@cache
+def funder_logos() -> tuple[str, ...]:
+    """The funders' logos printed in the certificate's header (the EU flag)."""
+    return (EU_FLAG.read_text(encoding="utf-8"),)
+
+
+def verification_url(code: str) -> str:
+    """The public address of a certificate, in the default language (printed in the QR)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        path = reverse("certification_public:verify", kwargs={"code": code})
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def certificate_data(certificate, *, lang: str = "pl") -> CertificateData:
+    with translation.override(lang):
+        title = _("CERTIFICATE OF TRAINING COMPLETION")
+    return CertificateData(
+        cofinancing=certificate.cofinancing,
+        title=title,
+        full_name=certificate.full_name,
+        project_title=certificate.project_title,
+        project_number=certificate.project_number,
+        training_title=certificate.training_title,
+        hours=Decimal(certificate.hours),
+        start_date=certificate.start_date,
+        end_date=certificate.end_date,
+        place=certificate.place,
+        number=certificate.number,
+        issue_date=certificate.issued_on,
+        issue_place=certificate.issue_place,
+        verification_url=certificate.verification_url,
+        verification_code=certificate.grouped_code,
+        programme=[ProgrammeItem(topic, Decimal(hours)) for topic, hours in certificate.programme],
+        gender=certificate.gender,
+        logos=funder_logos(),
+    )
+
+
+def render(certificates, *, lang: str = "pl") -> bytes:
+    """One PDF with every certificate given (two pages each)."""
+    return render_certificates([certificate_data(c, lang=lang) for c in certificates], lang=lang)
+
+
+def checksum(pdf: bytes) -> str:
+    return hashlib.sha256(pdf).hexdigest()

@@ -1,0 +1,217 @@
+"""Reads shared by certification's views, services, exports and other apps.
+
+Attendance comes from ``lider.delivery.queries.attendance_shares`` (training hours of 45
+minutes, summed in the database), so certificates and delivery's screens agree.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Avg, Count, F, Max, Min, Q, Sum
+
+from lider.certification import rules
+from lider.certification.models import Certificate, CompletionRule, TestScore
+from lider.delivery.models import Attendance, Enrolment, Session, minutes_of
+from lider.delivery.queries import attendance_shares
+
+MINUTES_PER_TRAINING_HOUR = 45
+# Enrolments that count as taking part in the task (a waiting-list place does not).
+EVALUATED = [s for s in Enrolment.Status if s != Enrolment.Status.WAITING]
+
+
+def valid_certificates(project):
+    """Issued, not revoked certificates of a project (for indicators: count, by sex, by task)."""
+    return Certificate.objects.valid().filter(project=project)
+
+
+def certificates_for_project(project):
+    return (
+        Certificate.objects.filter(project=project)
+        .select_related("task")
+        .order_by("series_id", "sequence")
+    )
+
+
+def completion_rule(task) -> CompletionRule | None:
+    return CompletionRule.objects.filter(task=task).first()
+
+
+def _hours(minutes) -> Decimal:
+    return (Decimal(minutes or 0) / MINUTES_PER_TRAINING_HOUR).quantize(Decimal("0.01"))
+
+
+def enrolments(task):
+    """The task's participants (not the waiting list), with person and group, by name."""
+    return (
+        Enrolment.objects.filter(task=task, status__in=EVALUATED)
+        .select_related("participant__person", "participant__institution", "group")
+        .order_by("participant__person__last_name", "participant__person__first_name", "pk")
+    )
+
+
+def participant_facts(task, enrolment_rows=None, *, session_ids=()) -> dict[int, rules.Facts]:
+    """Facts per participant id: hours of their sessions, hours attended, share, test scores.
+
+    A participant's sessions are the task's sessions of their group plus those without a group.
+    Sums are computed by the database; ``session_ids`` are the sessions whose attendance the
+    rule asks about one by one.
+    """
+    if enrolment_rows is None:
+        enrolment_rows = Enrolment.objects.filter(task=task, status__in=EVALUATED).values(
+            "participant_id", "group_id"
+        )
+    enrolment_rows = list(enrolment_rows)
+    ids = [row["participant_id"] for row in enrolment_rows]
+    minutes = {
+        row["pk"]: (row["minutes_total"], row["minutes_attended"])
+        for row in attendance_shares(task)
+        .filter(pk__in=ids)
+        .values("pk", "minutes_total", "minutes_attended")
+    }
+    named = defaultdict(set)
+    if session_ids:
+        for participant_id, session_id in Attendance.objects.filter(
+            session_id__in=session_ids, participant_id__in=ids, status__in=Attendance.ATTENDED
+        ).values_list("participant_id", "session_id"):
+            named[participant_id].add(session_id)
+    scores = {
+        row[0]: row[1:]
+        for row in TestScore.objects.filter(task=task, participant_id__in=ids).values_list(
+            "participant_id", "pre_test", "post_test"
+        )
+    }
+    facts = {}
+    for row in enrolment_rows:
+        participant_id = row["participant_id"]
+        total, done = minutes.get(participant_id, (0, 0))
+        share = min(Decimal(100), Decimal(done) * 100 / total) if total else Decimal(0)
+        pre, post = scores.get(participant_id, (None, None))
+        facts[participant_id] = rules.Facts(
+            hours_total=_hours(total),
+            hours_attended=_hours(done),
+            share=share.quantize(Decimal("0.01")),
+            sessions_attended=frozenset(named[participant_id]),
+            pre_test=pre,
+            post_test=post,
+        )
+    return facts
+
+
+def session_labels(task) -> dict[int, str]:
+    return {
+        session.pk: f"„{session.title}” ({session.date:%d.%m.%Y})"
+        for session in Session.objects.filter(task=task).only("pk", "title", "date")
+    }
+
+
+@dataclass
+class Standing:
+    """One participant of a task against the rule, and their valid certificate if any."""
+
+    enrolment: Enrolment
+    facts: rules.Facts
+    evaluation: rules.Evaluation | None
+    certificate: Certificate | None
+
+    @property
+    def participant(self):
+        return self.enrolment.participant
+
+    @property
+    def eligible(self) -> bool:
+        return self.evaluation is not None and self.evaluation.met
+
+
+def standings(task, rule: CompletionRule | None = None) -> list[Standing]:
+    """Every participant of the task with facts, evaluation and certificate: a fixed number of
+    queries whatever the number of participants."""
+    rule = rule if rule is not None else completion_rule(task)
+    rows = list(enrolments(task))
+    tree = rule.conditions if rule else None
+    named = rules.session_ids_in(tree) if tree else set()
+    facts = participant_facts(
+        task,
+        [{"participant_id": e.participant_id, "group_id": e.group_id} for e in rows],
+        session_ids=named,
+    )
+    labels = session_labels(task) if named else {}
+    certificates = {c.participant_id: c for c in Certificate.objects.valid().filter(task=task)}
+    return [
+        Standing(
+            enrolment=e,
+            facts=facts[e.participant_id],
+            evaluation=rules.evaluate(tree, facts[e.participant_id], sessions=labels)
+            if tree
+            else None,
+            certificate=certificates.get(e.participant_id),
+        )
+        for e in rows
+    ]
+
+
+@dataclass(frozen=True)
+class Printed:
+    """What a certificate prints about the training for one group of a task."""
+
+    hours: Decimal
+    start_date: object
+    end_date: object
+    place: str
+    programme: list  # [[topic, hours as string], …] in the order first held
+
+
+def printed_training(task, group_id) -> Printed | None:
+    """Programme (topics grouped with their hours), dates, places and total hours of the
+    sessions a group's participant was meant to attend; None if there are none."""
+    sessions = Session.objects.filter(task=task).filter(
+        Q(group__isnull=True) | Q(group_id=group_id)
+    )
+    topics = list(
+        sessions.values("title")
+        .annotate(minutes=Sum(minutes_of()), first=Min("date"))
+        .order_by("first", "title")
+    )
+    if not topics:
+        return None
+    span = sessions.aggregate(start=Min("date"), end=Max("date"))
+    places = list(sessions.order_by("venue__city").values_list("venue__city", flat=True).distinct())
+    return Printed(
+        hours=sum((_hours(t["minutes"]) for t in topics), Decimal(0)),
+        start_date=span["start"],
+        end_date=span["end"],
+        place=", ".join(places),
+        programme=[[t["title"], str(_hours(t["minutes"]))] for t in topics],
+    )
+
+
+def knowledge_gain_by_group(task):
+    """Average pre-test, post-test and gain (percentage points) per group, in the database."""
+    return (
+        TestScore.objects.filter(
+            task=task,
+            participant__enrolments__task=task,
+            pre_test__isnull=False,
+            post_test__isnull=False,
+        )
+        .values("participant__enrolments__group__name")
+        .annotate(
+            people=Count("pk"),
+            pre=Avg("pre_test"),
+            post=Avg("post_test"),
+            gain=Avg(F("post_test") - F("pre_test")),
+        )
+        .order_by("participant__enrolments__group__name")
+    )
+
+
+def knowledge_gain(task) -> dict:
+    """The same averages over the whole task."""
+    return TestScore.objects.filter(
+        task=task, pre_test__isnull=False, post_test__isnull=False
+    ).aggregate(
+        people=Count("pk"),
+        pre=Avg("pre_test"),
+        post=Avg("post_test"),
+        gain=Avg(F("post_test") - F("pre_test")),
+    )

@@ -1,0 +1,392 @@
+"""Back-office views of certification: rules, test scores, issuing, the register."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lider.certification import exports, printing, queries, rules, services
+from lider.certification.forms import (
+    CompletionRuleForm,
+    NumberPatternForm,
+    RevokeForm,
+    ScoreImportForm,
+)
+from lider.certification.models import BulkIssueRun, Certificate, CertificateSeries
+from lider.core import audit
+from lider.core.permissions import ADMIN, COORD, OFFICE, allows
+from lider.delivery.models import Session
+from lider.people.models import Participant
+from lider.projects.access import project_view
+from lider.projects.models import Task
+
+
+def _abilities(roles) -> dict:
+    return {
+        name.replace(".", "_"): allows(roles, name)
+        for name in (
+            "certificates.issue",
+            "certificates.rules",
+            "certificates.scores",
+            "certificates.export",
+            "audit.view_object",
+        )
+    }
+
+
+def _task(project, pk) -> Task:
+    return get_object_or_404(Task, pk=pk, project=project)
+
+
+@project_view("certificates.view")
+def overview(request, project):
+    """The register of certificates and the tasks that can have a completion rule."""
+    tasks = project.tasks.select_related("completion_rule").order_by("order", "pk")
+    certificates = queries.certificates_for_project(project)
+    series = CertificateSeries.objects.filter(project=project, task__isnull=True).first()
+    return render(
+        request,
+        "certification/backoffice/overview.html",
+        {
+            "project": project,
+            "tasks": tasks,
+            "certificates": certificates,
+            "series": series,
+            "can": _abilities(request.project_roles),
+        },
+    )
+
+
+@project_view("certificates.view")
+def task_standings(request, project, task_pk):
+    """Every participant of a task against the rule: who may get a certificate, who not, why."""
+    task = _task(project, task_pk)
+    rule = queries.completion_rule(task)
+    standings = queries.standings(task, rule)
+    labels = queries.session_labels(task) if rule else {}
+    return render(
+        request,
+        "certification/backoffice/task.html",
+        {
+            "project": project,
+            "task": task,
+            "rule": rule,
+            "rule_text": rules.describe(rule.conditions, sessions=labels) if rule else "",
+            "standings": standings,
+            "eligible": [s for s in standings if s.eligible],
+            "missing": [s for s in standings if s.eligible and not s.certificate],
+            "not_eligible": [s for s in standings if not s.eligible],
+            "gain": queries.knowledge_gain(task),
+            "gain_by_group": queries.knowledge_gain_by_group(task),
+            "last_run": BulkIssueRun.objects.filter(task=task).first(),
+            "can": _abilities(request.project_roles),
+        },
+    )
+
+
+@project_view("certificates.rules")
+def rule_edit(request, project, task_pk):
+    task = _task(project, task_pk)
+    rule = queries.completion_rule(task)
+    labels = queries.session_labels(task)
+    form = CompletionRuleForm(
+        request.POST or None,
+        initial=CompletionRuleForm.initial_from(rule.conditions if rule else None),
+        session_choices=labels.items(),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_completion_rule(
+                task, actor=request.user, conditions=form.cleaned_data["conditions"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The completion rule has been saved."))
+            return redirect("certification:task", slug=project.slug, task_pk=task.pk)
+    return render(
+        request,
+        "certification/backoffice/rule.html",
+        {"project": project, "task": task, "rule": rule, "form": form},
+    )
+
+
+@project_view("certificates.rules")
+def numbering(request, project):
+    series = CertificateSeries.objects.filter(project=project, task__isnull=True).first()
+    form = NumberPatternForm(
+        request.POST or None,
+        initial={"pattern": series.pattern if series else services.DEFAULT_PATTERN},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_number_pattern(
+                project, actor=request.user, pattern=form.cleaned_data["pattern"]
+            )
+        except ValidationError as error:
+            form.add_error("pattern", error)
+        else:
+            messages.success(request, _("The number format has been saved."))
+            return redirect("certification:overview", slug=project.slug)
+    return render(
+        request,
+        "certification/backoffice/numbering.html",
+        {"project": project, "form": form, "series": series},
+    )
+
+
+@project_view("certificates.issue")
+@require_POST
+def issue_one(request, project, task_pk, participant_pk):
+    task = _task(project, task_pk)
+    participant = get_object_or_404(Participant, pk=participant_pk, project=project)
+    try:
+        certificate = services.issue_certificate(task, participant, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("certification:task", slug=project.slug, task_pk=task.pk)
+    messages.success(
+        request, _("Certificate %(number)s has been issued.") % {"number": certificate.number}
+    )
+    return redirect("certification:detail", slug=project.slug, pk=certificate.pk)
+
+
+@project_view("certificates.issue")
+@require_POST
+def bulk_issue(request, project, task_pk):
+    task = _task(project, task_pk)
+    try:
+        run = services.start_bulk_issue(task, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("certification:task", slug=project.slug, task_pk=task.pk)
+    return redirect("certification:run", slug=project.slug, pk=run.pk)
+
+
+@project_view("certificates.view")
+def run_detail(request, project, pk):
+    """A bulk run's progress; HTMX polls the same view for the progress fragment."""
+    run = get_object_or_404(
+        BulkIssueRun.objects.select_related("task"), pk=pk, task__project=project
+    )
+    template = "certification/backoffice/run.html"
+    if request.headers.get("HX-Request"):
+        template += "#progress"
+    return render(request, template, {"project": project, "run": run, "task": run.task})
+
+
+@project_view("certificates.view")
+def task_pdf(request, project, task_pk):
+    """Every valid certificate of the task in one PDF (for printing)."""
+    task = _task(project, task_pk)
+    certificates = list(Certificate.objects.valid().filter(task=task).order_by("sequence"))
+    if not certificates:
+        messages.error(request, _("The task has no valid certificates yet."))
+        return redirect("certification:task", slug=project.slug, task_pk=task.pk)
+    audit.record(
+        request.user,
+        audit.Action.EXPORT,
+        task,
+        project_id=project.pk,
+        note=_("certificates of the task in one PDF, %(count)s") % {"count": len(certificates)},
+    )
+    response = HttpResponse(printing.render(certificates), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="zaswiadczenia-{task.pk}.pdf"'
+    return response
+
+
+@project_view("certificates.view")
+def certificate_detail(request, project, pk):
+    certificate = get_object_or_404(
+        Certificate.objects.select_related("task", "issued_by", "revoked_by", "participant"),
+        pk=pk,
+        project=project,
+    )
+    current = _current_evaluation(certificate)
+    stored = certificate.evaluation
+    differs = current is None or (
+        current.met != stored.get("met")
+        or current.inputs != stored.get("inputs")
+        or certificate_rule_version(certificate) != stored.get("rule_version")
+    )
+    return render(
+        request,
+        "certification/backoffice/detail.html",
+        {
+            "project": project,
+            "certificate": certificate,
+            "current": current,
+            "differs": differs,
+            "history": audit.history(certificate),
+            "can": _abilities(request.project_roles),
+        },
+    )
+
+
+def certificate_rule_version(certificate) -> int | None:
+    rule = queries.completion_rule(certificate.task)
+    return rule.version if rule else None
+
+
+def _current_evaluation(certificate) -> rules.Evaluation | None:
+    """The participant against the task's current rule and data (None: no longer evaluable)."""
+    rule = queries.completion_rule(certificate.task)
+    enrolment = (
+        queries.enrolments(certificate.task)
+        .filter(participant_id=certificate.participant_id)
+        .first()
+    )
+    if rule is None or enrolment is None:
+        return None
+    named = rules.session_ids_in(rule.conditions)
+    facts = queries.participant_facts(
+        certificate.task,
+        [{"participant_id": enrolment.participant_id, "group_id": enrolment.group_id}],
+        session_ids=named,
+    )[enrolment.participant_id]
+    labels = queries.session_labels(certificate.task) if named else {}
+    return rules.evaluate(rule.conditions, facts, sessions=labels)
+
+
+@project_view("certificates.view")
+def certificate_pdf(request, project, pk):
+    certificate = get_object_or_404(Certificate, pk=pk, project=project)
+    pdf = printing.render([certificate])
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{services.attachment_name(certificate)}"'
+    return response
+
+
+@project_view("certificates.issue")
+def certificate_revoke(request, project, pk):
+    certificate = get_object_or_404(Certificate, pk=pk, project=project)
+    form = RevokeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.revoke_certificate(
+                certificate, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The certificate has been revoked."))
+            return redirect("certification:detail", slug=project.slug, pk=certificate.pk)
+    return render(
+        request,
+        "certification/backoffice/revoke.html",
+        {"project": project, "certificate": certificate, "form": form},
+    )
+
+
+def _may_enter_scores(request, task) -> None:
+    """Coordinators and office enter scores for any task, trainers only for tasks they teach."""
+    if request.project_roles & {ADMIN, COORD, OFFICE}:
+        return
+    if not Session.objects.filter(task=task, trainers=request.user).exists():
+        raise PermissionDenied
+
+
+@project_view("certificates.scores")
+def scores(request, project, task_pk):
+    """A table of the task's participants with a pre-test and a post-test input each."""
+    task = _task(project, task_pk)
+    _may_enter_scores(request, task)
+    rows = list(queries.enrolments(task))
+    current = {
+        s.participant_id: s
+        for s in task.test_scores.all().only("participant_id", "pre_test", "post_test")
+    }
+    errors = {}
+    if request.method == "POST":
+        submitted = {}
+        for enrolment in rows:
+            pid = enrolment.participant_id
+            pre = request.POST.get(f"pre-{pid}", "").strip().replace(",", ".")
+            post = request.POST.get(f"post-{pid}", "").strip().replace(",", ".")
+            if f"pre-{pid}" not in request.POST and f"post-{pid}" not in request.POST:
+                continue
+            try:
+                submitted[pid] = (services._percent(pre), services._percent(post))
+            except (ValidationError, ArithmeticError, ValueError):
+                errors[pid] = _("Enter a percentage from 0 to 100.")
+        if not errors and submitted:
+            changed = services.save_test_scores(task, actor=request.user, scores=submitted)
+            messages.success(
+                request, _("Test results saved (%(count)s changed).") % {"count": changed}
+            )
+            return redirect("certification:scores", slug=project.slug, task_pk=task.pk)
+        if errors:
+            messages.error(request, _("Please correct the marked results."))
+    table = [
+        {
+            "enrolment": e,
+            "pre": request.POST.get(f"pre-{e.participant_id}")
+            if errors
+            else getattr(current.get(e.participant_id), "pre_test", None),
+            "post": request.POST.get(f"post-{e.participant_id}")
+            if errors
+            else getattr(current.get(e.participant_id), "post_test", None),
+            "error": errors.get(e.participant_id),
+        }
+        for e in rows
+    ]
+    return render(
+        request,
+        "certification/backoffice/scores.html",
+        {
+            "project": project,
+            "task": task,
+            "table": table,
+            "import_form": ScoreImportForm(),
+            "gain": queries.knowledge_gain(task),
+            "gain_by_group": queries.knowledge_gain_by_group(task),
+        },
+    )
+
+
+@project_view("certificates.scores")
+def scores_import(request, project, task_pk):
+    task = _task(project, task_pk)
+    _may_enter_scores(request, task)
+    form = ScoreImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.import_test_scores(
+                task, actor=request.user, file=form.cleaned_data["file"]
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(
+                request, _("Test results imported (%(count)s changed).") % {"count": changed}
+            )
+            return redirect("certification:scores", slug=project.slug, task_pk=task.pk)
+    return render(
+        request,
+        "certification/backoffice/scores_import.html",
+        {"project": project, "task": task, "form": form},
+    )
+
+
+@project_view("certificates.export")
+def register_xlsx(request, project):
+    """The register of issued certificates as XLSX (an audited export of personal data)."""
+    certificates = queries.certificates_for_project(project)
+    content, count = exports.register_xlsx(certificates)
+    audit.record(
+        request.user,
+        audit.Action.EXPORT,
+        project,
+        note=_("register of certificates, %(count)s rows") % {"count": count},
+    )
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="rejestr-zaswiadczen-{stamp}.xlsx"'
+    return response
