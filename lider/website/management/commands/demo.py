@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from lider.website.demo.delivery import load_delivery
 from lider.website.demo.outcomes import load_outcomes
 from lider.website.demo.people import load_people
 from lider.website.demo.project import load_project
@@ -15,6 +16,7 @@ class Command(BaseCommand):
             project = load_project()
             logins = load_users(project)
             population = load_people(project)
+            load_delivery(project, population)
             load_outcomes(project, population.all_trainees)
         self.stdout.write(f"Demo project: {project.title} (/projekty/{project.slug}/)")
         self.stdout.write(
