@@ -156,7 +156,7 @@ LOGIN_URL = "backoffice:login"
 LIDER_SECOND_FACTOR_REQUIRED = "lider.projects.access.is_administrator"
 LOGIN_FAILURE_WINDOW_MINUTES = env_int("LOGIN_FAILURE_WINDOW_MINUTES", 15)
 OTP_TOTP_ISSUER = "Lider"
-LOGIN_REDIRECT_URL = "projects:list"
+LOGIN_REDIRECT_URL = "website:after_login"
 LOGOUT_REDIRECT_URL = "website:home"
 
 LANGUAGE_CODE = "pl"

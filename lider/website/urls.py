@@ -1,10 +1,20 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from lider.website import views
+from lider.website import participant, views
 
 app_name = "website"
 urlpatterns = [
     path("", views.home, name="home"),
     path(_("projects/<slug:slug>/"), views.project_page, name="project"),
+    path(_("account/"), participant.account, name="account"),
+    path(_("account/start/"), participant.after_login, name="after_login"),
+    path(
+        _("account/certificates/<int:pk>/"), participant.certificate_pdf, name="certificate_pdf"
+    ),
+    path(
+        _("account/consents/<int:pk>/withdraw/"),
+        participant.consent_withdraw,
+        name="consent_withdraw",
+    ),
 ]

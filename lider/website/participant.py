@@ -1,0 +1,102 @@
+"""A participant's own pages: their projects, schedule, attendance, certificates and consents.
+
+A participant sees only records reached through their own person (`Person.user`), never
+anyone else's; there is no project-wide view for this role.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lider.certification import printing
+from lider.certification.models import Certificate
+from lider.core.permissions import Role
+from lider.delivery.models import Enrolment
+from lider.delivery.queries import attendance_shares, participant_sessions, share_percent
+from lider.people.models import Participant, Person
+from lider.projects.models import Membership
+from lider.recruitment.models import Consent
+from lider.recruitment.services import withdraw_consent
+
+
+def _person(user) -> Person | None:
+    return Person.objects.filter(user=user).first()
+
+
+@login_required
+def after_login(request):
+    """Staff go to their projects; a participant without a staff role goes to their account."""
+    staff = Membership.objects.filter(user=request.user).exclude(role=Role.PARTICIPANT)
+    if staff.exists() or _person(request.user) is None:
+        return redirect("projects:list")
+    return redirect("website:account")
+
+
+@login_required
+def account(request):
+    person = _person(request.user)
+    if person is None:
+        return render(request, "website/participant/no_person.html")
+    participations = []
+    for participant in Participant.objects.filter(person=person).select_related("project"):
+        tasks = []
+        enrolments = Enrolment.objects.filter(participant=participant).select_related(
+            "task", "group"
+        )
+        for enrolment in enrolments:
+            share = attendance_shares(enrolment.task).filter(pk=participant.pk).first()
+            tasks.append(
+                {
+                    "enrolment": enrolment,
+                    "share": share_percent(share.share) if share else None,
+                    "hours": share,
+                    "sessions": participant_sessions(enrolment.task, participant),
+                }
+            )
+        participations.append(
+            {
+                "participant": participant,
+                "tasks": tasks,
+                "certificates": Certificate.objects.filter(participant=participant).select_related(
+                    "task"
+                ),
+                "consents": Consent.objects.filter(
+                    application__person=person, application__project=participant.project
+                ).select_related("text"),
+            }
+        )
+    return render(
+        request,
+        "website/participant/account.html",
+        {"person": person, "participations": participations},
+    )
+
+
+@login_required
+def certificate_pdf(request, pk):
+    person = _person(request.user)
+    if person is None:
+        raise Http404
+    certificate = get_object_or_404(Certificate, pk=pk, participant__person=person)
+    pdf = printing.render([certificate], lang=request.LANGUAGE_CODE)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = certificate.number.replace("/", "-")
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response
+
+
+@login_required
+@require_POST
+def consent_withdraw(request, pk):
+    person = _person(request.user)
+    if person is None:
+        raise Http404
+    consent = get_object_or_404(
+        Consent, pk=pk, application__person=person, withdrawn_at__isnull=True
+    )
+    withdraw_consent(consent, actor=request.user)
+    messages.success(request, _("Your consent has been withdrawn."))
+    return redirect("website:account")
