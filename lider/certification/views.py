@@ -15,7 +15,7 @@ from lider.certification.forms import (
     RevokeForm,
     ScoreImportForm,
 )
-from lider.certification.models import BulkIssueRun, Certificate, CertificateSeries
+from lider.certification.models import BulkIssueRun, Certificate, CertificateSeries, TestScore
 from lider.core import audit
 from lider.core.permissions import ADMIN, COORD, OFFICE, allows
 from lider.delivery.models import Session
@@ -295,10 +295,7 @@ def scores(request, project, task_pk):
     task = _task(project, task_pk)
     _may_enter_scores(request, task)
     rows = list(queries.enrolments(task))
-    current = {
-        s.participant_id: s
-        for s in task.test_scores.all().only("participant_id", "pre_test", "post_test")
-    }
+    current = {s.participant_id: s for s in TestScore.objects.filter(task=task)}
     errors = {}
     if request.method == "POST":
         submitted = {}
