@@ -118,8 +118,10 @@ class PersonForm(forms.ModelForm):
                     )
         return data
 
-    def validate_unique(self):
-        """A PESEL known from another project is the same person: the service reuses them."""
+    def _get_validation_exclusions(self):
+        # A PESEL known from another project is the same person, not a clash: the service
+        # links the existing record. (Person.clean() still validates and normalises it.)
+        return super()._get_validation_exclusions() | {"pesel"}
 
 
 class InstitutionForm(forms.ModelForm):
@@ -150,8 +152,9 @@ class InstitutionForm(forms.ModelForm):
         for name in ("postal_code", "city", "email"):
             self.fields[name].required = True
 
-    def validate_unique(self):
-        """An institution known by its NIP is the same institution: the service reuses it."""
+    def _get_validation_exclusions(self):
+        # An institution known by its NIP is the same institution: the service links it.
+        return super()._get_validation_exclusions() | {"nip"}
 
 
 def gminas_by_county(gminas: list[Unit]) -> list:

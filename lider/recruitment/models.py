@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class EligibilityRule(models.Model):
@@ -130,12 +131,12 @@ class ApplicationQuerySet(models.QuerySet):
 
 class Application(models.Model):
     class Status(models.TextChoices):
-        SUBMITTED = "submitted", _("submitted")
-        ACCEPTED = "accepted", _("accepted")
-        RESERVE = "reserve", _("reserve list")
-        OFFERED = "offered", _("place offered")
-        REJECTED = "rejected", _("rejected")
-        WITHDRAWN = "withdrawn", _("withdrawn")
+        SUBMITTED = "submitted", pgettext_lazy("application status", "submitted")
+        ACCEPTED = "accepted", pgettext_lazy("application status", "accepted")
+        RESERVE = "reserve", pgettext_lazy("application status", "reserve list")
+        OFFERED = "offered", pgettext_lazy("application status", "place offered")
+        REJECTED = "rejected", pgettext_lazy("application status", "rejected")
+        WITHDRAWN = "withdrawn", pgettext_lazy("application status", "withdrawn")
 
     class Source(models.TextChoices):
         ONLINE = "online", _("online form")

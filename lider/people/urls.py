@@ -1,0 +1,11 @@
+from django.urls import path
+
+from lider.people import views
+
+app_name = "people"
+urlpatterns = [
+    path("<slug:slug>/osoby/", views.person_list, name="list"),
+    path("<slug:slug>/osoby/<int:pk>/", views.person_detail, name="detail"),
+    path("<slug:slug>/instytucje/", views.institution_list, name="institutions"),
+    path("<slug:slug>/instytucje/<int:pk>/", views.institution_detail, name="institution"),
+]

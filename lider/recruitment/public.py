@@ -1,0 +1,133 @@
+"""The public application form of a project: a person or an institution applies."""
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from lider.people.forms import InstitutionForm, PersonForm
+from lider.projects.models import Project
+from lider.recruitment import rules, services
+from lider.recruitment.forms import INSTITUTION_FIELDSETS, PERSON_FIELDSETS, ApplicationForm
+from lider.territory.queries import gminas_in
+
+# At most this many applications from one network address within the window.
+RATE_LIMIT = 5
+RATE_WINDOW_SECONDS = 60 * 60
+
+FIELD_OF_RULE = {"area": "gmina", "min_age": "pesel", "target_group": "target_group"}
+
+
+def apply_person(request, slug):
+    return _apply(request, slug, kind="person")
+
+
+def apply_institution(request, slug):
+    return _apply(request, slug, kind="institution")
+
+
+def application_sent(request, slug):
+    project = get_object_or_404(Project.objects.public(), slug=slug)
+    return render(request, "recruitment/public/sent.html", {"project": project})
+
+
+def _apply(request, slug, *, kind):
+    project = get_object_or_404(Project.objects.public(), slug=slug)
+    gminas = gminas_in(project.counties.all())
+    texts = services.required_consent_texts(project)
+    data = request.POST if request.method == "POST" else None
+    subject_form = (PersonForm if kind == "person" else InstitutionForm)(
+        data, gminas=gminas, prefix="s"
+    )
+    form = ApplicationForm(data, project=project, consent_texts=texts, prefix="a")
+    limited = False
+    if request.method == "POST":
+        if form.is_robot:
+            # Answer as if it worked: a robot learns nothing.
+            return redirect("recruitment_public:sent", slug=project.slug)
+        limited = _limit_reached(request)
+        if not limited and subject_form.is_valid() & form.is_valid():
+            application = _submit(project, subject_form, form, kind=kind)
+            if application is not None:
+                _count(request)
+                return redirect("recruitment_public:sent", slug=project.slug)
+    fieldsets = PERSON_FIELDSETS if kind == "person" else INSTITUTION_FIELDSETS
+    return render(
+        request,
+        "recruitment/public/apply.html",
+        {
+            "project": project,
+            "kind": kind,
+            "form": form,
+            "subject_form": subject_form,
+            "fieldsets": [
+                (legend, [subject_form[n] for n in names]) for legend, names in fieldsets
+            ],
+            "limited": limited,
+        },
+        status=429 if limited else 200,
+    )
+
+
+def _rate_key(request) -> str:
+    return f"recruitment:apply:{request.META.get('REMOTE_ADDR', '')}"
+
+
+def _limit_reached(request) -> bool:
+    return cache.get(_rate_key(request), 0) >= RATE_LIMIT
+
+
+def _count(request) -> None:
+    key = _rate_key(request)
+    cache.add(key, 0, RATE_WINDOW_SECONDS)
+    cache.incr(key)
+
+
+def _submit(project, subject_form, form, *, kind):
+    """Refuse with the rules' own explanations, or a duplicate; else record the application."""
+    subject = subject_form.instance
+    target_group = form.cleaned_data["target_group"]
+    refused = services.refusals(
+        project, target_group=target_group, on=timezone.localdate(), **{kind: subject}
+    )
+    for result in refused:
+        field = FIELD_OF_RULE[result["kind"]]
+        if field == "pesel" and not subject.pesel:
+            field = "birth_date"
+        target = form if field == "target_group" else subject_form
+        target.add_error(field, ValidationError(rules.explain(result), code=result["code"]))
+    if (
+        kind == "person"
+        and subject.pesel
+        and services.already_applied(project, pesel=subject.pesel)
+    ):
+        subject_form.add_error(
+            "pesel",
+            ValidationError(
+                _("A person with this PESEL has already applied to this project."),
+                code="duplicate",
+            ),
+        )
+    if kind == "institution" and subject.nip and services.already_applied(project, nip=subject.nip):
+        subject_form.add_error(
+            "nip",
+            ValidationError(
+                _("An institution with this NIP has already applied to this project."),
+                code="duplicate",
+            ),
+        )
+    if subject_form.errors or form.errors:
+        return None
+    try:
+        return services.submit_application(
+            project,
+            target_group=target_group,
+            consent_texts=form.consent_texts,
+            source="online",
+            language=translation.get_language(),
+            **{kind: subject},
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None

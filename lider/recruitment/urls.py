@@ -1,0 +1,21 @@
+from django.urls import path
+
+from lider.recruitment import imports, views
+
+app_name = "recruitment"
+urlpatterns = [
+    path("<slug:slug>/rekrutacja/", views.application_list, name="list"),
+    path("<slug:slug>/rekrutacja/ranking/", views.ranking, name="ranking"),
+    path("<slug:slug>/rekrutacja/sprawdz/", views.recheck, name="recheck"),
+    path("<slug:slug>/rekrutacja/import/", imports.upload, name="import"),
+    path("<slug:slug>/rekrutacja/import/<str:token>/", imports.preview, name="import_preview"),
+    path("<slug:slug>/rekrutacja/<int:pk>/", views.application_detail, name="detail"),
+    path("<slug:slug>/rekrutacja/<int:pk>/decyzja/", views.decide, name="decide"),
+    path("<slug:slug>/rekrutacja/<int:pk>/rezygnacja/", views.withdraw, name="withdraw"),
+    path("<slug:slug>/rekrutacja/<int:pk>/potwierdz/", views.confirm_offer, name="confirm"),
+    path(
+        "<slug:slug>/rekrutacja/zgody/<int:pk>/wycofaj/",
+        views.withdraw_consent,
+        name="withdraw_consent",
+    ),
+]

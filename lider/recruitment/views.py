@@ -1,0 +1,184 @@
+"""The back office of recruitment: applications, ranking, decisions, consents, import."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lider.core import audit
+from lider.core.permissions import allows
+from lider.projects.access import project_view
+from lider.recruitment import queries, rules, services
+from lider.recruitment.forms import DecisionForm, FilterForm, WithdrawalForm
+from lider.recruitment.models import Application, Consent
+
+
+def _can(roles) -> dict:
+    return {
+        name.replace(".", "_"): allows(roles, name)
+        for name in (
+            "recruitment.manage",
+            "recruitment.decide",
+            "people.view",
+            "people.import",
+            "audit.view_object",
+        )
+    }
+
+
+def _counties(project):
+    return sorted(project.counties.all(), key=lambda c: c.code)
+
+
+@project_view("recruitment.view")
+def application_list(request, project):
+    form = FilterForm(
+        request.GET or None,
+        counties=_counties(project),
+        target_groups=list(project.target_groups.all()),
+    )
+    filters = form.cleaned_data if form.is_valid() else {}
+    applications = queries.filtered(queries.applications_for(project), **filters)
+    page = Paginator(applications.order_by("-submitted_at", "-pk"), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "recruitment/backoffice/list.html",
+        {
+            "project": project,
+            "form": form,
+            "page": page,
+            "counts": queries.counts(applications),
+            "statuses": Application.Status.choices,
+            "can": _can(request.project_roles),
+        },
+    )
+
+
+@project_view("recruitment.view")
+def ranking(request, project):
+    applications = list(queries.ranking(project))
+    return render(
+        request,
+        "recruitment/backoffice/ranking.html",
+        {
+            "project": project,
+            "applications": applications,
+            "criteria": project.scoring_criteria.all(),
+            "rules": project.eligibility_rules.filter(is_active=True),
+            "can": _can(request.project_roles),
+        },
+    )
+
+
+@project_view("recruitment.view")
+def application_detail(request, project, pk):
+    application = get_object_or_404(
+        queries.applications_for(project).select_related("decided_by", "participant"), pk=pk
+    )
+    ctx = rules.context_for(project)
+    on = timezone.localdate(application.submitted_at)
+    return render(
+        request,
+        "recruitment/backoffice/detail.html",
+        {
+            "project": project,
+            "application": application,
+            "verdicts": [(r, rules.explain(r)) for r in application.eligibility],
+            "points": rules.points(
+                ctx, person=application.person, institution=application.institution, on=on
+            ),
+            "consents": application.consents.select_related("text"),
+            "decision_form": DecisionForm(),
+            "withdrawal_form": WithdrawalForm(),
+            "history": audit.history(application),
+            "can": _can(request.project_roles),
+        },
+    )
+
+
+def _back(project, application):
+    return redirect("recruitment:detail", slug=project.slug, pk=application.pk)
+
+
+@project_view("recruitment.decide")
+@require_POST
+def decide(request, project, pk):
+    application = get_object_or_404(Application, pk=pk, project=project)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.decide(
+                application,
+                actor=request.user,
+                decision=form.cleaned_data["decision"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The decision has been recorded."))
+    else:
+        messages.error(request, _("Choose a decision."))
+    return _back(project, application)
+
+
+@project_view("recruitment.manage")
+@require_POST
+def withdraw(request, project, pk):
+    application = get_object_or_404(Application, pk=pk, project=project)
+    form = WithdrawalForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        offered = services.withdraw(application, actor=request.user, reason=reason)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The withdrawal has been recorded."))
+        if offered is not None:
+            messages.info(
+                request,
+                _("The place has been offered to %(name)s from the reserve list.")
+                % {"name": offered.applicant},
+            )
+    return _back(project, application)
+
+
+@project_view("recruitment.manage")
+@require_POST
+def confirm_offer(request, project, pk):
+    application = get_object_or_404(Application, pk=pk, project=project)
+    try:
+        services.confirm_offer(application, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The place has been taken: the applicant is a participant."))
+    return _back(project, application)
+
+
+@project_view("recruitment.manage")
+@require_POST
+def withdraw_consent(request, project, pk):
+    consent = get_object_or_404(Consent, pk=pk, application__project=project)
+    try:
+        services.withdraw_consent(consent, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The consent has been withdrawn."))
+    return _back(project, consent.application)
+
+
+@project_view("recruitment.decide")
+@require_POST
+def recheck(request, project):
+    changed = services.recheck_project(project, actor=request.user)
+    messages.success(
+        request, _("Applications checked again: %(count)s changed.") % {"count": changed}
+    )
+    return redirect("recruitment:list", slug=project.slug)

@@ -1,0 +1,95 @@
+import pytest
+from django.urls import reverse
+
+from lider.core.permissions import Role
+from lider.people.models import InstitutionMember, Participant
+from tests.factories import (
+    ApplicationFactory,
+    InstitutionFactory,
+    PersonFactory,
+    ProjectFactory,
+    member,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_person_list_queries_constant(client, rows, django_assert_num_queries):
+    project = ProjectFactory()
+    for _ in range(rows):
+        ApplicationFactory(project=project)
+    client.force_login(member(project, Role.OFFICE))
+    # session, user, OTP device, admin check, project, roles, page count, page rows
+    with django_assert_num_queries(8):
+        response = client.get(reverse("people:list", kwargs={"slug": project.slug}))
+    assert len(response.context["page"]) == rows
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_institution_list_queries_constant(client, rows, django_assert_num_queries):
+    project = ProjectFactory()
+    for _ in range(rows):
+        Participant.objects.create(project=project, institution=InstitutionFactory())
+    client.force_login(member(project, Role.OFFICE))
+    with django_assert_num_queries(8):
+        response = client.get(reverse("people:institutions", kwargs={"slug": project.slug}))
+    assert len(response.context["page"]) == rows
+
+
+def test_list_masks_pesel_and_disability(client):
+    project = ProjectFactory()
+    ApplicationFactory(project=project, person=PersonFactory(pesel="90010112349", disability="yes"))
+    client.force_login(member(project, Role.COORDINATOR))
+    body = client.get(reverse("people:list", kwargs={"slug": project.slug})).content.decode()
+    assert "900101*****" in body and "90010112349" not in body
+    assert "(ukryte)" in body
+
+
+def test_people_of_other_projects_are_not_listed_or_shown(client):
+    project, other = ProjectFactory(), ProjectFactory()
+    mine = ApplicationFactory(project=project).person
+    theirs = ApplicationFactory(project=other).person
+    client.force_login(member(project, Role.OFFICE))
+    page = client.get(reverse("people:list", kwargs={"slug": project.slug})).context["page"]
+    assert list(page) == [mine]
+    url = reverse("people:detail", kwargs={"slug": project.slug, "pk": theirs.pk})
+    assert client.get(url).status_code == 404
+
+
+def test_person_page_for_office_shows_everything_masked_until_revealed(client):
+    project = ProjectFactory()
+    person = PersonFactory(pesel="90010112349", disability="yes", phone="600100200")
+    institution = InstitutionFactory(name="Fundacja Jura")
+    InstitutionMember.objects.create(institution=institution, person=person, relation="employee")
+    ApplicationFactory(project=project, person=person)
+    client.force_login(member(project, Role.OFFICE))
+    body = client.get(
+        reverse("people:detail", kwargs={"slug": project.slug, "pk": person.pk})
+    ).content.decode()
+    assert "600100200" in body and "Fundacja Jura (pracownik)" in body
+    assert "900101*****" in body and "90010112349" not in body
+
+
+@pytest.mark.parametrize("role", [Role.TRAINER, Role.PARTNER])
+def test_trainer_and_partner_have_no_person_page(client, role):
+    project = ProjectFactory()
+    person = ApplicationFactory(project=project).person
+    client.force_login(member(project, role))
+    assert (
+        client.get(
+            reverse("people:detail", kwargs={"slug": project.slug, "pk": person.pk})
+        ).status_code
+        == 403
+    )
+    assert client.get(reverse("people:list", kwargs={"slug": project.slug})).status_code == 403
+
+
+def test_person_search_by_name_or_pesel(client):
+    project = ProjectFactory()
+    anna = ApplicationFactory(project=project, person=PersonFactory(last_name="Zielińska")).person
+    ApplicationFactory(project=project)
+    client.force_login(member(project, Role.OFFICE))
+    url = reverse("people:list", kwargs={"slug": project.slug})
+    assert list(client.get(url, {"q": "Zieli"}).context["page"]) == [anna]
+    assert list(client.get(url, {"q": anna.pesel}).context["page"]) == [anna]

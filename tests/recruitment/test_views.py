@@ -1,0 +1,180 @@
+import pytest
+from django.urls import reverse
+
+from lider.core.models import AuditEntry
+from lider.core.permissions import Role
+from lider.people.models import Participant
+from lider.recruitment import services
+from lider.territory.queries import unit_by_code
+from tests.factories import ApplicationFactory, PersonFactory, member
+
+pytestmark = pytest.mark.django_db
+
+
+def list_url(project, **query):
+    url = reverse("recruitment:list", kwargs={"slug": project.slug})
+    return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+
+
+def make(project, n, **kwargs):
+    return [ApplicationFactory(project=project, **kwargs) for _ in range(n)]
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_application_list_queries_constant(client, project, rows, django_assert_num_queries):
+    make(project, rows, target_group=project.target_groups.first())
+    client.force_login(member(project, Role.OFFICE))
+    # session, user, OTP device, admin check, project, roles, counties, groups,
+    # counts, page count, page rows
+    with django_assert_num_queries(11):
+        response = client.get(list_url(project))
+    assert response.content.decode().count("/rekrutacja/") >= rows
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_ranking_queries_constant(client, project, rows, django_assert_num_queries):
+    make(project, rows)
+    client.force_login(member(project, Role.COORDINATOR))
+    with django_assert_num_queries(9):
+        client.get(reverse("recruitment:ranking", kwargs={"slug": project.slug}))
+
+
+def test_filters_and_counts(client, project):
+    group = project.target_groups.get(order=1)
+    myszkow = PersonFactory(gmina=unit_by_code("2409011"))
+    make(project, 2, target_group=group)
+    ApplicationFactory(project=project, person=myszkow, status="rejected", is_eligible=False)
+    client.force_login(member(project, Role.OFFICE))
+
+    response = client.get(list_url(project))
+    assert response.context["counts"]["total"] == 3
+    assert response.context["counts"]["rejected"] == 1
+    assert response.context["counts"]["not_eligible"] == 1
+
+    county = unit_by_code("2409").pk
+    assert [a.person for a in client.get(list_url(project, county=county)).context["page"]] == [
+        myszkow
+    ]
+    assert len(client.get(list_url(project, status="submitted")).context["page"]) == 2
+    assert len(client.get(list_url(project, eligible="no")).context["page"]) == 1
+    assert len(client.get(list_url(project, target_group=group.pk)).context["page"]) == 2
+
+
+@pytest.mark.parametrize(
+    "role, sees_list, may_reveal",
+    [
+        (Role.COORDINATOR, True, True),
+        (Role.OFFICE, True, True),
+        (Role.AUDITOR, True, True),
+        (Role.PARTNER, True, False),
+        (Role.TRAINER, False, False),
+    ],
+)
+def test_pesel_masked_and_revealed_only_to_roles_that_need_it(
+    client, project, role, sees_list, may_reveal
+):
+    application = ApplicationFactory(
+        project=project, person=PersonFactory(pesel="90010112349", disability="yes")
+    )
+    client.force_login(member(project, role))
+    response = client.get(list_url(project))
+    if not sees_list:
+        assert response.status_code == 403
+    else:
+        body = response.content.decode()
+        assert "900101*****" in body and "90010112349" not in body
+        assert ('hx-post="/biuro/projekty/' in body) is may_reveal
+    reveal = reverse(
+        "projects:reveal",
+        kwargs={
+            "slug": project.slug,
+            "model": "people.Person",
+            "pk": application.person.pk,
+            "field": "pesel",
+        },
+    )
+    response = client.post(reveal)
+    if may_reveal:
+        assert "90010112349" in response.content.decode()
+        entry = AuditEntry.objects.get(action="view_sensitive")
+        assert entry.changes == {"pesel": None} and entry.project_id == project.pk
+    else:
+        assert response.status_code == 403
+        assert not AuditEntry.objects.filter(action="view_sensitive").exists()
+
+
+def test_trainer_and_partner_cannot_decide(client, project):
+    application = ApplicationFactory(project=project)
+    for role in (Role.TRAINER, Role.PARTNER, Role.OFFICE):
+        client.force_login(member(project, role))
+        url = reverse("recruitment:decide", kwargs={"slug": project.slug, "pk": application.pk})
+        assert client.post(url, {"decision": "accepted"}).status_code == 403
+    application.refresh_from_db()
+    assert application.status == "submitted"
+
+
+def test_rejection_without_reason_shows_polish_error(client, project):
+    application = ApplicationFactory(project=project)
+    client.force_login(member(project, Role.COORDINATOR))
+    url = reverse("recruitment:decide", kwargs={"slug": project.slug, "pk": application.pk})
+    response = client.post(url, {"decision": "rejected", "reason": ""}, follow=True)
+    assert "Podaj uzasadnienie odrzucenia." in response.content.decode()
+    application.refresh_from_db()
+    assert application.status == "submitted"
+
+
+def test_office_records_withdrawal_and_confirms_the_offer(client, project):
+    coordinator = member(project, Role.COORDINATOR)
+    accepted, reserve = make(project, 2)
+    services.decide(accepted, actor=coordinator, decision="accepted")
+    services.decide(reserve, actor=coordinator, decision="reserve")
+    office = member(project, Role.OFFICE)
+    client.force_login(office)
+    kwargs = {"slug": project.slug, "pk": accepted.pk}
+    response = client.post(
+        reverse("recruitment:withdraw", kwargs=kwargs), {"reason": "Rezygnacja"}, follow=True
+    )
+    assert (
+        f"Miejsce zaproponowano osobie z listy rezerwowej: {reserve.person}."
+        in response.content.decode()
+    )
+    reserve.refresh_from_db()
+    assert reserve.status == "offered"
+    client.post(reverse("recruitment:confirm", kwargs={"slug": project.slug, "pk": reserve.pk}))
+    reserve.refresh_from_db()
+    assert reserve.status == "accepted"
+    assert Participant.objects.filter(
+        project=project, person=reserve.person, end_date=None
+    ).exists()
+    assert (
+        AuditEntry.objects.for_object(reserve).filter(actor=office).count() == 2
+    )  # offered, accepted
+
+
+def test_office_withdraws_a_consent(client, project):
+    application = services.submit_application(
+        project,
+        person=PersonFactory.build(),
+        target_group=project.target_groups.first(),
+        consent_texts=services.required_consent_texts(project),
+    )
+    consent = application.consents.get(purpose="monitoring")
+    office = member(project, Role.OFFICE)
+    client.force_login(office)
+    client.post(
+        reverse("recruitment:withdraw_consent", kwargs={"slug": project.slug, "pk": consent.pk})
+    )
+    consent.refresh_from_db()
+    assert consent.withdrawn_at is not None
+    assert AuditEntry.objects.for_object(consent).get().actor == office
+
+
+def test_detail_of_another_projects_application_is_404(client, project):
+    other = ApplicationFactory()
+    client.force_login(member(project, Role.COORDINATOR))
+    assert (
+        client.get(
+            reverse("recruitment:detail", kwargs={"slug": project.slug, "pk": other.pk})
+        ).status_code
+        == 404
+    )
