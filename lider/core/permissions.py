@@ -35,6 +35,14 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # Personal data: full PESEL, disability and other sensitive attributes, and exports of them.
     "personal.view_sensitive": frozenset({ADMIN, COORD, OFFICE, AUDITOR}),
     "personal.export": frozenset({ADMIN, COORD, OFFICE, AUDITOR}),
+    # People and institutions: the full person page; importing people from a spreadsheet.
+    "people.view": frozenset({ADMIN, COORD, OFFICE, AUDITOR}),
+    "people.import": frozenset({ADMIN, COORD, OFFICE}),
+    # Recruitment: the list of applications and the ranking (sensitive values masked);
+    # entering, withdrawing and confirming (the office); deciding (coordinators).
+    "recruitment.view": frozenset({ADMIN, COORD, OFFICE, PARTNER, AUDITOR}),
+    "recruitment.manage": frozenset({ADMIN, COORD, OFFICE}),
+    "recruitment.decide": MANAGERS,
     # Delivery: the calendar of sessions; a session's list and attendance (names only, for
     # trainers too); marking attendance; planning sessions, enrolments and bookings; the signed
     # scans kept as evidence; a trainer's own schedule and private calendar feed.
