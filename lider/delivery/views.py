@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from lider.core import audit
@@ -171,7 +172,13 @@ def series_create(request, project):
             form.add_error(None, error)
         else:
             messages.success(
-                request, _("%(count)s sessions have been saved.") % {"count": len(sessions)}
+                request,
+                ngettext(
+                    "%(count)s session has been saved.",
+                    "%(count)s sessions have been saved.",
+                    len(sessions),
+                )
+                % {"count": len(sessions)},
             )
             first = sessions[0].date
             return redirect(
