@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from lider.website.demo.certification import load_certification
 from lider.website.demo.delivery import load_delivery
 from lider.website.demo.outcomes import load_outcomes
 from lider.website.demo.people import load_people
@@ -17,6 +18,7 @@ class Command(BaseCommand):
             logins = load_users(project)
             population = load_people(project)
             load_delivery(project, population)
+            load_certification(project)
             load_outcomes(project, population.all_trainees)
         self.stdout.write(f"Demo project: {project.title} (/projekty/{project.slug}/)")
         self.stdout.write(
