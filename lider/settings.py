@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "lider.delivery",
     "lider.certification",
     "lider.outcomes",
+    "lider.reporting",
     "lider.website",
 ]
 

@@ -55,6 +55,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # Outcomes: social-economy entities founded with the project's support.
     "outcomes.view": STAFF,
     "outcomes.manage": MANAGERS | {OFFICE},
+    # Indicators, the dashboard, progress reports; freezing values at a reporting date;
+    # monitoring exports of participants (full PESEL only with personal.export).
+    "reporting.view": frozenset({ADMIN, COORD, OFFICE, PARTNER, AUDITOR}),
+    "reporting.snapshot": MANAGERS,
+    "reporting.export": frozenset({ADMIN, COORD, OFFICE, PARTNER, AUDITOR}),
     # Certification: the register and each task's standing against its rule; issuing and
     # revoking; the completion rule and the number format; entering knowledge-test results
     # (trainers only for tasks they teach); the register as XLSX.

@@ -1,0 +1,319 @@
+"""Monitoring export profiles, kept as data: columns with the official labels, where each value
+comes from, and dictionaries from Lider's canonical codes to each system's official labels.
+
+A profile is a list of :class:`Column`. ``source`` is either the name of a field fetched for
+each participant (see ``FIELDS``) or a function of the row (a ``dict`` of those fields) and
+the export context. Adding CST2021 means adding one more :class:`Profile` below.
+
+Labels follow domain.md §1: PEFS 2007 (PO KL, v2.0: individual participants, fields 1–24)
+and SL2014 ("Monitorowanie uczestników projektu", the individual block of the XLS with the
+project block in front). Spelling, dashes and case matter to the importing systems.
+"""
+
+import datetime
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from lider.core.sensitive import mask_pesel
+from lider.people.models import Answer, Education, LabourDetail, LabourStatus, Sex
+
+# Fields fetched for every participant (values_list, one query); keys of the row dict.
+FIELDS = {
+    "id": "pk",
+    "first_name": "person__first_name",
+    "last_name": "person__last_name",
+    "pesel": "person__pesel",
+    "sex": "person__sex",
+    "birth_date": "person__birth_date",
+    "education": "person__education",
+    "cares": "person__cares_for_dependants",
+    "street": "person__street",
+    "house": "person__house_number",
+    "flat": "person__flat_number",
+    "city": "person__city",
+    "postal_code": "person__postal_code",
+    "gmina_type": "person__gmina__gmina_type",
+    "gmina": "person__gmina__name",
+    "county": "person__gmina__parent__name",
+    "voivodeship": "person__gmina__parent__parent__name",
+    "phone": "person__phone",
+    "email": "person__email",
+    "start": "start_date",
+    "end": "end_date",
+    "labour_status": "person__labour_status",
+    "labour_detail": "person__labour_detail",
+    "completed": "completed_as_planned",
+    "disability": "person__disability",
+    "minority": "person__minority_or_migrant",
+    "homeless": "person__homeless",
+    "disadvantage": "person__other_disadvantage",
+    "support": "support_kind",  # annotated: the kind of the participant's first task
+}
+
+
+@dataclass(frozen=True)
+class Context:
+    project_number: str
+    beneficiary: str
+    project_title: str
+    project_start: datetime.date
+    project_end: datetime.date
+    full_pesel: bool
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    source: str | Callable[[dict, Context], Any]
+    mandatory: bool = False
+    dictionary: Mapping[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class Profile:
+    key: str
+    name: str
+    sheet: str
+    columns: tuple[Column, ...]
+
+
+# Value helpers
+
+
+def age_at_start(row: dict, context: Context) -> int | None:
+    born, start = row["birth_date"], row["start"]
+    if born is None or start is None:
+        return None
+    return start.year - born.year - ((start.month, start.day) < (born.month, born.day))
+
+
+def pesel(row: dict, context: Context) -> str:
+    value = row["pesel"] or ""
+    return value if context.full_pesel else mask_pesel(value)
+
+
+RURAL_TYPES = {"2", "5"}
+URBAN_TYPES = {"1", "4", "8", "9"}
+
+
+def area_pefs(row: dict, context: Context) -> str | None:
+    if row["gmina_type"] in RURAL_TYPES:
+        return "wiejski"
+    if row["gmina_type"] in URBAN_TYPES:
+        return "miejski"
+    return None
+
+
+def voivodeship(row: dict, context: Context) -> str | None:
+    """TERC writes voivodeships in capitals; the forms use lower case ("śląskie")."""
+    return (row["voivodeship"] or "").lower() or None
+
+
+def constant(value: str) -> Callable[[dict, Context], str]:
+    return lambda row, context: value
+
+
+def from_context(name: str) -> Callable[[dict, Context], Any]:
+    return lambda row, context: getattr(context, name)
+
+
+YES_NO_BOOL = {True: "TAK", False: "NIE"}
+TAK_NIE_BOOL = {True: "Tak", False: "Nie"}
+
+# PEFS 2007 dictionaries
+PEFS_SEX = {Sex.FEMALE: "K", Sex.MALE: "M"}
+PEFS_EDUCATION = {
+    Education.BELOW_PRIMARY: "brak",
+    Education.PRIMARY: "podstawowe",
+    Education.LOWER_SECONDARY: "gimnazjalne",
+    Education.UPPER_SECONDARY: "ponadgimnazjalne",
+    Education.POST_SECONDARY: "pomaturalne",
+    Education.TERTIARY: "wyższe",
+}
+PEFS_STATUS = {
+    LabourStatus.UNEMPLOYED_REGISTERED: "bezrobotny",
+    LabourStatus.UNEMPLOYED_UNREGISTERED: "bezrobotny",
+    LabourStatus.INACTIVE: "nieaktywny zawodowo",
+    LabourStatus.EMPLOYED: "zatrudniony",
+}
+PEFS_SUPPORT = {
+    "training_cycle": "szkolenie",
+    "group_advisory": "doradztwo",
+    "information_meeting": "spotkanie informacyjne",
+    "conference": "konferencja",
+    "forum": "forum",
+    "other": "inne",
+}
+
+# SL2014 dictionaries
+SL_SEX = {Sex.FEMALE: "Kobieta", Sex.MALE: "Mężczyzna"}
+SL_EDUCATION = {
+    Education.BELOW_PRIMARY: "niższe niż podstawowe (ISCED 0)",
+    Education.PRIMARY: "podstawowe (ISCED 1)",
+    Education.LOWER_SECONDARY: "gimnazjalne (ISCED 2)",
+    Education.UPPER_SECONDARY: "ponadgimnazjalne (ISCED 3)",
+    Education.POST_SECONDARY: "policealne (ISCED 4)",
+    Education.TERTIARY: "wyższe (ISCED 5-8)",
+}
+SL_STATUS = {
+    LabourStatus.UNEMPLOYED_REGISTERED: "osoba bezrobotna zarejestrowana w ewidencji urzędów pracy",
+    LabourStatus.UNEMPLOYED_UNREGISTERED: (
+        "osoba bezrobotna niezarejestrowana w ewidencji urzędów pracy"
+    ),
+    LabourStatus.INACTIVE: "osoba bierna zawodowo",
+    LabourStatus.EMPLOYED: "osoba pracująca",
+}
+# Lider's codes do not tell government from self-government administration, nor a farmer's
+# status, so those go out as "inne" rather than as a guess.
+SL_DETAIL = {
+    LabourDetail.LONG_TERM_UNEMPLOYED: "osoba długotrwale bezrobotna",
+    LabourDetail.IN_EDUCATION: "osoba ucząca się",
+    LabourDetail.SELF_EMPLOYED: "osoba prowadząca działalność na własny rachunek",
+    LabourDetail.PUBLIC_ADMINISTRATION: "inne",
+    LabourDetail.NGO: "osoba pracująca w organizacji pozarządowej",
+    LabourDetail.SME: "osoba pracująca w MMŚP",
+    LabourDetail.LARGE_ENTERPRISE: "osoba pracująca w dużym przedsiębiorstwie",
+    LabourDetail.FARMER: "inne",
+    LabourDetail.OTHER: "inne",
+}
+SL_ANSWER = {Answer.YES: "Tak", Answer.NO: "Nie", Answer.REFUSED: "Odmowa podania informacji"}
+SL_SUPPORT = {
+    "training_cycle": "krajowe szkolenie/kurs",
+    "group_advisory": "doradztwo/konsultacje",
+    "information_meeting": "inne",
+    "conference": "inne",
+    "forum": "inne",
+    "other": "inne",
+}
+
+
+PEFS2007 = Profile(
+    key="pefs2007",
+    name="PEFS 2007 (PO KL 2007–2013), uczestnicy indywidualni",
+    sheet="Uczestnicy indywidualni",
+    columns=(
+        Column("Imię (imiona)", "first_name", mandatory=True),
+        Column("Nazwisko", "last_name", mandatory=True),
+        Column("Płeć", "sex", mandatory=True, dictionary=PEFS_SEX),
+        Column("Wiek w chwili przystąpienia do projektu", age_at_start, mandatory=True),
+        Column("PESEL", pesel, mandatory=True),
+        Column("Wykształcenie", "education", mandatory=True, dictionary=PEFS_EDUCATION),
+        Column(
+            "Opieka nad dziećmi do lat 7 lub opieka nad osobą zależną",
+            "cares",
+            mandatory=True,
+            dictionary=YES_NO_BOOL,
+        ),
+        Column("Ulica", "street"),
+        Column("Nr domu", "house", mandatory=True),
+        Column("Nr lokalu", "flat"),
+        Column("Miejscowość", "city", mandatory=True),
+        Column("Obszar", area_pefs, mandatory=True),
+        Column("Kod pocztowy", "postal_code", mandatory=True),
+        Column("Województwo", voivodeship, mandatory=True),
+        Column("Powiat", "county", mandatory=True),
+        Column("Gmina", "gmina", mandatory=True),
+        Column("Telefon stacjonarny", constant("")),
+        Column("Telefon komórkowy", "phone"),
+        Column("Adres e-mail", "email"),
+        Column("Data rozpoczęcia udziału w projekcie", "start", mandatory=True),
+        Column("Data zakończenia udziału w projekcie", "end"),
+        Column(
+            "Status osoby na rynku pracy w chwili przystąpienia do projektu",
+            "labour_status",
+            mandatory=True,
+            dictionary=PEFS_STATUS,
+        ),
+        Column(
+            "Zakończenie udziału w projekcie zgodnie z zaplanowaną ścieżką uczestnictwa",
+            "completed",
+            dictionary=YES_NO_BOOL,
+        ),
+        Column("Rodzaj przyznanego wsparcia", "support", dictionary=PEFS_SUPPORT),
+    ),
+)
+
+
+SL2014 = Profile(
+    key="sl2014",
+    name="SL2014 – Monitorowanie uczestników projektu (2014–2020)",
+    sheet="Uczestnicy",
+    columns=(
+        Column("Numer umowy/decyzji/aneksu", from_context("project_number")),
+        Column("Nazwa beneficjenta", from_context("beneficiary")),
+        Column("Tytuł projektu", from_context("project_title")),
+        Column("Okres realizacji projektu od", from_context("project_start")),
+        Column("Okres realizacji projektu do", from_context("project_end")),
+        Column("Kraj", constant("Polska")),
+        Column("Rodzaj uczestnika", constant("Indywidualny")),
+        Column("Nazwa instytucji", constant("")),
+        Column("Imię", "first_name", mandatory=True),
+        Column("Nazwisko", "last_name", mandatory=True),
+        Column("PESEL", pesel, mandatory=True),
+        Column("Brak PESEL", lambda row, context: "Nie" if row["pesel"] else "Tak"),
+        Column("Płeć", "sex", mandatory=True, dictionary=SL_SEX),
+        Column("Wiek w chwili przystąpienia do projektu", age_at_start, mandatory=True),
+        Column("Wykształcenie", "education", mandatory=True, dictionary=SL_EDUCATION),
+        Column("Województwo", voivodeship, mandatory=True),
+        Column("Powiat", "county", mandatory=True),
+        Column("Gmina", "gmina", mandatory=True),
+        Column("Miejscowość", "city", mandatory=True),
+        Column("Ulica", "street"),
+        Column("Nr budynku", "house", mandatory=True),
+        Column("Nr lokalu", "flat"),
+        Column("Kod pocztowy", "postal_code", mandatory=True),
+        Column("Obszar wg stopnia urbanizacji (DEGURBA)", constant("")),
+        Column("Telefon kontaktowy", "phone"),
+        Column("Adres e-mail", "email"),
+        Column("Data rozpoczęcia udziału w projekcie", "start", mandatory=True),
+        Column("Data zakończenia udziału w projekcie", "end"),
+        Column(
+            "Status osoby na rynku pracy w chwili przystąpienia do projektu",
+            "labour_status",
+            mandatory=True,
+            dictionary=SL_STATUS,
+        ),
+        Column("W tym", "labour_detail", dictionary=SL_DETAIL),
+        Column("Wykonywany zawód", constant("")),
+        Column("Zatrudniony w", constant("")),
+        Column("Sytuacja (1) osoby w momencie zakończenia udziału w projekcie", constant("")),
+        Column("Sytuacja (2) osoby w momencie zakończenia udziału w projekcie", constant("")),
+        Column("Inne rezultaty dotyczące osób młodych (dotyczy IZM)", constant("")),
+        Column(
+            "Zakończenie udziału osoby w projekcie zgodnie z zaplanowaną dla niej ścieżką "
+            "uczestnictwa",
+            "completed",
+            dictionary=TAK_NIE_BOOL,
+        ),
+        Column("Rodzaj przyznanego wsparcia", "support", dictionary=SL_SUPPORT),
+        Column("W tym", constant("")),
+        Column("Data rozpoczęcia udziału we wsparciu", "start"),
+        Column("Data zakończenia udziału we wsparciu", "end"),
+        Column("Data założenia działalności gospodarczej", constant("")),
+        Column("Kwota środków przyznanych na założenie działalności gospodarczej", constant("")),
+        Column("PKD założonej działalności gospodarczej", constant("")),
+        Column(
+            "Osoba należąca do mniejszości narodowej lub etnicznej, migrant, osoba obcego "
+            "pochodzenia",
+            "minority",
+            mandatory=True,
+            dictionary=SL_ANSWER,
+        ),
+        Column(
+            "Osoba bezdomna lub dotknięta wykluczeniem z dostępu do mieszkań",
+            "homeless",
+            mandatory=True,
+            dictionary=SL_ANSWER,
+        ),
+        Column("Osoba z niepełnosprawnościami", "disability", mandatory=True, dictionary=SL_ANSWER),
+        Column(
+            "Osoba w innej niekorzystnej sytuacji społecznej",
+            "disadvantage",
+            mandatory=True,
+            dictionary=SL_ANSWER,
+        ),
+    ),
+)
+
+PROFILES = {profile.key: profile for profile in (PEFS2007, SL2014)}

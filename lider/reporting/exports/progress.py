@@ -1,0 +1,239 @@
+"""The progress report for a payment-claim period: tasks done, indicator values (period and
+cumulative, women/men) and participants starting and ending, as PDF and as XLSX."""
+
+import datetime
+import io
+from dataclasses import dataclass
+
+import xlsxwriter
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import ExtractHour, ExtractMinute
+from django.utils import formats, translation
+from django.utils.translation import gettext as _
+
+from lider.core.documents import (
+    ReportChart,
+    ReportData,
+    ReportSection,
+    ReportTable,
+    render_report,
+)
+from lider.delivery.models import Attendance, Session
+from lider.people.models import Participant, Sex
+from lider.reporting import charts
+from lider.reporting.measures import ATTENDED, Period
+from lider.reporting.queries import IndicatorValue, indicator_values
+
+
+@dataclass
+class TaskRow:
+    title: str
+    sessions: int
+    hours: float
+    people: int
+
+
+@dataclass
+class ProgressData:
+    project: object
+    start: datetime.date
+    end: datetime.date
+    tasks: list[TaskRow]
+    indicators: list[IndicatorValue]
+    participants: dict[str, dict[str, int]]  # started/ended × period/cumulative × K/M/total
+
+
+def _minutes(prefix=""):
+    return (
+        (ExtractHour(f"{prefix}end_time") - ExtractHour(f"{prefix}start_time")) * 60
+        + ExtractMinute(f"{prefix}end_time")
+        - ExtractMinute(f"{prefix}start_time")
+    )
+
+
+def progress_data(project, start: datetime.date, end: datetime.date) -> ProgressData:
+    period = Period(start, end)
+    sessions = {
+        row["task_id"]: row
+        for row in Session.objects.filter(task__project=project, date__range=(start, end))
+        .values("task_id")
+        .annotate(n=Count("pk"), minutes=Sum(_minutes()))
+        .order_by()
+    }
+    people = dict(
+        Attendance.objects.filter(
+            session__task__project=project,
+            session__date__range=(start, end),
+            status__in=ATTENDED,
+        )
+        .values_list("session__task_id")
+        .annotate(n=Count("participant_id", distinct=True))
+        .order_by()
+    )
+    tasks = [
+        TaskRow(
+            title=task.title,
+            sessions=sessions.get(task.pk, {}).get("n", 0),
+            hours=round((sessions.get(task.pk, {}).get("minutes") or 0) / 60, 2),
+            people=people.get(task.pk, 0),
+        )
+        for task in project.tasks.order_by("order", "pk")
+    ]
+    persons = Participant.objects.filter(project=project, person__isnull=False)
+
+    def split(prefix, condition):
+        return {
+            f"{prefix}_total": Count("pk", filter=condition),
+            f"{prefix}_women": Count("pk", filter=condition & Q(person__sex=Sex.FEMALE)),
+            f"{prefix}_men": Count("pk", filter=condition & Q(person__sex=Sex.MALE)),
+        }
+
+    counts = persons.aggregate(
+        **split("started_period", Q(start_date__range=(start, end))),
+        **split("started_cumulative", Q(start_date__lte=end)),
+        **split("ended_period", Q(end_date__range=(start, end))),
+        **split("ended_cumulative", Q(end_date__lte=end)),
+    )
+    participants = {
+        kind: {
+            scope: {sex: counts[f"{kind}_{scope}_{sex}"] for sex in ("total", "women", "men")}
+            for scope in ("period", "cumulative")
+        }
+        for kind in ("started", "ended")
+    }
+    return ProgressData(
+        project=project,
+        start=start,
+        end=end,
+        tasks=tasks,
+        indicators=indicator_values(project, period=period, until=end),
+        participants=participants,
+    )
+
+
+def _value(value):
+    return "—" if value is None else value
+
+
+def _tables(data: ProgressData) -> dict[str, ReportTable]:
+    tasks = ReportTable(
+        columns=[_("Task"), _("Sessions"), _("Hours"), _("People present")],
+        rows=[[t.title, t.sessions, t.hours, t.people] for t in data.tasks],
+        caption=_("Tasks carried out in the period"),
+    )
+    indicators = ReportTable(
+        columns=[
+            _("Indicator"),
+            _("Target"),
+            _("In the period"),
+            _("women"),
+            _("men"),
+            _("Cumulative"),
+            _("women"),
+            _("men"),
+            _("% of target"),
+        ],
+        rows=[
+            [
+                v.indicator.name,
+                v.indicator.target_total,
+                v.period.total,
+                _value(v.period.women),
+                _value(v.period.men),
+                v.cumulative.total,
+                _value(v.cumulative.women),
+                _value(v.cumulative.men),
+                v.progress,
+            ]
+            for v in data.indicators
+        ],
+        caption=_("Indicators: value in the period and cumulative"),
+    )
+    labels = {"started": _("Started participation"), "ended": _("Ended participation")}
+    people = ReportTable(
+        columns=[
+            "",
+            _("In the period"),
+            _("women"),
+            _("men"),
+            _("Cumulative"),
+            _("women"),
+            _("men"),
+        ],
+        rows=[
+            [
+                labels[kind],
+                *(
+                    data.participants[kind][scope][sex]
+                    for scope in ("period", "cumulative")
+                    for sex in ("total", "women", "men")
+                ),
+            ]
+            for kind in ("started", "ended")
+        ],
+        caption=_("Participants starting and ending in the period"),
+    )
+    return {"tasks": tasks, "indicators": indicators, "people": people}
+
+
+def _title(data: ProgressData) -> tuple[str, str]:
+    period = _("Period from %(start)s to %(end)s") % {
+        "start": formats.date_format(data.start, "DATE_FORMAT"),
+        "end": formats.date_format(data.end, "DATE_FORMAT"),
+    }
+    return _("Progress report"), f"{data.project.title} ({data.project.number}) · {period}"
+
+
+def render_pdf(data: ProgressData, *, lang: str = "pl", today: datetime.date | None = None):
+    with translation.override(lang):
+        title, subtitle = _title(data)
+        tables = _tables(data)
+        chart = charts.progress_chart(
+            "progress-indicators",
+            _("Indicators: value against target"),
+            [
+                (v.indicator.name, v.cumulative.total, v.indicator.target_total)
+                for v in data.indicators
+            ],
+            value_label=_("%(value)s of %(target)s"),
+        )
+        report = ReportData(
+            title=title,
+            subtitle=subtitle,
+            cofinancing=data.project.cofinancing_statement,
+            date=today or datetime.date.today(),
+            sections=[
+                ReportSection(heading=_("Tasks"), tables=[tables["tasks"]]),
+                ReportSection(
+                    heading=_("Indicators"),
+                    tables=[tables["indicators"]],
+                    charts=[ReportChart(svg=chart)] if data.indicators else [],
+                ),
+                ReportSection(heading=_("Participants"), tables=[tables["people"]]),
+            ],
+        )
+    return render_report(report, lang=lang)
+
+
+def render_xlsx(data: ProgressData, *, lang: str = "pl") -> bytes:
+    buffer = io.BytesIO()
+    with translation.override(lang):
+        tables = _tables(data)
+        title, subtitle = _title(data)
+        workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+        bold = workbook.add_format({"bold": True})
+        for name, table in tables.items():
+            sheet = workbook.add_worksheet(
+                {"tasks": _("Tasks"), "indicators": _("Indicators"), "people": _("Participants")}[
+                    name
+                ][:31]
+            )
+            sheet.write(0, 0, title, bold)
+            sheet.write(1, 0, subtitle)
+            sheet.write(2, 0, table.caption, bold)
+            sheet.write_row(3, 0, list(table.columns), bold)
+            for i, row in enumerate(table.rows, start=4):
+                sheet.write_row(i, 0, [float(v) if hasattr(v, "as_tuple") else v for v in row])
+            sheet.set_column(0, 0, 50)
+        workbook.close()
+    return buffer.getvalue()

@@ -1,0 +1,411 @@
+"""The registry of measurement kinds: how an indicator's value is computed from the records.
+
+An indicator names a measure by key and gives its parameters as JSON (``{"task": 12}``,
+``{"task_kind": "forum", "county": "2409"}``). Each measure knows
+
+* the records it counts — :meth:`Measure.records` returns the queryset of exactly those rows
+  (participants, sessions, entities, attendance marks), for a period or cumulatively, which
+  the drill-down view lists;
+* where a record's sex and county are, so one grouped query gives the total, the women/men
+  split and the split by county;
+* how to aggregate: count distinct records, or sum the hours of attendance marks, or a share
+  (records of one measure as a percentage of another's).
+
+Measures read other apps' tables by relation names only (``certificates__status``), so an app
+that is not installed simply leaves its measures out of :func:`available`.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, Q, Sum, Value
+from django.db.models.functions import Coalesce, ExtractHour, ExtractMinute
+from django.utils.translation import gettext_lazy as _
+
+from lider.people.models import Sex
+from lider.projects.models import Task
+
+# Enrolment statuses that mean a person took part in the task (not only waiting for a place).
+TOOK_PART = ("qualified", "participating", "completed", "dropped")
+ATTENDED = ("present", "late")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    kind: str  # "task", "task_kind" or "county"
+    label: str
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class Period:
+    """From ``start`` to ``end`` inclusive; ``None`` on a side leaves it open (cumulative)."""
+
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+
+    def lookup(self, path: str) -> Q:
+        q = Q()
+        if self.start is not None:
+            q &= Q(**{f"{path}__gte": self.start})
+        if self.end is not None:
+            q &= Q(**{f"{path}__lte": self.end})
+        return q
+
+
+CUMULATIVE = Period()
+
+
+@dataclass
+class Figure:
+    """One computed value: the total, the women/men split (None where records have no sex) and
+    the split by county TERC code."""
+
+    total: Decimal
+    women: Decimal | None
+    men: Decimal | None
+    by_county: dict[str, Decimal] = field(default_factory=dict)
+
+    @property
+    def split_adds_up(self) -> bool:
+        return self.women is None or self.women + self.men == self.total
+
+
+@dataclass(frozen=True)
+class Measure:
+    key: str
+    label: str
+    model: str  # app_label.Model of the records
+    select: Callable  # (project, params, period) -> Q or queryset filter on the model
+    params: tuple[Param, ...] = ()
+    sex: str | None = None  # path to the sex of a record
+    county: tuple[str, ...] = ()  # paths to the county code, first non-null wins
+    hours_of: str | None = None  # path prefix of a session: sum its hours instead of counting
+    share_of: str | None = None  # key of the measure that is the denominator
+    unit: str = ""
+    requires: str | None = None  # an app label the measure needs
+
+    def model_class(self):
+        return apps.get_model(self.model)
+
+    def records(self, project, params: dict, period: Period = CUMULATIVE) -> models.QuerySet:
+        """Exactly the records behind the figure (for a share: the numerator's records)."""
+        return self.model_class().objects.filter(self.select(project, params, period)).distinct()
+
+    def county_expression(self):
+        if not self.county:
+            return Value("")
+        if len(self.county) == 1:
+            return Coalesce(self.county[0], Value(""))
+        return Coalesce(*self.county, Value(""))
+
+    def filter_records(self, queryset, *, sex: str | None = None, county: str | None = None):
+        if sex and self.sex:
+            queryset = queryset.filter(**{self.sex: sex})
+        if county is not None and self.county:
+            queryset = queryset.alias(_county=self.county_expression()).filter(_county=county)
+        return queryset
+
+    def validate(self, project, params: dict) -> dict:
+        if not isinstance(params, dict):
+            raise ValidationError(_("Parameters must be a JSON object."), code="params")
+        names = {param.name for param in self.params}
+        unknown = set(params) - names
+        if unknown:
+            raise ValidationError(
+                _("Unknown parameters: %(names)s.") % {"names": ", ".join(sorted(unknown))},
+                code="params",
+            )
+        for param in self.params:
+            value = params.get(param.name)
+            if value in (None, ""):
+                if param.required:
+                    raise ValidationError(
+                        _("The parameter %(name)s is required.") % {"name": param.name},
+                        code="params",
+                    )
+                continue
+            if param.kind == "task" and not Task.objects.filter(pk=value, project=project).exists():
+                raise ValidationError(
+                    _("The task %(value)s is not a task of this project.") % {"value": value},
+                    code="params",
+                )
+            if param.kind == "task_kind" and value not in Task.Kind.values:
+                raise ValidationError(
+                    _("Unknown kind of task: %(value)s.") % {"value": value}, code="params"
+                )
+        return params
+
+
+REGISTRY: dict[str, Measure] = {}
+
+
+def register(measure: Measure) -> Measure:
+    REGISTRY[measure.key] = measure
+    return measure
+
+
+def get(key: str) -> Measure:
+    try:
+        return REGISTRY[key]
+    except KeyError:
+        raise LookupError(f"No measure {key!r}.") from None
+
+
+def available() -> list[Measure]:
+    return [m for m in REGISTRY.values() if m.requires is None or apps.is_installed(m.requires)]
+
+
+def choices():
+    return [(m.key, m.label) for m in REGISTRY.values()]
+
+
+# Computing
+
+
+def compute(measure: Measure, project, params: dict, period: Period = CUMULATIVE) -> Figure:
+    """The figure, in one grouped query (two for a share)."""
+    if measure.share_of:
+        return _share(measure, project, params, period)
+    rows = _grouped(measure, project, params, period)
+    return _figure(rows, has_sex=measure.sex is not None, hours=measure.hours_of is not None)
+
+
+def _grouped(measure: Measure, project, params: dict, period: Period) -> list[dict]:
+    model = measure.model_class()
+    queryset = model.objects.filter(measure.select(project, params, period))
+    if measure.hours_of:
+        prefix = measure.hours_of
+        minutes = (
+            (ExtractHour(f"{prefix}end_time") - ExtractHour(f"{prefix}start_time")) * 60
+            + ExtractMinute(f"{prefix}end_time")
+            - ExtractMinute(f"{prefix}start_time")
+        )
+
+        def metric(condition=None):
+            return Coalesce(
+                Sum(minutes, filter=condition, output_field=models.IntegerField()), Value(0)
+            )
+
+    else:
+
+        def metric(condition=None):
+            return Count("pk", filter=condition, distinct=True)
+
+    annotations = {"total": metric()}
+    if measure.sex:
+        annotations["women"] = metric(Q(**{measure.sex: Sex.FEMALE}))
+        annotations["men"] = metric(Q(**{measure.sex: Sex.MALE}))
+    return list(
+        queryset.annotate(_county=measure.county_expression())
+        .values("_county")
+        .annotate(**annotations)
+        .order_by("_county")
+    )
+
+
+def _figure(rows: list[dict], *, has_sex: bool, hours: bool) -> Figure:
+    def value(n) -> Decimal:
+        n = Decimal(n or 0)
+        return (n / 60).quantize(Decimal("0.01")) if hours else n
+
+    by_county = {row["_county"]: value(row["total"]) for row in rows}
+    total = value(sum(row["total"] for row in rows))
+    women = value(sum(row["women"] for row in rows)) if has_sex else None
+    men = value(sum(row["men"] for row in rows)) if has_sex else None
+    return Figure(total=total, women=women, men=men, by_county=by_county)
+
+
+def percent(part, whole) -> Decimal:
+    if not whole:
+        return Decimal(0)
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+
+
+def _share(measure: Measure, project, params: dict, period: Period) -> Figure:
+    numerator = compute(get(measure.share_of.split(":")[0]), project, params, period)
+    denominator = compute(get(measure.share_of.split(":")[1]), project, params, period)
+    has_sex = numerator.women is not None
+    return Figure(
+        total=percent(numerator.total, denominator.total),
+        women=percent(numerator.women, denominator.women) if has_sex else None,
+        men=percent(numerator.men, denominator.men) if has_sex else None,
+        by_county={
+            code: percent(n, denominator.by_county.get(code, 0))
+            for code, n in numerator.by_county.items()
+        },
+    )
+
+
+# The measures
+
+PERSON_SEX = "person__sex"
+PERSON_COUNTY = ("person__gmina__parent__code",)
+TASK = Param("task", "task", _("task"))
+
+
+def _participants_in_task(project, params, period):
+    return Q(
+        project=project,
+        person__isnull=False,
+        enrolments__task_id=params["task"],
+        enrolments__status__in=TOOK_PART,
+    ) & period.lookup("start_date")
+
+
+def _certified(project, params, period):
+    return Q(
+        project=project,
+        person__isnull=False,
+        certificates__task_id=params["task"],
+        certificates__status="issued",
+    ) & period.lookup("certificates__issued_on")
+
+
+def _started(project, params, period):
+    return Q(project=project, person__isnull=False) & period.lookup("start_date")
+
+
+def _ended(project, params, period):
+    return Q(project=project, person__isnull=False, end_date__isnull=False) & period.lookup(
+        "end_date"
+    )
+
+
+def _sessions_of_kind(project, params, period):
+    q = Q(task__project=project, task__kind=params["task_kind"]) & period.lookup("date")
+    if params.get("county"):
+        q &= Q(group__county__code=params["county"]) | Q(
+            group__isnull=True, venue__gmina__parent__code=params["county"]
+        )
+    return q
+
+
+def _sessions_of_task(project, params, period):
+    return Q(task__project=project, task_id=params["task"]) & period.lookup("date")
+
+
+def _entities(project, params, period):
+    return Q(project=project) & period.lookup("registration_date")
+
+
+def _attendance(project, params, period):
+    q = Q(session__task__project=project, status__in=ATTENDED) & period.lookup("session__date")
+    if params.get("task"):
+        q &= Q(session__task_id=params["task"])
+    return q
+
+
+SESSION_COUNTY = ("group__county__code", "venue__gmina__parent__code")
+
+register(
+    Measure(
+        "participants_in_task",
+        _("participants of a task"),
+        "people.Participant",
+        _participants_in_task,
+        params=(TASK,),
+        sex=PERSON_SEX,
+        county=PERSON_COUNTY,
+        requires="lider.delivery",
+    )
+)
+register(
+    Measure(
+        "participants_with_valid_certificate",
+        _("participants with a valid certificate of a task"),
+        "people.Participant",
+        _certified,
+        params=(TASK,),
+        sex=PERSON_SEX,
+        county=PERSON_COUNTY,
+        requires="lider.certification",
+    )
+)
+register(
+    Measure(
+        "share_certified",
+        _("share of a task's participants with a valid certificate (%)"),
+        "people.Participant",
+        _certified,
+        params=(TASK,),
+        sex=PERSON_SEX,
+        county=PERSON_COUNTY,
+        share_of="participants_with_valid_certificate:participants_in_task",
+        requires="lider.certification",
+    )
+)
+register(
+    Measure(
+        "participants_started",
+        _("participants who started"),
+        "people.Participant",
+        _started,
+        sex=PERSON_SEX,
+        county=PERSON_COUNTY,
+    )
+)
+register(
+    Measure(
+        "participants_ended",
+        _("participants who ended their participation"),
+        "people.Participant",
+        _ended,
+        sex=PERSON_SEX,
+        county=PERSON_COUNTY,
+    )
+)
+register(
+    Measure(
+        "sessions_of_kind",
+        _("sessions of a kind of task"),
+        "delivery.Session",
+        _sessions_of_kind,
+        params=(
+            Param("task_kind", "task_kind", _("kind of task")),
+            Param("county", "county", _("county"), required=False),
+        ),
+        county=SESSION_COUNTY,
+        requires="lider.delivery",
+    )
+)
+register(
+    Measure(
+        "sessions_of_task",
+        _("sessions of a task"),
+        "delivery.Session",
+        _sessions_of_task,
+        params=(TASK,),
+        county=SESSION_COUNTY,
+        requires="lider.delivery",
+    )
+)
+register(
+    Measure(
+        "entities_founded",
+        _("social-economy entities founded"),
+        "outcomes.FoundedEntity",
+        _entities,
+        county=("seat__parent__code",),
+        requires="lider.outcomes",
+    )
+)
+register(
+    Measure(
+        "attendance_hours",
+        _("hours of attendance"),
+        "delivery.Attendance",
+        _attendance,
+        params=(Param("task", "task", _("task"), required=False),),
+        sex="participant__person__sex",
+        county=("participant__person__gmina__parent__code",),
+        hours_of="session__",
+        requires="lider.delivery",
+    )
+)

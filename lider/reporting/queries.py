@@ -1,0 +1,113 @@
+"""Reads for indicators, the dashboard and reports; every figure is computed in the database."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.apps import apps
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
+
+from lider.projects.models import SpecificGoal
+from lider.reporting import measures
+from lider.reporting.measures import CUMULATIVE, Figure, Period
+from lider.reporting.models import Indicator
+from lider.territory.models import Unit
+
+
+@dataclass
+class IndicatorValue:
+    indicator: Indicator
+    cumulative: Figure
+    period: Figure | None = None
+
+    @property
+    def progress(self) -> Decimal:
+        """Cumulative value as a percentage of the target (may exceed 100)."""
+        return measures.percent(self.cumulative.total, self.indicator.target_total)
+
+    @property
+    def progress_capped(self) -> Decimal:
+        return min(self.progress, Decimal(100))
+
+
+def indicators_of(project):
+    return Indicator.objects.filter(goal__project=project).select_related("goal")
+
+
+def goals_with_indicators(project):
+    return SpecificGoal.objects.filter(project=project).order_by("order", "pk")
+
+
+def indicator_values(project, *, period: Period | None = None, until: datetime.date | None = None):
+    """Each indicator with its cumulative figure (up to ``until``) and, when asked, the figure
+    of ``period``. One or two grouped queries per indicator, whatever the number of records."""
+    values = []
+    cumulative_period = Period(end=until) if until else CUMULATIVE
+    for indicator in indicators_of(project):
+        measure = indicator.get_measure()
+        if measure not in measures.available():
+            continue
+        values.append(
+            IndicatorValue(
+                indicator=indicator,
+                cumulative=measures.compute(measure, project, indicator.params, cumulative_period),
+                period=measures.compute(measure, project, indicator.params, period)
+                if period is not None
+                else None,
+            )
+        )
+    return values
+
+
+def county_names(codes) -> dict[str, str]:
+    """TERC code → county label, newest register first."""
+    names = {}
+    for unit in Unit.objects.filter(code__in=set(codes) - {""}).order_by("reference_date"):
+        names[unit.code] = unit.county_label if unit.level == Unit.Level.COUNTY else unit.name
+    return names
+
+
+def attendance_by_month(project) -> list[tuple[datetime.date, int]]:
+    """Attended marks per calendar month of the session (one query)."""
+    if not apps.is_installed("lider.delivery"):
+        return []
+    attendance = apps.get_model("delivery", "Attendance")
+    rows = (
+        attendance.objects.filter(session__task__project=project, status__in=measures.ATTENDED)
+        .annotate(month=TruncMonth("session__date"))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .order_by("month")
+    )
+    return [(row["month"], row["n"]) for row in rows]
+
+
+def certificate_counts(project) -> dict[str, int]:
+    """Valid and revoked certificates of the project (one query)."""
+    if not apps.is_installed("lider.certification"):
+        return {}
+    certificate = apps.get_model("certification", "Certificate")
+    return certificate.objects.filter(project=project).aggregate(
+        issued=Count("pk", filter=Q(status="issued")),
+        revoked=Count("pk", filter=Q(status="revoked")),
+    )
+
+
+def recruitment_funnel(project) -> list[tuple[str, int]]:
+    """Applications by status, in the order of the recruitment path (one query); empty when
+    the recruitment app is not installed."""
+    if not apps.is_installed("lider.recruitment"):
+        return []
+    try:
+        application = apps.get_model("recruitment", "Application")
+    except LookupError:
+        return []
+    status_field = application._meta.get_field("status")
+    counts = dict(
+        application.objects.filter(project=project)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [(str(label), counts.get(value, 0)) for value, label in status_field.choices]

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from lider.reporting import views
+
+app_name = "reporting"
+urlpatterns = [
+    path("<slug:slug>/wskazniki/", views.dashboard, name="dashboard"),
+    path("<slug:slug>/wskazniki/<int:pk>/", views.indicator_records, name="records"),
+    path("<slug:slug>/migawki/", views.snapshot_list, name="snapshots"),
+    path("<slug:slug>/migawki/nowa/", views.snapshot_create, name="snapshot_create"),
+    path("<slug:slug>/migawki/<int:pk>/", views.snapshot_detail, name="snapshot"),
+    path(
+        "<slug:slug>/migawki/<int:pk>/<int:value_pk>/",
+        views.snapshot_records,
+        name="snapshot_records",
+    ),
+]
+urlpatterns += [
+    path("<slug:slug>/eksport/", views.export_list, name="exports"),
+    path("<slug:slug>/eksport/<str:profile>/", views.export_download, name="export"),
+    path("<slug:slug>/eksport/<str:profile>/braki/", views.export_check, name="export_check"),
+    path("<slug:slug>/sprawozdanie/", views.progress_report, name="progress"),
+]

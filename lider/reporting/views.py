@@ -1,0 +1,268 @@
+import tempfile
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import formats, timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lider.core.permissions import allows
+from lider.projects.access import project_view
+from lider.reporting import charts, drilldown, measures, services
+from lider.reporting.exports import monitoring, progress
+from lider.reporting.exports.profiles import PROFILES
+from lider.reporting.forms import PeriodForm, SnapshotForm, default_period
+from lider.reporting.models import Indicator, Snapshot
+from lider.reporting.queries import (
+    attendance_by_month,
+    certificate_counts,
+    county_names,
+    indicator_values,
+    recruitment_funnel,
+)
+
+
+def dashboard_charts(project, values) -> dict[str, str]:
+    """The dashboard's charts as SVG strings (also used by the progress report)."""
+    found = {}
+    if values:
+        found["indicators"] = charts.progress_chart(
+            "chart-indicators",
+            _("Indicators: value against target"),
+            [(v.indicator.name, v.cumulative.total, v.indicator.target_total) for v in values],
+            value_label=_("%(value)s of %(target)s"),
+        )
+    funnel = recruitment_funnel(project)
+    if funnel:
+        found["funnel"] = charts.bar_chart(
+            "chart-funnel", _("Recruitment: applications by status"), funnel
+        )
+    months = attendance_by_month(project)
+    if months:
+        found["attendance"] = charts.column_chart(
+            "chart-attendance",
+            _("Attendance: people present per month"),
+            [(formats.date_format(month, "m.Y"), n) for month, n in months],
+        )
+    return found
+
+
+@project_view("reporting.view")
+def dashboard(request, project):
+    values = indicator_values(project)
+    names = county_names(code for v in values for code in v.cumulative.by_county)
+    return render(
+        request,
+        "reporting/backoffice/dashboard.html",
+        {
+            "project": project,
+            "values": values,
+            "counties": names,
+            "charts": dashboard_charts(project, values),
+            "certificates": certificate_counts(project),
+            "entities": project.founded_entities.count(),
+            "can_snapshot": allows(request.project_roles, "reporting.snapshot"),
+        },
+    )
+
+
+@project_view("reporting.view")
+def indicator_records(request, project, pk):
+    """The exact records behind an indicator's figure, optionally of one sex, county, period."""
+    indicator = get_object_or_404(
+        Indicator.objects.select_related("goal"), pk=pk, goal__project=project
+    )
+    measure = indicator.get_measure()
+    if measure not in measures.available():
+        raise Http404
+    period = measures.Period(
+        start=drilldown.parse_date(request.GET.get("start")),
+        end=drilldown.parse_date(request.GET.get("end")),
+    )
+    sex = request.GET.get("sex") if request.GET.get("sex") in {"K", "M"} else None
+    county = request.GET.get("county")
+    rows = measure.filter_records(
+        measure.records(project, indicator.params, period), sex=sex, county=county
+    )
+    page = Paginator(drilldown.prepare(measure, rows), 200).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reporting/backoffice/records.html",
+        {
+            "project": project,
+            "indicator": indicator,
+            "measure": measure,
+            "figure": measures.compute(measure, project, indicator.params, period),
+            "columns": drilldown.columns(measure),
+            "rows": [drilldown.cells(measure, row) for row in page],
+            "page": page,
+            "count": page.paginator.count,
+            "sex": sex,
+            "county": county,
+            "county_name": county_names([county]).get(county, county) if county else "",
+            "period": period,
+            "query": request.GET.copy(),
+        },
+    )
+
+
+@project_view("reporting.view")
+def snapshot_list(request, project):
+    return render(
+        request,
+        "reporting/backoffice/snapshots.html",
+        {
+            "project": project,
+            "snapshots": Snapshot.objects.filter(project=project).select_related("created_by"),
+            "form": SnapshotForm(),
+            "can_snapshot": allows(request.project_roles, "reporting.snapshot"),
+        },
+    )
+
+
+@project_view("reporting.snapshot")
+@require_POST
+def snapshot_create(request, project):
+    form = SnapshotForm(request.POST)
+    if form.is_valid():
+        try:
+            snapshot = services.freeze_snapshot(
+                project,
+                actor=request.user,
+                reporting_date=form.cleaned_data["reporting_date"],
+                period_start=form.cleaned_data["period_start"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("The indicator values have been frozen."))
+            return redirect("reporting:snapshot", slug=project.slug, pk=snapshot.pk)
+    else:
+        messages.error(request, _("Please correct the reporting date."))
+    return redirect("reporting:snapshots", slug=project.slug)
+
+
+@project_view("reporting.view")
+def snapshot_detail(request, project, pk):
+    snapshot = get_object_or_404(
+        Snapshot.objects.select_related("created_by"), pk=pk, project=project
+    )
+    values = snapshot.values.select_related("indicator__goal").order_by(
+        "indicator__goal__order", "indicator__order", "indicator_id"
+    )
+    return render(
+        request,
+        "reporting/backoffice/snapshot.html",
+        {"project": project, "snapshot": snapshot, "values": values},
+    )
+
+
+@project_view("reporting.view")
+def snapshot_records(request, project, pk, value_pk):
+    """The records a frozen value was computed from, by the ids stored with it."""
+    snapshot = get_object_or_404(Snapshot, pk=pk, project=project)
+    value = get_object_or_404(snapshot.values.select_related("indicator"), pk=value_pk)
+    measure = value.indicator.get_measure()
+    rows = measure.model_class().objects.filter(pk__in=value.record_ids)
+    page = Paginator(drilldown.prepare(measure, rows), 200).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reporting/backoffice/snapshot_records.html",
+        {
+            "project": project,
+            "snapshot": snapshot,
+            "value": value,
+            "columns": drilldown.columns(measure),
+            "rows": [drilldown.cells(measure, row) for row in page],
+            "page": page,
+            "count": page.paginator.count,
+        },
+    )
+
+
+# Monitoring exports
+
+
+@project_view("reporting.export")
+def export_list(request, project):
+    return render(
+        request,
+        "reporting/backoffice/exports.html",
+        {
+            "project": project,
+            "profiles": PROFILES.values(),
+            "full_pesel": allows(request.project_roles, "personal.export"),
+        },
+    )
+
+
+@project_view("reporting.export")
+def export_download(request, project, profile):
+    if profile not in PROFILES:
+        raise Http404
+    full_pesel = allows(request.project_roles, "personal.export")
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
+    monitoring.export_participants(
+        project, profile, actor=request.user, full_pesel=full_pesel, target=handle
+    )
+    handle.seek(0)
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=monitoring.export_filename(project, PROFILES[profile], timezone.localdate()),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@project_view("reporting.export")
+def export_check(request, project, profile):
+    if profile not in PROFILES:
+        raise Http404
+    return render(
+        request,
+        "reporting/backoffice/export_check.html",
+        {
+            "project": project,
+            "profile": PROFILES[profile],
+            "incomplete": monitoring.incomplete_participants(project, profile),
+        },
+    )
+
+
+# Progress report for a payment-claim period
+
+
+@project_view("reporting.view")
+def progress_report(request, project):
+    if "start" in request.GET:
+        form = PeriodForm(request.GET)
+    else:
+        start, end = default_period(project, timezone.localdate())
+        form = PeriodForm(initial={"start": start, "end": end})
+    data = None
+    if form.is_bound and form.is_valid():
+        data = progress.progress_data(project, form.cleaned_data["start"], form.cleaned_data["end"])
+        name = f"sprawozdanie_{project.slug}_{data.start:%Y-%m-%d}_{data.end:%Y-%m-%d}"
+        lang = get_language() or "pl"
+        if request.GET.get("format") == "pdf":
+            return HttpResponse(
+                progress.render_pdf(data, lang=lang),
+                content_type="application/pdf",
+                headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'},
+            )
+        if request.GET.get("format") == "xlsx":
+            return HttpResponse(
+                progress.render_xlsx(data, lang=lang),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
+            )
+    return render(
+        request,
+        "reporting/backoffice/progress.html",
+        {"project": project, "form": form, "data": data, "query": request.GET.urlencode()},
+    )

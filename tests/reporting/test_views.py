@@ -1,0 +1,192 @@
+import datetime
+import io
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from pypdf import PdfReader
+from python_calamine import CalamineWorkbook
+
+from lider.core.models import AuditEntry
+from lider.core.permissions import Role
+from lider.reporting.models import Snapshot
+from tests.factories import member
+from tests.reporting.builders import build, certify, indicator
+
+pytestmark = pytest.mark.django_db
+
+
+def with_indicators(world):
+    task = {"task": world.task.pk}
+    return [
+        indicator(
+            world, "participants_in_task", task, target_total=4, target_women=2, target_men=2
+        ),
+        indicator(world, "participants_with_valid_certificate", task, kind="result"),
+        indicator(world, "share_certified", task, unit="%", target_total=95),
+        indicator(world, "sessions_of_kind", {"task_kind": "forum"}, unit="spotkania"),
+        indicator(world, "entities_founded", unit="podmioty"),
+        indicator(world, "attendance_hours", task, unit="godziny"),
+    ]
+
+
+def dashboard(client, world):
+    return client.get(reverse("reporting:dashboard", kwargs={"slug": world.project.slug}))
+
+
+@pytest.mark.parametrize("people", [1, 3])
+def test_dashboard_constant_number_of_queries(client, people):
+    world = build(women=people, men=0)
+    with_indicators(world)
+    client.force_login(member(world.project, Role.COORDINATOR))
+    dashboard(client, world)
+    with CaptureQueriesContext(connection) as queries:
+        response = dashboard(client, world)
+    assert response.status_code == 200
+    assert len(queries) == 19
+
+
+def certified_two(world):
+    """Certify a woman in county 2409 and a man in 2404; a woman in 2404 stays without."""
+    certify(world, world.participants[1])
+    certify(world, world.participants[2])
+    return [world.participants[1], world.participants[2]], world.participants[0]
+
+
+def test_each_dashboard_figure_opens_into_its_records(client):
+    world = build(women=2, men=1, certified=0)
+    (woman, man), uncertified = certified_two(world)
+    indicators = with_indicators(world)
+    client.force_login(member(world.project, Role.AUDITOR))
+    body = dashboard(client, world).content.decode()
+    certified = indicators[1]
+    url = reverse("reporting:records", kwargs={"slug": world.project.slug, "pk": certified.pk})
+    total = re.search(rf'href="{url}" data-figure="total">(\d+)<', body).group(1)
+    women = re.search(rf'href="{url}\?sex=K" data-figure="women">(\d+)<', body).group(1)
+    men = re.search(rf'href="{url}\?sex=M" data-figure="men">(\d+)<', body).group(1)
+    assert (total, women, men) == ("2", "1", "1")
+    assert int(women) + int(men) == int(total)
+
+    listing = client.get(url).content.decode()
+    assert woman.person.last_name in listing
+    assert man.person.last_name in listing
+    assert uncertified.person.last_name not in listing
+    women_only = client.get(url + "?sex=K").content.decode()
+    assert woman.person.last_name in women_only
+    assert man.person.last_name not in women_only
+    county = client.get(url + "?county=2409").content.decode()
+    assert woman.person.last_name in county
+    assert man.person.last_name not in county
+
+
+def test_drilldown_lists_sessions_and_entities(client):
+    world = build()
+    forum, entities = with_indicators(world)[3:5]
+    client.force_login(member(world.project, Role.OFFICE))
+    url = reverse("reporting:records", kwargs={"slug": world.project.slug, "pk": forum.pk})
+    # two sessions, each with topic and task "Forum"
+    assert client.get(url).content.decode().count("<td>Forum</td>") == 4
+    url = reverse("reporting:records", kwargs={"slug": world.project.slug, "pk": entities.pk})
+    assert "Fundacja" in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_drilldown_constant_number_of_queries(client, rows):
+    world = build(women=rows, men=0)
+    certified = with_indicators(world)[1]
+    client.force_login(member(world.project, Role.COORDINATOR))
+    url = reverse("reporting:records", kwargs={"slug": world.project.slug, "pk": certified.pk})
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    assert len(queries) == 10
+
+
+def test_snapshot_freezes_values_and_record_ids(client):
+    world = build(women=2, men=1, certified=0)
+    (woman, man), _uncertified = certified_two(world)
+    indicators = with_indicators(world)
+    user = member(world.project, Role.COORDINATOR)
+    client.force_login(user)
+    response = client.post(
+        reverse("reporting:snapshot_create", kwargs={"slug": world.project.slug}),
+        {"reporting_date": "2010-06-30", "period_start": "2010-04-01"},
+    )
+    snapshot = Snapshot.objects.get()
+    assert response.status_code == 302
+    assert snapshot.created_by == user
+    value = snapshot.values.get(indicator=indicators[1])
+    assert (value.total, value.women, value.men) == (2, 1, 1)
+    assert value.record_ids == sorted([woman.pk, man.pk])
+    assert value.period_total == 0  # certificates were issued on 1 March
+    # the frozen value's records stay what they were when the data change
+    woman.certificates.update(status="revoked", revoked_at=snapshot.created_at)
+    url = reverse(
+        "reporting:snapshot_records",
+        kwargs={"slug": world.project.slug, "pk": snapshot.pk, "value_pk": value.pk},
+    )
+    listing = client.get(url).content.decode()
+    assert woman.person.last_name in listing
+    again = client.post(
+        reverse("reporting:snapshot_create", kwargs={"slug": world.project.slug}),
+        {"reporting_date": "2010-06-30"},
+    )
+    assert again.status_code == 302
+    assert Snapshot.objects.count() == 1
+
+
+def test_progress_report_pdf_and_xlsx(client):
+    world = build(women=2, men=1)
+    with_indicators(world)
+    client.force_login(member(world.project, Role.COORDINATOR))
+    url = reverse("reporting:progress", kwargs={"slug": world.project.slug})
+    page = client.get(url, {"start": "2010-03-01", "end": "2010-03-31"})
+    assert page.status_code == 200
+    pdf = client.get(url, {"start": "2010-03-01", "end": "2010-03-31", "format": "pdf"})
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Sprawozdanie z postępu" in text
+    assert "Cykl" in text
+    xlsx = client.get(url, {"start": "2010-03-01", "end": "2010-03-31", "format": "xlsx"})
+    book = CalamineWorkbook.from_filelike(io.BytesIO(xlsx.content))
+    tasks = book.get_sheet_by_index(0).to_python()
+    assert tasks[4][:4] == ["Cykl", 2.0, 7.0, 3.0]
+    indicators = book.get_sheet_by_index(1).to_python()
+    first = indicators[4]
+    assert first[0] == "participants_in_task"
+    assert first[2:5] == [3.0, 2.0, 1.0]  # started on 1 March: in the period
+    people = book.get_sheet_by_index(2).to_python()
+    assert people[4][1:4] == [3.0, 2.0, 1.0]
+
+
+def test_export_view_masks_pesel_for_partner_and_not_for_coordinator(client):
+    world = build(women=1, men=0)
+    world.participants[0].person.__class__.objects.filter(
+        pk=world.participants[0].person_id
+    ).update(
+        education="isced3",
+        labour_status="inactive",
+        house_number="1",
+        city="X",
+        postal_code="42-200",
+        cares_for_dependants=True,
+        disability="no",
+        minority_or_migrant="no",
+        homeless="no",
+        other_disadvantage="no",
+    )
+    pesel = world.participants[0].person.pesel
+    url = reverse("reporting:export", kwargs={"slug": world.project.slug, "profile": "sl2014"})
+    for role, expected in ((Role.PARTNER, pesel[:6] + "*****"), (Role.COORDINATOR, pesel)):
+        client.force_login(member(world.project, role))
+        response = client.get(url)
+        content = b"".join(response.streaming_content)
+        sheet = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0)
+        rows = sheet.to_python()
+        assert rows[1][rows[0].index("PESEL")] == expected
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).count() == 2
+    today = datetime.date.today()
+    assert response["Content-Disposition"].endswith(
+        f'sl2014_{world.project.slug}_{today:%Y-%m-%d}.xlsx"'
+    )
