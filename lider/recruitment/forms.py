@@ -136,6 +136,14 @@ class ImportForm(forms.Form):
         ),
     )
 
+    target_group = forms.ModelChoiceField(
+        label=_("Target group of everyone in the file"), queryset=None, required=False
+    )
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target_group"].queryset = project.target_groups.all()
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         name = upload.name.lower()

@@ -1,0 +1,134 @@
+import datetime
+import io
+
+import pytest
+import xlsxwriter
+
+from lider.people.importing import TableError, read_table, register_gminas, validate
+from lider.territory.queries import unit_by_code
+
+pytestmark = pytest.mark.django_db
+
+HEADER = [
+    "Imię", "Nazwisko", "PESEL", "Płeć", "Data urodzenia", "Ulica", "Nr domu", "Nr lokalu",
+    "Kod pocztowy", "Miejscowość", "Gmina", "Telefon", "E-mail", "Wykształcenie",
+    "Status na rynku pracy",
+]  # fmt: skip
+GOOD = ["Anna", "Nowak", "90010112349", "K", "1990-01-01", "Polna", "1", "", "42-270",
+        "Kłomnice", "2404052", "600100200", "anna@example.pl", "ponadgimnazjalne",
+        "bezrobotny zarejestrowany"]  # fmt: skip
+
+
+def check(rows, taken=()):
+    counties = {unit_by_code("2404").pk, unit_by_code("2409").pk}
+    return validate(
+        [HEADER, *rows], gminas=register_gminas(), county_ids=counties, taken_pesels=set(taken)
+    )
+
+
+def row(**changes):
+    values = dict(zip(HEADER, GOOD, strict=True))
+    values.update(changes)
+    return [values[h] for h in HEADER]
+
+
+def test_good_row_becomes_a_person():
+    result = check([row()])
+    assert result.errors == [] and result.duplicates == []
+    person = result.people[0]
+    assert (person.pesel, person.birth_date, person.sex) == (
+        "90010112349",
+        datetime.date(1990, 1, 1),
+        "K",
+    )
+    assert person.gmina == unit_by_code("2404052")
+    assert (person.education, person.labour_status) == ("isced3", "unemployed_registered")
+
+
+def test_every_bad_cell_is_explained_by_row_and_column():
+    result = check(
+        [
+            row(),
+            row(PESEL="90010112348", **{"Kod pocztowy": "42270x"}),
+            row(Imię="", Gmina="2407011", **{"E-mail": "anna@"}),
+            row(PESEL="90010112349", Płeć="M", Wykształcenie="doktorat"),
+            row(Gmina="Koziegłowy"),
+            row(Gmina="Nibylandia", **{"Data urodzenia": "31.02.1990"}),
+        ]
+    )
+    assert [(p.row, p.column, p.message) for p in result.errors] == [
+        (3, "PESEL", "Ten PESEL ma błędną cyfrę kontrolną: sprawdź, czy nie ma literówki."),
+        (3, "Kod pocztowy", "Kod pocztowy zapisuje się w postaci 00-000."),
+        (4, "Imię", "To pole jest wymagane."),
+        (4, "Gmina", "Gmina 2407011 leży poza obszarem projektu."),
+        (4, "E-mail", "To nie jest prawidłowy adres e-mail."),
+        (5, "Płeć", "Płeć nie zgadza się z numerem PESEL."),
+        (5, "Wykształcenie", "Nieznany poziom wykształcenia: doktorat."),
+        (
+            6,
+            "Gmina",
+            "Na obszarze projektu jest kilka gmin o nazwie Koziegłowy: podaj kod TERC.",
+        ),
+        (7, "Data urodzenia", "To nie jest data: zapisz ją jako 2009-12-01 lub 01.12.2009."),
+        (7, "Gmina", "Nie ma gminy o takim kodzie TERC ani nazwie: Nibylandia."),
+    ]
+    assert result.bad_rows == [3, 4, 5, 6, 7]
+
+
+def test_gmina_by_name_or_part():
+    result = check(
+        [
+            row(Gmina="Kłomnice"),
+            row(
+                PESEL="05210512347", Gmina="Koziegłowy (miasto)", Płeć="", **{"Data urodzenia": ""}
+            ),
+        ]
+    )
+    assert result.errors == []
+    assert [p.gmina.code for p in result.people] == ["2404052", "2409024"]
+
+
+def test_duplicates_in_file_and_in_project_are_reported_not_doubled():
+    result = check(
+        [row(), row(), row(PESEL="05210512347", Płeć="", **{"Data urodzenia": ""})],
+        taken={"05210512347"},
+    )
+    assert result.errors == []
+    assert [(p.row, p.message) for p in result.duplicates] == [
+        (3, "Ten sam PESEL co w wierszu 2."),
+        (4, "Ten PESEL już jest w zgłoszeniach lub wśród uczestników projektu."),
+    ]
+    assert len(result.people) == 1
+
+
+def test_missing_columns_refuse_the_file():
+    with pytest.raises(TableError) as error:
+        validate([["Imię", "PESEL"]], gminas=[], county_ids=set(), taken_pesels=set())
+    assert str(error.value) == "W pierwszym wierszu brakuje kolumn: Nazwisko, Gmina."
+
+
+def test_xlsx_numbers_come_back_as_text_and_pesel_keeps_leading_zeros():
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer)
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, HEADER)
+    values = row(PESEL="05210512347", Płeć="", **{"Data urodzenia": ""})
+    sheet.write_row(1, 0, values)
+    sheet.write_number(1, 2, 5210512347)  # PESEL typed as a number: the zero is lost
+    sheet.write_number(1, 10, 2404052)  # TERC code as a number
+    sheet.write_number(1, 6, 12)
+    book.close()
+    table = read_table(buffer.getvalue(), "osoby.xlsx")
+    assert table[1][2] == "5210512347" and table[1][6] == "12"
+    result = check(table[1:])
+    assert result.errors == []
+    assert result.people[0].pesel == "05210512347"
+    assert result.people[0].birth_date == datetime.date(2005, 1, 5)
+
+
+@pytest.mark.parametrize("delimiter", [";", ","])
+def test_csv_with_bom_and_either_delimiter(delimiter):
+    text = "\n".join(delimiter.join(r) for r in [HEADER, row()])
+    table = read_table(("\ufeff" + text).encode("utf-8"), "osoby.csv")
+    assert table[0][0] == "Imię"
+    assert check(table[1:]).people[0].last_name == "Nowak"

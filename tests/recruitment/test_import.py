@@ -1,0 +1,110 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from lider.core.models import AuditEntry
+from lider.core.permissions import Role
+from lider.people.models import Person
+from lider.recruitment.models import Application, Consent
+from tests.factories import ApplicationFactory, PersonFactory, member
+from tests.people.test_importing import HEADER, row
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def csv_file(*rows):
+    text = "\n".join(";".join(r) for r in [HEADER, *rows])
+    return SimpleUploadedFile("osoby.csv", ("\ufeff" + text).encode("utf-8"), "text/csv")
+
+
+def upload(client, project, file):
+    group = project.target_groups.get(order=1).pk
+    response = client.post(
+        reverse("recruitment:import", kwargs={"slug": project.slug}),
+        {"file": file, "target_group": group},
+    )
+    assert response.status_code == 302
+    return response.url
+
+
+def test_office_imports_a_good_file_with_duplicates_skipped(client, project, tmp_path):
+    ApplicationFactory(project=project, person=PersonFactory(pesel="05210512347")).person
+    PersonFactory(pesel="90010112349", first_name="Anna")  # from another project
+    office = member(project, Role.OFFICE)
+    client.force_login(office)
+    preview = upload(
+        client,
+        project,
+        csv_file(
+            row(),
+            row(PESEL="05210512347", Płeć="", **{"Data urodzenia": ""}),
+            row(PESEL="", Płeć="M", **{"Data urodzenia": "1970-03-04"}) + [],
+        ),
+    )
+    page = client.get(preview).content.decode()
+    assert "Gotowe do importu: 1" in page or "Gotowe do importu" in page
+    assert "Ten PESEL już jest w zgłoszeniach lub wśród uczestników projektu." in page
+    # the third row has no PESEL and no document: an error
+    assert "Podaj PESEL albo rodzaj i numer innego dokumentu tożsamości." in page
+    assert client.post(preview, {"consents_signed": "on"}).status_code == 200
+    assert Application.objects.count() == 1  # nothing imported while a row is bad
+    assert list(tmp_path.joinpath("imports").iterdir())
+
+
+def test_import_all_good_rows(client, project, tmp_path):
+    known = PersonFactory(pesel="90010112349", first_name="Ewa")
+    ApplicationFactory(project=project, person=PersonFactory(pesel="05210512347"))
+    office = member(project, Role.OFFICE)
+    client.force_login(office)
+    preview = upload(
+        client,
+        project,
+        csv_file(
+            row(),
+            row(PESEL="05210512347", Płeć="", **{"Data urodzenia": ""}),
+            row(PESEL="", Płeć="M", **{"Data urodzenia": "1970-03-04", "E-mail": ""}),
+        ),
+    )
+    # no document for the third row: make it valid by giving one
+    assert "Podaj PESEL" in client.get(preview).content.decode()
+
+    header = HEADER + ["Rodzaj dokumentu", "Numer dokumentu"]
+    rows = [
+        row() + ["", ""],
+        row(PESEL="", Płeć="M", **{"Data urodzenia": "1970-03-04"}) + ["paszport", "AB123"],
+    ]
+    text = "\n".join(";".join(r) for r in [header, *rows])
+    preview = upload(client, project, SimpleUploadedFile("b.csv", text.encode(), "text/csv"))
+    response = client.post(preview, {"consents_signed": "on"}, follow=True)
+    assert "Zaimportowano zgłoszenia: 2; pominięto duplikaty: 0." in response.content.decode()
+    imported = Application.objects.filter(source="import").select_related("person")
+    assert sorted(a.person.last_name for a in imported) == sorted(["Nowak", known.last_name])
+    assert imported.get(person__pesel="90010112349").person == known  # linked, not doubled
+    assert Person.objects.filter(pesel="90010112349").count() == 1
+    assert all(a.is_eligible for a in imported)
+    assert Consent.objects.filter(source="import").count() == 6
+    entry = AuditEntry.objects.get(note__startswith="Zaimportowano")
+    assert entry.actor == office and entry.project_id == project.pk
+    assert not list(tmp_path.joinpath("imports").glob("*"))[1:]  # the file is gone after import
+
+
+def test_preview_of_someone_elses_upload_is_404(client, project):
+    client.force_login(member(project, Role.OFFICE))
+    preview = upload(client, project, csv_file(row()))
+    other = member(project, Role.OFFICE)
+    client.force_login(other)
+    assert client.get(preview).status_code == 404
+
+
+def test_wrong_file_type_is_refused(client, project):
+    client.force_login(member(project, Role.OFFICE))
+    response = client.post(
+        reverse("recruitment:import", kwargs={"slug": project.slug}),
+        {"file": SimpleUploadedFile("osoby.pdf", b"%PDF", "application/pdf")},
+    )
+    assert "Wczytaj plik XLSX lub CSV." in response.content.decode()
