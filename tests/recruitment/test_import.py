@@ -33,7 +33,7 @@ def upload(client, project, file):
 
 
 def test_office_imports_a_good_file_with_duplicates_skipped(client, project, tmp_path):
-    ApplicationFactory(project=project, person=PersonFactory(pesel="05210512347")).person
+    ApplicationFactory(project=project, person=PersonFactory(pesel="05210512347"))
     PersonFactory(pesel="90010112349", first_name="Anna")  # from another project
     office = member(project, Role.OFFICE)
     client.force_login(office)
