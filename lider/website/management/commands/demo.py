@@ -6,6 +6,7 @@ from lider.website.demo.delivery import load_delivery
 from lider.website.demo.outcomes import load_outcomes
 from lider.website.demo.people import load_people
 from lider.website.demo.project import load_project
+from lider.website.demo.recruitment import load_recruitment
 from lider.website.demo.users import load_users
 
 
@@ -17,6 +18,7 @@ class Command(BaseCommand):
             project = load_project()
             logins = load_users(project)
             population = load_people(project)
+            load_recruitment(project)
             load_delivery(project, population)
             load_certification(project)
             load_outcomes(project, population.all_trainees)
