@@ -17,7 +17,7 @@ PO = Path(__file__).resolve().parent.parent / "lider/locale/pl/LC_MESSAGES/djang
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 
 
-def main(paths: list[str]) -> None:
+def main(paths: list[str]) -> int:
     with open(PO, "rb") as handle:
         catalog = read_po(handle, locale="pl")
     table = {}
@@ -43,7 +43,8 @@ def main(paths: list[str]) -> None:
         write_po(handle, catalog, width=100, omit_header=False)
     for key in missing:
         print("MISSING:", key)
+    return 1 if missing else 0
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    sys.exit(main(sys.argv[1:]))

@@ -1,4 +1,4 @@
-"""A participant sees their own schedule, attendance, certificates and consents, and nothing else."""
+"""A participant sees their own schedule, attendance, certificates and consents, only theirs."""
 
 import datetime
 
