@@ -6,6 +6,7 @@ from lider.core.permissions import Role
 from lider.delivery.models import Attendance, Enrolment, Group, Session, Venue
 from lider.people.models import Participant
 from lider.projects.models import Task
+from lider.territory.models import Unit
 
 SESSION_FIELDS = [
     "task",
@@ -132,3 +133,26 @@ class EnrolmentStatusForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     reason = forms.CharField(label=_("reason for dropping out"), required=False, max_length=300)
+
+
+class VenueForm(forms.ModelForm):
+    class Meta:
+        model = Venue
+        fields = ["name", "street", "postal_code", "city", "gmina"]
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["gmina"].queryset = Unit.objects.filter(
+            level=Unit.Level.GMINA, parent__in=project.counties.all()
+        ).order_by("name", "gmina_type")
+
+
+class GroupForm(forms.ModelForm):
+    class Meta:
+        model = Group
+        fields = ["task", "name", "county", "capacity"]
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["task"].queryset = Task.objects.filter(project=project)
+        self.fields["county"].queryset = project.counties.order_by("name")

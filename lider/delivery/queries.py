@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, Concat
 
 from lider.delivery.models import Attendance, Enrolment, Session, SessionBooking, minutes_of
 from lider.people.models import Participant
@@ -99,6 +99,18 @@ def attendance_sheet(session):
         mark=Subquery(marks.values("status")[:1]),
         marked_at=Subquery(marks.values("marked_at")[:1]),
         marked_by_name=Subquery(marks.values("marked_by__username")[:1]),
+        marked_by_full_name=Subquery(
+            marks.annotate(
+                who=models.Case(
+                    models.When(
+                        Q(marked_by__first_name="", marked_by__last_name=""),
+                        then=F("marked_by__username"),
+                    ),
+                    default=Concat("marked_by__first_name", Value(" "), "marked_by__last_name"),
+                    output_field=models.CharField(),
+                )
+            ).values("who")[:1]
+        ),
     )
 
 

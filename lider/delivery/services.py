@@ -27,6 +27,7 @@ from lider.delivery.models import (
     Group,
     Session,
     SessionBooking,
+    Venue,
 )
 from lider.projects.models import Membership
 
@@ -52,6 +53,23 @@ def file_type(head: bytes) -> tuple[str, str] | None:
         if head.startswith(magic):
             return kind
     return None
+
+
+# Venues and groups
+
+
+def create_venue(project, *, actor, **fields) -> Venue:
+    with transaction.atomic():
+        venue = Venue.objects.create(project=project, **fields)
+        audit.created(venue, actor=actor)
+    return venue
+
+
+def create_group(task, *, actor, **fields) -> Group:
+    with transaction.atomic():
+        group = Group.objects.create(task=task, **fields)
+        audit.created(group, actor=actor)
+    return group
 
 
 # Sessions

@@ -21,10 +21,12 @@ from lider.delivery.forms import (
     BookingForm,
     EnrolForm,
     EnrolmentStatusForm,
+    GroupForm,
     MarkForm,
     SeriesForm,
     SessionForm,
     SignedListForm,
+    VenueForm,
 )
 from lider.delivery.models import Attendance, CalendarToken, Enrolment, Session, SessionBooking
 from lider.delivery.queries import (
@@ -189,6 +191,36 @@ def series_create(request, project):
         request,
         "delivery/backoffice/session_form.html",
         {"project": project, "form": form, "title": _("New series of sessions")},
+    )
+
+
+@project_view("delivery.manage")
+def venue_create(request, project):
+    form = VenueForm(request.POST or None, project=project)
+    if request.method == "POST" and form.is_valid():
+        services.create_venue(project, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("The venue has been saved."))
+        return redirect("delivery:create", slug=project.slug)
+    return render(
+        request,
+        "delivery/backoffice/session_form.html",
+        {"project": project, "form": form, "title": _("New venue")},
+    )
+
+
+@project_view("delivery.manage")
+def group_create(request, project):
+    form = GroupForm(request.POST or None, project=project)
+    if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        task = fields.pop("task")
+        services.create_group(task, actor=request.user, **fields)
+        messages.success(request, _("The group has been saved."))
+        return redirect("delivery:task", slug=project.slug, task=task.pk)
+    return render(
+        request,
+        "delivery/backoffice/session_form.html",
+        {"project": project, "form": form, "title": _("New group")},
     )
 
 

@@ -303,3 +303,34 @@ def test_lists_run_a_constant_number_of_queries(client, page):
         )
         assert expected in client.get(path).content.decode()
     assert counts[0] == counts[1]
+
+
+def test_office_adds_a_venue_and_a_group(client, setup):
+    from lider.delivery.models import Group, Venue
+    from lider.territory.queries import gminas_in, unit_by_code
+
+    client.force_login(setup["office"])
+    gmina = gminas_in([unit_by_code("2404")])[0]
+    response = client.post(
+        url("delivery:venue_create", setup),
+        {
+            "name": "Świetlica wiejska",
+            "city": "Kłomnice",
+            "postal_code": "42-270",
+            "gmina": gmina.pk,
+        },
+    )
+    assert response.status_code == 302
+    assert Venue.objects.filter(name="Świetlica wiejska", gmina=gmina).count() == 1
+    response = client.post(
+        url("delivery:group_create", setup),
+        {
+            "task": setup["task"].pk,
+            "name": "Grupa II",
+            "county": setup["project"].counties.get().pk,
+            "capacity": 20,
+        },
+    )
+    assert response.status_code == 302
+    assert Group.objects.get(name="Grupa II").capacity == 20
+    assert AuditEntry.objects.filter(action="create", content_type__model="venue").count() == 1
