@@ -23,8 +23,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Q, Sum, Value
-from django.db.models.functions import Coalesce, ExtractHour, ExtractMinute
+from django.db.models import Count, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from lider.people.models import Sex
@@ -179,35 +179,34 @@ def compute(measure: Measure, project, params: dict, period: Period = CUMULATIVE
 
 def _grouped(measure: Measure, project, params: dict, period: Period) -> list[dict]:
     model = measure.model_class()
-    queryset = model.objects.filter(measure.select(project, params, period))
-    if measure.hours_of:
-        prefix = measure.hours_of
-        minutes = (
-            (ExtractHour(f"{prefix}end_time") - ExtractHour(f"{prefix}start_time")) * 60
-            + ExtractMinute(f"{prefix}end_time")
-            - ExtractMinute(f"{prefix}start_time")
-        )
+    queryset = model.objects.filter(measure.select(project, params, period)).annotate(
+        _county=measure.county_expression()
+    )
 
-        def metric(condition=None):
-            return Coalesce(
-                Sum(minutes, filter=condition, output_field=models.IntegerField()), Value(0)
-            )
-
-    else:
-
-        def metric(condition=None):
-            return Count("pk", filter=condition, distinct=True)
+    def metric(condition=None):
+        # Marks are counted once each (their joins run along foreign keys); other records may
+        # meet a condition through several related rows, so they are counted distinct.
+        return Count("pk", filter=condition, distinct=not measure.hours_of)
 
     annotations = {"total": metric()}
     if measure.sex:
         annotations["women"] = metric(Q(**{measure.sex: Sex.FEMALE}))
         annotations["men"] = metric(Q(**{measure.sex: Sex.MALE}))
-    return list(
-        queryset.annotate(_county=measure.county_expression())
-        .values("_county")
-        .annotate(**annotations)
-        .order_by("_county")
-    )
+    if not measure.hours_of:
+        return list(queryset.values("_county").annotate(**annotations).order_by("_county"))
+    # Hours: count the marks per session (and county), then weigh each session's count by its
+    # length. The rows grow with sessions, not with marks, and no time arithmetic runs in the
+    # database (SQLite would call a Python function for every mark).
+    prefix = measure.hours_of
+    start, end = f"{prefix}start_time", f"{prefix}end_time"
+    rows = queryset.values("_county", f"{prefix}id", start, end).annotate(**annotations)
+    by_county: dict[str, dict] = {}
+    for row in rows.order_by():
+        length = (row[end].hour - row[start].hour) * 60 + row[end].minute - row[start].minute
+        target = by_county.setdefault(row["_county"], dict.fromkeys(annotations, 0))
+        for name in annotations:
+            target[name] += row[name] * length
+    return [{"_county": county, **values} for county, values in sorted(by_county.items())]
 
 
 def _figure(rows: list[dict], *, has_sex: bool, hours: bool) -> Figure:
@@ -292,7 +291,12 @@ def _sessions_of_task(project, params, period):
 
 
 def _entities(project, params, period):
-    return Q(project=project) & period.lookup("registration_date")
+    """Entities registered in the period; cumulative figures (no start) also count entities
+    whose registration date is not known yet (recorded, not yet checked in KRS)."""
+    q = Q(project=project) & period.lookup("registration_date")
+    if period.start is None and period.end is not None:
+        q |= Q(project=project, registration_date__isnull=True)
+    return q
 
 
 def _attendance(project, params, period):

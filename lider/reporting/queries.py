@@ -111,3 +111,41 @@ def recruitment_funnel(project) -> list[tuple[str, int]]:
         .order_by()
     )
     return [(str(label), counts.get(value, 0)) for value, label in status_field.choices]
+
+
+@dataclass
+class PublicResults:
+    """The figures of a project's public results page, computed from the records."""
+
+    certified: int  # distinct participants with a valid certificate of the training cycle
+    enrolled: int  # participants of the training cycle
+    share: Decimal | None  # certified as a percentage of enrolled
+    entities: list
+
+
+def public_results(project) -> PublicResults:
+    """The training cycle's certified participants and their share, and the entities founded.
+
+    The figures use the same measures as the indicators, so the page and the dashboard agree.
+    """
+    from lider.outcomes.models import FoundedEntity
+    from lider.projects.models import Task
+
+    task = project.tasks.filter(kind=Task.Kind.TRAINING_CYCLE).order_by("order", "pk").first()
+    certified = enrolled = 0
+    if task is not None and apps.is_installed("lider.certification"):
+        params = {"task": task.pk}
+        certified = int(
+            measures.compute(
+                measures.get("participants_with_valid_certificate"), project, params
+            ).total
+        )
+        enrolled = int(
+            measures.compute(measures.get("participants_in_task"), project, params).total
+        )
+    return PublicResults(
+        certified=certified,
+        enrolled=enrolled,
+        share=measures.percent(certified, enrolled) if enrolled else None,
+        entities=list(FoundedEntity.objects.for_project(project).order_by("order", "name", "pk")),
+    )

@@ -1,12 +1,13 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from lider.website import participant, views
+from lider.website import participant, results, views
 
 app_name = "website"
 urlpatterns = [
     path("", views.home, name="home"),
     path(_("projects/<slug:slug>/"), views.project_page, name="project"),
+    path(_("projects/<slug:slug>/results/"), results.project_results, name="results"),
     path(_("account/"), participant.account, name="account"),
     path(_("account/start/"), participant.after_login, name="after_login"),
     path(

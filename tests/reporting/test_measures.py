@@ -81,6 +81,9 @@ def test_entities_founded_by_seat_county_and_period():
     assert f.total == 1
     assert f.by_county == {"2409": 1}
     assert figure(world, "entities_founded", period=Period(end=DAY)).total == 0
+    world.project.founded_entities.update(registration_date=None)
+    assert figure(world, "entities_founded", period=Period(end=DAY)).total == 1
+    assert figure(world, "entities_founded", period=Period(DAY, DAY)).total == 0
 
 
 def test_records_are_exactly_the_counted_rows():

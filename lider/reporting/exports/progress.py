@@ -112,7 +112,8 @@ def progress_data(project, start: datetime.date, end: datetime.date) -> Progress
 
 
 def _value(value):
-    return "—" if value is None else value
+    """No women/men split (records without sex): an empty cell, so the column stays numeric."""
+    return value
 
 
 def _tables(data: ProgressData) -> dict[str, ReportTable]:

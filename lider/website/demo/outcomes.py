@@ -5,6 +5,7 @@ entities have no KRS number on the page and have none here. Founders are certifi
 two to five for each entity, chosen deterministically.
 """
 
+from lider.certification.models import Certificate
 from lider.outcomes.models import FoundedEntity
 from lider.people.models import Institution, Participant
 from lider.projects.models import Project
@@ -42,7 +43,14 @@ def founders_for(index: int, certified: list[Participant]) -> list[Participant]:
     return certified[start : start + count]
 
 
-def load_outcomes(project: Project, certified: list[Participant]) -> list[FoundedEntity]:
+def load_outcomes(project: Project, trainees: list[Participant]) -> list[FoundedEntity]:
+    """Load the entities once; founders are the trainees holding a valid certificate."""
+    holders = set(
+        Certificate.objects.filter(project=project, status=Certificate.Status.ISSUED).values_list(
+            "participant_id", flat=True
+        )
+    )
+    certified = [trainee for trainee in trainees if trainee.pk in holders]
     entities = []
     for index, (name, legal_form, krs, seat) in enumerate(ENTITIES, start=1):
         entity, created = FoundedEntity.objects.get_or_create(

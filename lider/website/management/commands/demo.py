@@ -7,6 +7,7 @@ from lider.website.demo.outcomes import load_outcomes
 from lider.website.demo.people import load_people
 from lider.website.demo.project import load_project
 from lider.website.demo.recruitment import load_recruitment
+from lider.website.demo.reporting import load_reporting
 from lider.website.demo.users import load_users
 
 
@@ -22,6 +23,7 @@ class Command(BaseCommand):
             load_delivery(project, population)
             load_certification(project)
             load_outcomes(project, population.all_trainees)
+            load_reporting(project)
         self.stdout.write(f"Demo project: {project.title} (/projekty/{project.slug}/)")
         self.stdout.write(
             f"People: {len(population.all_trainees)} trainees, {len(population.others)} others, "
