@@ -193,13 +193,16 @@ def main():
     slugs = child({"mode": "setup", "count": options.count})
     print(f"setup (bulk_create): {time.perf_counter() - started:.1f} s")
     big, small = Path(work) / "ours.xlsx", Path(work) / "ours_small.xlsx"
-    ours = child({"mode": "ours", "slug": slugs["big"], "profile": options.profile, "path": str(big)})
+    ours = child(
+        {"mode": "ours", "slug": slugs["big"], "profile": options.profile, "path": str(big)}
+    )
     ours_small = child(
         {"mode": "ours", "slug": slugs["small"], "profile": options.profile, "path": str(small)}
     )
     bare = child({"mode": "bare", "path": str(big), "out": str(Path(work) / "bare.xlsx")})
     print(f"{'run':<26}{'rows':>9}{'seconds':>10}{'rows/s':>10}{'RSS before':>12}{'peak RSS':>10}")
-    for name, r in (("ours", ours), ("ours, 1/10 of the rows", ours_small), ("bare xlsxwriter", bare)):
+    runs = (("ours", ours), ("ours, 1/10 of the rows", ours_small), ("bare xlsxwriter", bare))
+    for name, r in runs:
         print(
             f"{name:<26}{r['rows']:>9}{r['seconds']:>10.2f}{r['rows'] / r['seconds']:>10.0f}"
             f"{r['rss_before']:>10.0f} MiB{r['rss_peak']:>6.0f} MiB"
