@@ -179,9 +179,9 @@ def main() -> None:
                 filename="osoby.xlsx",
             )
 
-        seconds, applications = timed(run)
+        seconds, count = timed(run)
         full.append(seconds)
-        assert len(applications) == args.rows
+        assert count == args.rows
     engine = django.db.connection.vendor
     print(f"{args.rows} rows, XLSX {len(content) // 1024} KiB, database: {engine}")
     for label, times in (

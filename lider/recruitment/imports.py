@@ -72,7 +72,7 @@ def preview(request, project, token):
     else:
         table_error = ""
     if request.method == "POST" and checked is not None and not checked.errors:
-        applications = services.import_applications(
+        count = services.import_applications(
             project,
             people=checked.people,
             actor=request.user,
@@ -86,7 +86,7 @@ def preview(request, project, token):
         messages.success(
             request,
             _("Imported %(count)s applications; %(skipped)s duplicates were skipped.")
-            % {"count": len(applications), "skipped": len(checked.duplicates)},
+            % {"count": count, "skipped": len(checked.duplicates)},
         )
         return redirect("recruitment:list", slug=project.slug)
     return render(

@@ -28,6 +28,8 @@ class Context:
     county_ids: set[int]
     county_names: list[str]
     admitted_groups: dict[int, set[int]] = field(default_factory=dict)  # rule pk → group pks
+    # Verdicts that depend on one value only, kept while a whole file is checked.
+    memo: dict = field(default_factory=dict)
 
 
 def context_for(project) -> Context:
@@ -46,6 +48,29 @@ def context_for(project) -> Context:
     )
 
 
+def _area(ctx: Context, rule, gmina) -> dict:
+    if gmina is None:
+        return _result(rule, False, "area_missing")
+    inside = gmina.parent_id in ctx.county_ids
+    return _result(
+        rule,
+        inside,
+        "area_inside" if inside else "area_outside",
+        gmina=gmina.name,
+        county=gmina.parent.county_label if gmina.parent_id else "",
+        counties=", ".join(ctx.county_names),
+    )
+
+
+def _group(ctx: Context, rule, target_group) -> dict:
+    admitted = ctx.admitted_groups.get(rule.pk, set())
+    if target_group is None:
+        return _result(rule, False, "group_missing")
+    if admitted and target_group.pk not in admitted:
+        return _result(rule, False, "group_not_admitted", group=str(target_group))
+    return _result(rule, True, "group_ok", group=str(target_group))
+
+
 def _result(rule, passed: bool, code: str, **params) -> dict:
     return {"rule": rule.pk, "kind": rule.kind, "passed": passed, "code": code, "params": params}
 
@@ -59,27 +84,18 @@ def evaluate(
     for rule in ctx.rules:
         if rule.kind == Kind.AREA:
             gmina = subject.gmina
-            if gmina is None:
-                results.append(_result(rule, False, "area_missing"))
-            else:
-                inside = gmina.parent_id in ctx.county_ids
-                results.append(
-                    _result(
-                        rule,
-                        inside,
-                        "area_inside" if inside else "area_outside",
-                        gmina=gmina.name,
-                        county=gmina.parent.county_label if gmina.parent_id else "",
-                        counties=", ".join(ctx.county_names),
-                    )
-                )
+            key = (rule.pk, gmina.pk if gmina is not None else None)
+            if key not in ctx.memo:
+                ctx.memo[key] = _area(ctx, rule, gmina)
+            results.append(ctx.memo[key])
         elif rule.kind == Kind.MIN_AGE:
             if person is None:
                 results.append(_result(rule, True, "age_not_applicable"))
             else:
                 age = age_on(person.birth_date, on)
-                results.append(
-                    _result(
+                key = (rule.pk, age, on)
+                if key not in ctx.memo:
+                    ctx.memo[key] = _result(
                         rule,
                         age >= rule.min_age,
                         "age_ok" if age >= rule.min_age else "age_under",
@@ -87,15 +103,12 @@ def evaluate(
                         minimum=rule.min_age,
                         date=on.isoformat(),
                     )
-                )
+                results.append(ctx.memo[key])
         elif rule.kind == Kind.TARGET_GROUP:
-            admitted = ctx.admitted_groups.get(rule.pk, set())
-            if target_group is None:
-                results.append(_result(rule, False, "group_missing"))
-            elif admitted and target_group.pk not in admitted:
-                results.append(_result(rule, False, "group_not_admitted", group=str(target_group)))
-            else:
-                results.append(_result(rule, True, "group_ok", group=str(target_group)))
+            key = (rule.pk, "group", target_group.pk if target_group is not None else None)
+            if key not in ctx.memo:
+                ctx.memo[key] = _group(ctx, rule, target_group)
+            results.append(ctx.memo[key])
     return results
 
 
@@ -153,12 +166,18 @@ def _meets(kind: str, person, institution, on: datetime.date) -> bool:
         return subject.gmina is not None and subject.gmina.is_rural is True
     if person is None:
         return False
-    return {
-        Criterion.UNEMPLOYED: person.labour_status in UNEMPLOYED,
-        Criterion.LONG_TERM_UNEMPLOYED: person.labour_detail == LabourDetail.LONG_TERM_UNEMPLOYED,
-        Criterion.INACTIVE: person.labour_status == LabourStatus.INACTIVE,
-        Criterion.WOMAN: person.sex == "K",
-        Criterion.DISABILITY: person.disability == "yes",
-        Criterion.AGE_50_PLUS: age_on(person.birth_date, on) >= 50,
-        Criterion.LOW_EDUCATION: person.education in LOW_EDUCATION,
-    }[kind]
+    if kind == Criterion.UNEMPLOYED:
+        return person.labour_status in UNEMPLOYED
+    if kind == Criterion.LONG_TERM_UNEMPLOYED:
+        return person.labour_detail == LabourDetail.LONG_TERM_UNEMPLOYED
+    if kind == Criterion.INACTIVE:
+        return person.labour_status == LabourStatus.INACTIVE
+    if kind == Criterion.WOMAN:
+        return person.sex == "K"
+    if kind == Criterion.DISABILITY:
+        return person.disability == "yes"
+    if kind == Criterion.AGE_50_PLUS:
+        return age_on(person.birth_date, on) >= 50
+    if kind == Criterion.LOW_EDUCATION:
+        return person.education in LOW_EDUCATION
+    raise ValueError(kind)
