@@ -300,7 +300,9 @@ def _entities(project, params, period):
 
 
 def _attendance(project, params, period):
-    q = Q(session__task__project=project, status__in=ATTENDED) & period.lookup("session__date")
+    # Through the participant (a participant belongs to one project): the planner can then
+    # walk the (participant, status) index instead of every mark of every session.
+    q = Q(participant__project=project, status__in=ATTENDED) & period.lookup("session__date")
     if params.get("task"):
         q &= Q(session__task_id=params["task"])
     return q

@@ -190,3 +190,21 @@ def test_export_view_masks_pesel_for_partner_and_not_for_coordinator(client):
     assert response["Content-Disposition"].endswith(
         f'sl2014_{world.project.slug}_{today:%Y-%m-%d}.xlsx"'
     )
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_snapshot_list_constant_number_of_queries(client, rows):
+    world = build(women=1, men=0)
+    with_indicators(world)
+    user = member(world.project, Role.COORDINATOR)
+    for n in range(rows):
+        Snapshot.objects.create(
+            project=world.project, reporting_date=datetime.date(2010, 3, 1 + n), created_by=user
+        )
+    client.force_login(user)
+    url = reverse("reporting:snapshots", kwargs={"slug": world.project.slug})
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.content.decode().count("2010</a>") == rows
+    assert len(queries) == 7
