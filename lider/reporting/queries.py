@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from django.apps import apps
 from django.db.models import Count, Q
-from django.db.models.functions import TruncMonth
 
-from lider.projects.models import SpecificGoal
+from lider.outcomes.models import FoundedEntity
+from lider.projects.models import Task
 from lider.reporting import measures
 from lider.reporting.measures import CUMULATIVE, Figure, Period
 from lider.reporting.models import Indicator
@@ -33,10 +33,6 @@ class IndicatorValue:
 
 def indicators_of(project):
     return Indicator.objects.filter(goal__project=project).select_related("goal")
-
-
-def goals_with_indicators(project):
-    return SpecificGoal.objects.filter(project=project).order_by("order", "pk")
 
 
 def indicator_values(project, *, period: Period | None = None, until: datetime.date | None = None):
@@ -69,18 +65,22 @@ def county_names(codes) -> dict[str, str]:
 
 
 def attendance_by_month(project) -> list[tuple[datetime.date, int]]:
-    """Attended marks per calendar month of the session (one query)."""
+    """Attended marks per calendar month of the session (one query, grouped by session date;
+    months are added up here, so no date function runs for every mark)."""
     if not apps.is_installed("lider.delivery"):
         return []
     attendance = apps.get_model("delivery", "Attendance")
     rows = (
-        attendance.objects.filter(session__task__project=project, status__in=measures.ATTENDED)
-        .annotate(month=TruncMonth("session__date"))
-        .values("month")
+        attendance.objects.filter(participant__project=project, status__in=measures.ATTENDED)
+        .values_list("session__date")
         .annotate(n=Count("pk"))
-        .order_by("month")
+        .order_by()
     )
-    return [(row["month"], row["n"]) for row in rows]
+    months: dict[datetime.date, int] = {}
+    for day, n in rows:
+        month = day.replace(day=1)
+        months[month] = months.get(month, 0) + n
+    return sorted(months.items())
 
 
 def certificate_counts(project) -> dict[str, int]:
@@ -128,9 +128,6 @@ def public_results(project) -> PublicResults:
 
     The figures use the same measures as the indicators, so the page and the dashboard agree.
     """
-    from lider.outcomes.models import FoundedEntity
-    from lider.projects.models import Task
-
     task = project.tasks.filter(kind=Task.Kind.TRAINING_CYCLE).order_by("order", "pk").first()
     certified = enrolled = 0
     if task is not None and apps.is_installed("lider.certification"):
