@@ -208,3 +208,25 @@ def test_snapshot_list_constant_number_of_queries(client, rows):
         response = client.get(url)
     assert response.content.decode().count("2010</a>") == rows
     assert len(queries) == 7
+
+
+def test_export_pages_list_profiles_and_incomplete_people(client):
+    world = build(women=1, men=1)
+    client.force_login(member(world.project, Role.OFFICE))
+    page = client.get(reverse("reporting:exports", kwargs={"slug": world.project.slug}))
+    body = page.content.decode()
+    assert "PEFS 2007" in body
+    assert "SL2014" in body
+    check = client.get(
+        reverse(
+            "reporting:export_check", kwargs={"slug": world.project.slug, "profile": "pefs2007"}
+        )
+    ).content.decode()
+    # the builder's people have no education, labour status or address yet
+    assert "2 uczestników z niepełnymi danymi" in check
+    assert "Wykształcenie" in check
+    assert world.participants[0].person.last_name in check
+    missing = client.get(
+        reverse("reporting:export", kwargs={"slug": world.project.slug, "profile": "cst2021"})
+    )
+    assert missing.status_code == 404
