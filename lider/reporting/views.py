@@ -26,26 +26,30 @@ from lider.reporting.queries import (
 )
 
 
-def dashboard_charts(project, values) -> dict[str, str]:
-    """The dashboard's charts as SVG strings (also used by the progress report)."""
+def dashboard_charts(project, values) -> dict[str, dict[str, str]]:
+    """The dashboard's charts: {name: {"title": …, "svg": …}} (also used by reports)."""
     found = {}
+
+    def add(name, title, draw, *args, **kwargs):
+        found[name] = {"title": title, "svg": draw(f"chart-{name}", title, *args, **kwargs)}
+
     if values:
-        found["indicators"] = charts.progress_chart(
-            "chart-indicators",
+        add(
+            "indicators",
             _("Indicators: value against target"),
+            charts.progress_chart,
             [(v.indicator.name, v.cumulative.total, v.indicator.target_total) for v in values],
             value_label=_("%(value)s of %(target)s"),
         )
     funnel = recruitment_funnel(project)
-    if funnel:
-        found["funnel"] = charts.bar_chart(
-            "chart-funnel", _("Recruitment: applications by status"), funnel
-        )
+    if any(n for _label, n in funnel):
+        add("funnel", _("Recruitment: applications by status"), charts.bar_chart, funnel)
     months = attendance_by_month(project)
     if months:
-        found["attendance"] = charts.column_chart(
-            "chart-attendance",
+        add(
+            "attendance",
             _("Attendance: people present per month"),
+            charts.column_chart,
             [(formats.date_format(month, "m.Y"), n) for month, n in months],
         )
     return found
