@@ -81,3 +81,19 @@ def test_entity_create_view(client):
     entity = FoundedEntity.objects.get()
     assert response.status_code == 302
     assert entity.krs == "0000380128"
+
+
+def test_entity_detail_shows_verification_and_founders(client):
+    project = ProjectFactory()
+    client.force_login(member(project, Role.AUDITOR))
+    entities(project, 1)
+    entity = FoundedEntity.objects.get()
+    entity.verification = "krs"
+    entity.verified_on = datetime.date(2011, 4, 1)
+    entity.save()
+    body = client.get(
+        reverse("outcomes:detail", kwargs={"slug": project.slug, "pk": entity.pk})
+    ).content.decode()
+    assert "sprawdzono w KRS dnia 01.04.2011" in body
+    assert "Jan Kos" in body
+    assert "Sprawdź w KRS" not in body  # the auditor only reads

@@ -197,7 +197,8 @@ PEFS2007 = Profile(
         Column("Nazwisko", "last_name", mandatory=True),
         Column("Płeć", "sex", mandatory=True, dictionary=PEFS_SEX),
         Column("Wiek w chwili przystąpienia do projektu", age_at_start, mandatory=True),
-        Column("PESEL", pesel, mandatory=True),
+        # PEFS 2007 had a "no PESEL" path for foreigners, so an empty PESEL is not a gap.
+        Column("PESEL", pesel),
         Column("Wykształcenie", "education", mandatory=True, dictionary=PEFS_EDUCATION),
         Column(
             "Opieka nad dziećmi do lat 7 lub opieka nad osobą zależną",
@@ -250,7 +251,8 @@ SL2014 = Profile(
         Column("Nazwa instytucji", constant("")),
         Column("Imię", "first_name", mandatory=True),
         Column("Nazwisko", "last_name", mandatory=True),
-        Column("PESEL", pesel, mandatory=True),
+        # Not mandatory: a person without a PESEL (a foreigner) is shown with "Brak PESEL".
+        Column("PESEL", pesel),
         Column("Brak PESEL", lambda row, context: "Nie" if row["pesel"] else "Tak"),
         Column("Płeć", "sex", mandatory=True, dictionary=SL_SEX),
         Column("Wiek w chwili przystąpienia do projektu", age_at_start, mandatory=True),
