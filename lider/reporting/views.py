@@ -57,7 +57,13 @@ def dashboard_charts(project, values) -> dict[str, dict[str, str]]:
 
 @project_view("reporting.view")
 def dashboard(request, project):
-    values = indicator_values(project)
+    """Every indicator's value against its target; with ?start=&end= also its value in that
+    period (each figure links to its records, the period's with the period's dates)."""
+    form = PeriodForm(request.GET if "start" in request.GET else None)
+    period = None
+    if form.is_bound and form.is_valid():
+        period = measures.Period(form.cleaned_data["start"], form.cleaned_data["end"])
+    values = indicator_values(project, period=period)
     names = county_names(code for v in values for code in v.cumulative.by_county)
     return render(
         request,
@@ -66,6 +72,8 @@ def dashboard(request, project):
             "project": project,
             "values": values,
             "counties": names,
+            "form": form,
+            "period": period,
             "charts": dashboard_charts(project, values),
             "certificates": certificate_counts(project),
             "entities": project.founded_entities.count(),

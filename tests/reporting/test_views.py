@@ -230,3 +230,21 @@ def test_export_pages_list_profiles_and_incomplete_people(client):
         reverse("reporting:export", kwargs={"slug": world.project.slug, "profile": "cst2021"})
     )
     assert missing.status_code == 404
+
+
+def test_dashboard_period_figures_open_into_the_period_records(client):
+    world = build(women=1, men=1, certified=0)
+    certify(world, world.participants[0], on=datetime.date(2010, 5, 1))
+    certify(world, world.participants[1], on=datetime.date(2010, 8, 1))
+    certified = with_indicators(world)[1]
+    client.force_login(member(world.project, Role.COORDINATOR))
+    body = client.get(
+        reverse("reporting:dashboard", kwargs={"slug": world.project.slug}),
+        {"start": "2010-04-01", "end": "2010-06-30"},
+    ).content.decode()
+    url = reverse("reporting:records", kwargs={"slug": world.project.slug, "pk": certified.pk})
+    link = f"{url}?start=2010-04-01&amp;end=2010-06-30"
+    assert re.search(rf'href="{re.escape(link)}" data-figure="period">1<', body)
+    listing = client.get(url, {"start": "2010-04-01", "end": "2010-06-30"}).content.decode()
+    assert world.participants[0].person.last_name in listing
+    assert world.participants[1].person.last_name not in listing
