@@ -113,6 +113,7 @@ class Standing:
     facts: rules.Facts
     evaluation: rules.Evaluation | None
     certificate: Certificate | None
+    rule: CompletionRule | None = None
 
     @property
     def participant(self):
@@ -145,6 +146,7 @@ def standings(task, rule: CompletionRule | None = None) -> list[Standing]:
             if tree
             else None,
             certificate=certificates.get(e.participant_id),
+            rule=rule,
         )
         for e in rows
     ]

@@ -83,7 +83,8 @@ def test_concurrent_issues_of_many_people_leave_no_gap_or_duplicate():
 def test_bulk_runs_at_once_and_an_interrupted_one_resumed_leave_no_gap(monkeypatch):
     training = make_training(people=12, sessions=2)
     services.save_completion_rule(training.task, actor=None, conditions={"attendance": 80})
-    real = services._issue
+    real = services._issue_chunk
+    monkeypatch.setattr(services, "CHUNK", 1)
     calls = {"n": 0}
     lock = threading.Lock()
 
@@ -94,11 +95,11 @@ def test_bulk_runs_at_once_and_an_interrupted_one_resumed_leave_no_gap(monkeypat
                 raise ValidationError("przerwano", code="interrupted")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_issue", interrupted)
+    monkeypatch.setattr(services, "_issue_chunk", interrupted)
     first = BulkIssueRun.objects.create(task=training.task, issued_on=datetime.date(2010, 12, 20))
     with pytest.raises(ValidationError):
         services.run_bulk_issue(first, notify=False)
-    monkeypatch.setattr(services, "_issue", real)
+    monkeypatch.setattr(services, "_issue_chunk", real)
     assert _sequences(training.task) == [1, 2, 3, 4]
 
     runs = [

@@ -202,7 +202,8 @@ def test_bulk_issue_issues_only_the_eligible_and_only_once(
 def test_interrupted_bulk_run_resumes_without_gaps(training, monkeypatch):
     _rule(training)
     training.add_participant()
-    real = services._issue
+    real = services._issue_chunk
+    monkeypatch.setattr(services, "CHUNK", 1)
     calls = {"n": 0}
 
     def failing(*args, **kwargs):
@@ -211,13 +212,13 @@ def test_interrupted_bulk_run_resumes_without_gaps(training, monkeypatch):
             raise ValidationError("przerwano", code="interrupted")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_issue", failing)
+    monkeypatch.setattr(services, "_issue_chunk", failing)
     run = BulkIssueRun.objects.create(task=training.task, issued_on=datetime.date(2010, 12, 20))
     with pytest.raises(ValidationError):
         services.run_bulk_issue(run, notify=False)
     run.refresh_from_db()
     assert (run.status, run.done, run.total) == ("failed", 2, 4)
-    monkeypatch.setattr(services, "_issue", real)
+    monkeypatch.setattr(services, "_issue_chunk", real)
     resumed = BulkIssueRun.objects.create(task=training.task, issued_on=datetime.date(2010, 12, 20))
     services.run_bulk_issue(resumed, notify=False)
     assert (resumed.total, resumed.done) == (2, 2)
@@ -349,3 +350,22 @@ def test_attendance_excused_does_not_count(training):
     )
     facts = queries.participant_facts(training.task)
     assert facts[participant.pk].share == Decimal("80.00")
+
+
+def test_bulk_issue_in_chunks_numbers_audits_and_skips_holders(training, monkeypatch):
+    monkeypatch.setattr(services, "CHUNK", 2)
+    _rule(training)
+    training.add_participant()
+    training.add_participant()
+    held = services.issue_certificate(
+        training.task, training.participants[3], actor=None, notify=False
+    )
+    issued = services.issue_certificates(training.task, actor=None, notify=False)
+    assert len(issued) == 4
+    assert sorted(c.sequence for c in issued) == [2, 3, 4, 5]
+    assert held.participant_id not in {c.participant_id for c in issued}
+    for certificate in issued:
+        entry = AuditEntry.objects.for_object(certificate).get()
+        assert entry.action == "create" and entry.changes["number"] == [None, certificate.number]
+        assert certificate.sha256 == printing.checksum(printing.render([certificate]))
+    assert services.issue_certificates(training.task, actor=None, notify=False) == []
