@@ -114,3 +114,11 @@ def test_incomplete_rows_go_to_the_check_report_not_the_export():
     assert [(i, gaps) for i, _name, gaps in listed] == [
         (world.participants[1].pk, ["Wykształcenie", "Miejscowość"])
     ]
+
+
+def test_text_that_looks_like_a_formula_stays_text():
+    world = build(women=1, men=0)
+    complete(world)
+    Person.objects.filter(pk=world.participants[0].person_id).update(first_name="=1+1")
+    _result, (sheet, _check) = export(world, "sl2014")
+    assert sheet[1][sheet[0].index("Imię")] == "=1+1"

@@ -8,6 +8,7 @@ report, with the columns that are missing.
 """
 
 import datetime
+import decimal
 from dataclasses import dataclass, field
 from operator import itemgetter
 
@@ -75,6 +76,33 @@ def _getters(profile: Profile):
     return getters
 
 
+def _cell_writer(sheet):
+    """Write a row cell by cell with the typed writers: text always as text (a name that
+    starts with "=" never becomes a formula, an address never a link), numbers as numbers,
+    dates with the workbook's date format, empty cells skipped."""
+    write_string, write_number = sheet.write_string, sheet.write_number
+    write_datetime, write_boolean = sheet.write_datetime, sheet.write_boolean
+    numbers = {int, float, decimal.Decimal}
+
+    def write(row: int, cells: list) -> None:
+        for column, value in enumerate(cells):
+            if value is None or value == "":
+                continue
+            kind = type(value)
+            if kind is str:
+                write_string(row, column, value)
+            elif kind in numbers:
+                write_number(row, column, value)
+            elif kind is datetime.date or kind is datetime.datetime:
+                write_datetime(row, column, value)
+            elif kind is bool:
+                write_boolean(row, column, value)
+            else:
+                write_string(row, column, str(value))
+
+    return write
+
+
 def write_export(profile: Profile, rows, context: Context, target) -> ExportResult:
     """Write ``rows`` (tuples in FIELDS order) to ``target`` (a path or a binary file)."""
     result = ExportResult(profile=profile)
@@ -90,6 +118,7 @@ def write_export(profile: Profile, rows, context: Context, target) -> ExportResu
     check.write_row(0, 0, [_("Participant id"), _("Full name"), _("Missing mandatory data")], bold)
     names = list(FIELDS)
     getters = _getters(profile)
+    write_cells = _cell_writer(sheet)
     mandatory = [i for i, column in enumerate(profile.columns) if column.mandatory]
     labels = [column.label for column in profile.columns]
     needs_dict = any(not isinstance(column.source, str) for column in profile.columns)
@@ -105,7 +134,7 @@ def write_export(profile: Profile, rows, context: Context, target) -> ExportResu
             result.incomplete.append((values[0], name, gaps))
             continue
         row_number += 1
-        sheet.write_row(row_number, 0, cells)
+        write_cells(row_number, cells)
     result.exported = row_number
     workbook.close()
     return result
