@@ -2,6 +2,7 @@
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -10,6 +11,7 @@ from lider.people.forms import InstitutionForm, PersonForm
 from lider.projects.models import Project
 from lider.recruitment import rules, services
 from lider.recruitment.forms import INSTITUTION_FIELDSETS, PERSON_FIELDSETS, ApplicationForm
+from lider.recruitment.models import Application
 from lider.territory.queries import gminas_in
 
 # At most this many applications from one network address within the window.
@@ -131,3 +133,21 @@ def _submit(project, subject_form, form, *, kind):
     except ValidationError as error:
         form.add_error(None, error)
         return None
+
+
+def confirm_place(request, slug, token):
+    """The applicant takes the place offered to them (a link from the offer e-mail)."""
+    application = services.application_for_token(token)
+    if application is None or application.project.slug != slug:
+        raise Http404
+    project = application.project
+    confirmed = False
+    if request.method == "POST" and application.status == Application.Status.OFFERED:
+        services.confirm_offer(application, actor=None)
+        application.refresh_from_db()
+        confirmed = True
+    return render(
+        request,
+        "recruitment/public/confirm.html",
+        {"project": project, "application": application, "confirmed": confirmed},
+    )

@@ -12,4 +12,9 @@ urlpatterns = [
         name="apply_institution",
     ),
     path(_("projects/<slug:slug>/application/sent/"), public.application_sent, name="sent"),
+    path(
+        _("projects/<slug:slug>/application/place/<str:token>/"),
+        public.confirm_place,
+        name="confirm",
+    ),
 ]

@@ -4,11 +4,13 @@ import datetime
 from types import SimpleNamespace
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -263,7 +265,48 @@ def offer_place(project, *, actor) -> Application | None:
     )
     if first is None:
         return None
-    return _change_status(first, Status.OFFERED, actor=actor, reason=_("A place became free."))
+    _change_status(first, Status.OFFERED, actor=actor, reason=_("A place became free."))
+    if first.applicant.email:
+        transaction.on_commit(lambda: send_offer(first.pk))
+    return first
+
+
+OFFER_SALT = "lider.recruitment.offer"
+
+
+def offer_token(application: Application) -> str:
+    return signing.dumps(application.pk, salt=OFFER_SALT)
+
+
+def application_for_token(token: str, *, max_age_days: int = 30) -> Application | None:
+    try:
+        pk = signing.loads(token, salt=OFFER_SALT, max_age=datetime.timedelta(days=max_age_days))
+    except signing.BadSignature:
+        return None
+    return Application.objects.select_related("project").filter(pk=pk).first()
+
+
+def send_offer(application_id: int) -> None:
+    """Tell the first on the reserve list that a place is theirs if they confirm it."""
+    application = Application.objects.select_related("project", "person", "institution").get(
+        pk=application_id
+    )
+    with translation.override(application.language):
+        path = reverse(
+            "recruitment_public:confirm",
+            kwargs={"slug": application.project.slug, "token": offer_token(application)},
+        )
+        context = {
+            "application": application,
+            "project": application.project,
+            "link": settings.SITE_URL.rstrip("/") + path,
+        }
+        send_mail(
+            _("A place for you in the project %(title)s") % {"title": application.project.title},
+            render_to_string("recruitment/email/offer.txt", context),
+            settings.DEFAULT_FROM_EMAIL,
+            [application.applicant.email],
+        )
 
 
 @transaction.atomic

@@ -267,3 +267,45 @@ def test_known_person_from_another_project_is_linked_not_doubled(client, project
     assert client.post(url(project), person_data(project)).status_code == 302
     assert Person.objects.count() == 1
     assert Application.objects.get().person == known
+
+
+def test_offered_applicant_confirms_the_place_from_the_email(
+    client, project, django_capture_on_commit_callbacks
+):
+    from lider.recruitment import services
+
+    coordinator = member(project, Role.COORDINATOR)
+    accepted = services.submit_application(
+        project,
+        person=PersonFactory.build(),
+        target_group=project.target_groups.get(order=1),
+        consent_texts=[],
+    )
+    waiting = services.submit_application(
+        project,
+        person=PersonFactory.build(email="ewa@example.pl"),
+        target_group=project.target_groups.get(order=1),
+        consent_texts=[],
+    )
+    services.decide(accepted, actor=coordinator, decision="accepted")
+    services.decide(waiting, actor=coordinator, decision="reserve")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.withdraw(accepted, actor=coordinator, reason="Rezygnacja")
+    offer = [m for m in mail.outbox if m.to == ["ewa@example.pl"]][-1]
+    assert offer.subject == f"Miejsce dla Ciebie w projekcie {project.title}"
+    link = re.search(r"http://\S+", offer.body).group(0)
+    path = link.removeprefix("http://127.0.0.1:8000")
+    assert path.startswith(f"/projekty/{project.slug}/zgloszenie/miejsce/")
+
+    assert "Przyjmuję miejsce" in client.get(path).content.decode()
+    waiting.refresh_from_db()
+    assert waiting.status == "offered"  # a GET changes nothing
+    body = client.post(path).content.decode()
+    assert "miejsce zostało przyjęte" in body
+    waiting.refresh_from_db()
+    assert waiting.status == "accepted" and waiting.participant is not None
+    entry = AuditEntry.objects.for_object(waiting).filter(action="status").latest("pk")
+    assert entry.actor is None and entry.changes == {
+        "status": ["zaproponowano miejsce", "przyjęte"]
+    }
+    assert client.get(path.replace("miejsce/", "miejsce/x")).status_code == 404
