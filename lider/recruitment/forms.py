@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lider.recruitment.models import Application
+from lider.recruitment.models import Application, EligibilityRule, ScoringCriterion
 
 PERSON_FIELDSETS = [
     (
@@ -152,3 +152,26 @@ class ImportForm(forms.Form):
         if upload.size > 20 * 1024 * 1024:
             raise forms.ValidationError(_("The file is larger than 20 MB."), code="file_size")
         return upload
+
+
+class RuleForm(forms.ModelForm):
+    class Meta:
+        model = EligibilityRule
+        fields = ["order", "kind", "min_age", "target_groups", "is_active"]
+        widgets = {"target_groups": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target_groups"].queryset = project.target_groups.all()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == EligibilityRule.Kind.MIN_AGE and data.get("min_age") is None:
+            self.add_error("min_age", _("Give the minimum age."))
+        return data
+
+
+RuleFormSet = forms.modelformset_factory(EligibilityRule, form=RuleForm, extra=1, can_delete=True)
+CriterionFormSet = forms.modelformset_factory(
+    ScoringCriterion, fields=["order", "kind", "points"], extra=1, can_delete=True
+)

@@ -424,3 +424,25 @@ def import_applications(
         % {"count": len(applications), "file": filename, "new": len(new)},
     )
     return len(applications)
+
+
+@transaction.atomic
+def save_rules(project, *, actor, rule_formset, criterion_formset) -> int:
+    """Save edited rules and criteria (each change audited), then check applications again."""
+    for formset in (rule_formset, criterion_formset):
+        for form in formset.deleted_forms:
+            if form.instance.pk:
+                audit.deleted(form.instance, actor=actor)
+                form.instance.delete()
+        for form in formset.forms:
+            if form in formset.deleted_forms or not form.has_changed():
+                continue
+            instance = form.instance
+            if instance.pk is None:
+                instance.project = project
+                form.save()
+                audit.created(instance, actor=actor)
+            else:
+                with audit.tracking(instance, actor=actor):
+                    form.save()
+    return recheck_project(project, actor=actor)

@@ -12,7 +12,13 @@ from lider.core import audit
 from lider.core.permissions import allows
 from lider.projects.access import project_view
 from lider.recruitment import queries, rules, services
-from lider.recruitment.forms import DecisionForm, FilterForm, WithdrawalForm
+from lider.recruitment.forms import (
+    CriterionFormSet,
+    DecisionForm,
+    FilterForm,
+    RuleFormSet,
+    WithdrawalForm,
+)
 from lider.recruitment.models import Application, Consent
 
 
@@ -22,6 +28,7 @@ def _can(roles) -> dict:
         for name in (
             "recruitment.manage",
             "recruitment.decide",
+            "recruitment.rules",
             "people.view",
             "people.import",
             "audit.view_object",
@@ -182,3 +189,40 @@ def recheck(request, project):
         request, _("Applications checked again: %(count)s changed.") % {"count": changed}
     )
     return redirect("recruitment:list", slug=project.slug)
+
+
+@project_view("recruitment.rules")
+def edit_rules(request, project):
+    data = request.POST if request.method == "POST" else None
+    rules_formset = RuleFormSet(
+        data,
+        prefix="rules",
+        queryset=project.eligibility_rules.all(),
+        form_kwargs={"project": project},
+    )
+    criteria_formset = CriterionFormSet(
+        data, prefix="criteria", queryset=project.scoring_criteria.all()
+    )
+    if data is not None and rules_formset.is_valid() and criteria_formset.is_valid():
+        changed = services.save_rules(
+            project,
+            actor=request.user,
+            rule_formset=rules_formset,
+            criterion_formset=criteria_formset,
+        )
+        messages.success(
+            request,
+            _("The rules have been saved; applications checked again: %(count)s changed.")
+            % {"count": changed},
+        )
+        return redirect("recruitment:ranking", slug=project.slug)
+    return render(
+        request,
+        "recruitment/backoffice/rules.html",
+        {
+            "project": project,
+            "rules_formset": rules_formset,
+            "criteria_formset": criteria_formset,
+            "can": _can(request.project_roles),
+        },
+    )

@@ -178,3 +178,63 @@ def test_detail_of_another_projects_application_is_404(client, project):
         ).status_code
         == 404
     )
+
+
+def formset_data(response):
+    """The rules page's forms as they would be posted back unchanged."""
+    data = {}
+    for name in ("rules_formset", "criteria_formset"):
+        formset = response.context[name]
+        for key, value in formset.management_form.initial.items():
+            data[f"{formset.prefix}-{key}"] = value
+        for form in formset.forms:
+            for field in form:
+                value = field.value()
+                if value is None or value is False:
+                    continue
+                if isinstance(value, list):
+                    data[field.html_name] = [str(v) for v in value]
+                else:
+                    data[field.html_name] = "on" if value is True else str(value)
+    return data
+
+
+def test_coordinator_edits_rules_and_applications_are_checked_again(client, project):
+    application = ApplicationFactory(
+        project=project, target_group=project.target_groups.get(order=1)
+    )
+    coordinator = member(project, Role.COORDINATOR)
+    client.force_login(coordinator)
+    url = reverse("recruitment:rules", kwargs={"slug": project.slug})
+    data = formset_data(client.get(url))
+    age_form = next(
+        i for i, rule in enumerate(project.eligibility_rules.all()) if rule.kind == "min_age"
+    )
+    data[f"rules-{age_form}-min_age"] = "40"
+    data["criteria-4-kind"], data["criteria-4-points"], data["criteria-4-order"] = (
+        "age_50_plus",
+        "4",
+        "9",
+    )
+    response = client.post(url, data, follow=True)
+    assert (
+        "Zasady zapisano; zgłoszenia sprawdzono ponownie, zmienionych: 1."
+        in response.content.decode()
+    )
+    assert project.eligibility_rules.get(kind="min_age").min_age == 40
+    assert project.scoring_criteria.get(kind="age_50_plus").points == 4
+    application.refresh_from_db()
+    assert application.is_eligible is False
+    rule = project.eligibility_rules.get(kind="min_age")
+    entry = AuditEntry.objects.for_object(rule).get()
+    assert entry.actor == coordinator and entry.changes == {"min_age": [18, 40]}
+
+
+def test_min_age_rule_needs_the_age(client, project):
+    client.force_login(member(project, Role.COORDINATOR))
+    url = reverse("recruitment:rules", kwargs={"slug": project.slug})
+    data = formset_data(client.get(url))
+    data["rules-3-kind"], data["rules-3-order"] = "min_age", "5"
+    response = client.post(url, data)
+    assert "Podaj minimalny wiek." in response.content.decode()
+    assert project.eligibility_rules.count() == 3
