@@ -43,6 +43,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "recruitment.view": frozenset({ADMIN, COORD, OFFICE, PARTNER, AUDITOR}),
     "recruitment.manage": frozenset({ADMIN, COORD, OFFICE}),
     "recruitment.decide": MANAGERS,
+    "recruitment.rules": MANAGERS,
     # Delivery: the calendar of sessions; a session's list and attendance (names only, for
     # trainers too); marking attendance; planning sessions, enrolments and bookings; the signed
     # scans kept as evidence; a trainer's own schedule and private calendar feed.
