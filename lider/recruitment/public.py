@@ -50,7 +50,7 @@ def _apply(request, slug, *, kind):
             return redirect("recruitment_public:sent", slug=project.slug)
         limited = _limit_reached(request)
         if not limited and subject_form.is_valid() & form.is_valid():
-            application = _submit(project, subject_form, form, kind=kind)
+            application = submit_forms(project, subject_form, form, kind=kind)
             if application is not None:
                 _count(request)
                 return redirect("recruitment_public:sent", slug=project.slug)
@@ -86,8 +86,10 @@ def _count(request) -> None:
     cache.incr(key)
 
 
-def _submit(project, subject_form, form, *, kind):
-    """Refuse with the rules' own explanations, or a duplicate; else record the application."""
+def submit_forms(project, subject_form, form, *, kind, source="online", actor=None):
+    """Refuse with the rules' own explanations, or a duplicate; else record the application.
+
+    Shared by the public form and the office entering a paper form."""
     subject = subject_form.instance
     target_group = form.cleaned_data["target_group"]
     refused = services.refusals(
@@ -126,8 +128,9 @@ def _submit(project, subject_form, form, *, kind):
             project,
             target_group=target_group,
             consent_texts=form.consent_texts,
-            source="online",
+            source=source,
             language=translation.get_language(),
+            actor=actor,
             **{kind: subject},
         )
     except ValidationError as error:

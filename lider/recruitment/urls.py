@@ -8,6 +8,7 @@ urlpatterns = [
     path("<slug:slug>/rekrutacja/ranking/", views.ranking, name="ranking"),
     path("<slug:slug>/rekrutacja/sprawdz/", views.recheck, name="recheck"),
     path("<slug:slug>/rekrutacja/zasady/", views.edit_rules, name="rules"),
+    path("<slug:slug>/rekrutacja/nowe/", views.new_application, name="new"),
     path("<slug:slug>/rekrutacja/import/", imports.upload, name="import"),
     path("<slug:slug>/rekrutacja/import/<str:token>/", imports.preview, name="import_preview"),
     path("<slug:slug>/rekrutacja/<int:pk>/", views.application_detail, name="detail"),

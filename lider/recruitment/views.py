@@ -10,9 +10,13 @@ from django.views.decorators.http import require_POST
 
 from lider.core import audit
 from lider.core.permissions import allows
+from lider.people.forms import InstitutionForm, PersonForm
 from lider.projects.access import project_view
 from lider.recruitment import queries, rules, services
 from lider.recruitment.forms import (
+    INSTITUTION_FIELDSETS,
+    PERSON_FIELDSETS,
+    ApplicationForm,
     CriterionFormSet,
     DecisionForm,
     FilterForm,
@@ -20,6 +24,8 @@ from lider.recruitment.forms import (
     WithdrawalForm,
 )
 from lider.recruitment.models import Application, Consent
+from lider.recruitment.public import submit_forms
+from lider.territory.queries import gminas_in
 
 
 def _can(roles) -> dict:
@@ -223,6 +229,45 @@ def edit_rules(request, project):
             "project": project,
             "rules_formset": rules_formset,
             "criteria_formset": criteria_formset,
+            "can": _can(request.project_roles),
+        },
+    )
+
+
+@project_view("recruitment.manage")
+def new_application(request, project):
+    """The office enters an application made on paper (consents signed on the paper form)."""
+    kind = "institution" if request.GET.get("kind") == "institution" else "person"
+    gminas = gminas_in(project.counties.all())
+    data = request.POST if request.method == "POST" else None
+    subject_form = (PersonForm if kind == "person" else InstitutionForm)(
+        data, gminas=gminas, prefix="s"
+    )
+    form = ApplicationForm(
+        data,
+        project=project,
+        consent_texts=services.required_consent_texts(project),
+        prefix="a",
+    )
+    if data is not None and subject_form.is_valid() & form.is_valid():
+        application = submit_forms(
+            project, subject_form, form, kind=kind, source="paper", actor=request.user
+        )
+        if application is not None:
+            messages.success(request, _("The application has been entered."))
+            return redirect("recruitment:detail", slug=project.slug, pk=application.pk)
+    fieldsets = PERSON_FIELDSETS if kind == "person" else INSTITUTION_FIELDSETS
+    return render(
+        request,
+        "recruitment/backoffice/new.html",
+        {
+            "project": project,
+            "kind": kind,
+            "form": form,
+            "subject_form": subject_form,
+            "fieldsets": [
+                (legend, [subject_form[n] for n in names]) for legend, names in fieldsets
+            ],
             "can": _can(request.project_roles),
         },
     )

@@ -5,6 +5,7 @@ from lider.core.models import AuditEntry
 from lider.core.permissions import Role
 from lider.people.models import Participant
 from lider.recruitment import services
+from lider.recruitment.models import Application
 from lider.territory.queries import unit_by_code
 from tests.factories import ApplicationFactory, PersonFactory, member
 
@@ -238,3 +239,25 @@ def test_min_age_rule_needs_the_age(client, project):
     response = client.post(url, data)
     assert "Podaj minimalny wiek." in response.content.decode()
     assert project.eligibility_rules.count() == 3
+
+
+def test_office_enters_a_paper_application(client, project):
+    from tests.recruitment.test_public import person_data
+
+    office = member(project, Role.OFFICE)
+    client.force_login(office)
+    url = reverse("recruitment:new", kwargs={"slug": project.slug})
+    assert "Wprowadź zgłoszenie papierowe" in client.get(url).content.decode()
+    response = client.post(url, person_data(project))
+    application = Application.objects.get()
+    assert response.url == reverse(
+        "recruitment:detail", kwargs={"slug": project.slug, "pk": application.pk}
+    )
+    assert application.source == "paper"
+    assert set(application.consents.values_list("source", flat=True)) == {"paper"}
+    assert AuditEntry.objects.for_object(application).get(action="create").actor == office
+    # under age: refused with the rule's explanation, nothing saved
+    young = person_data(project, **{"s-pesel": "15230112340"})
+    body = client.post(url, young).content.decode()
+    assert "poniżej wymaganego minimum 18" in body
+    assert Application.objects.count() == 1
