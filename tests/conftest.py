@@ -13,7 +13,19 @@ def polish_by_default():
 
 
 @pytest.fixture
+def demo_card(db):
+    """The demo project's card and its demo users only: fast, for tests of the card itself."""
+    from lider.website.demo.project import load_project
+    from lider.website.demo.users import load_users
+
+    project = load_project()
+    load_users(project)
+    return project
+
+
+@pytest.fixture
 def demo_project(db):
+    """The whole demo (people, schedule, certificates, outcomes): about ten seconds."""
     from lider.projects.models import Project
     from lider.website.demo.project import SLUG
 

@@ -15,14 +15,14 @@ def card_data(client, project):
     return {k: v for k, v in data.items() if v is not None}
 
 
-def test_card_edit_creates_one_entry_with_old_and_new(client, demo_project):
-    coordinator = demo_project.memberships.get(role=Role.COORDINATOR).user
+def test_card_edit_creates_one_entry_with_old_and_new(client, demo_card):
+    coordinator = demo_card.memberships.get(role=Role.COORDINATOR).user
     client.force_login(coordinator)
-    data = card_data(client, demo_project)
+    data = card_data(client, demo_card)
     data.update(title="Lider – edycja", end_date="2011-01-31")
-    client.post(reverse("projects:edit", kwargs={"slug": demo_project.slug}), data)
+    client.post(reverse("projects:edit", kwargs={"slug": demo_card.slug}), data)
 
-    entries = list(AuditEntry.objects.filter(project_id=demo_project.pk))
+    entries = list(AuditEntry.objects.filter(project_id=demo_card.pk))
     assert len(entries) == 1
     entry = entries[0]
     assert entry.actor == coordinator
@@ -33,24 +33,24 @@ def test_card_edit_creates_one_entry_with_old_and_new(client, demo_project):
     }
 
 
-def test_saving_unchanged_card_records_nothing(client, demo_project):
-    client.force_login(demo_project.memberships.get(role=Role.COORDINATOR).user)
+def test_saving_unchanged_card_records_nothing(client, demo_card):
+    client.force_login(demo_card.memberships.get(role=Role.COORDINATOR).user)
     client.post(
-        reverse("projects:edit", kwargs={"slug": demo_project.slug}),
-        card_data(client, demo_project),
+        reverse("projects:edit", kwargs={"slug": demo_card.slug}),
+        card_data(client, demo_card),
     )
     assert AuditEntry.objects.count() == 0
 
 
-def test_auditor_reads_entry_and_other_coordinator_sees_nothing(client, demo_project):
-    coordinator = demo_project.memberships.get(role=Role.COORDINATOR).user
+def test_auditor_reads_entry_and_other_coordinator_sees_nothing(client, demo_card):
+    coordinator = demo_card.memberships.get(role=Role.COORDINATOR).user
     client.force_login(coordinator)
-    data = card_data(client, demo_project)
+    data = card_data(client, demo_card)
     data["title"] = "Tytuł po zmianie"
-    client.post(reverse("projects:edit", kwargs={"slug": demo_project.slug}), data)
+    client.post(reverse("projects:edit", kwargs={"slug": demo_card.slug}), data)
 
-    client.force_login(demo_project.memberships.get(role=Role.AUDITOR).user)
-    body = client.get(reverse("projects:audit", kwargs={"slug": demo_project.slug})).content
+    client.force_login(demo_card.memberships.get(role=Role.AUDITOR).user)
+    body = client.get(reverse("projects:audit", kwargs={"slug": demo_card.slug})).content
     body = body.decode()
     assert "Tytuł po zmianie" in body
     assert "Lider na Rynku Ekonomii Społecznej" in body
@@ -59,14 +59,14 @@ def test_auditor_reads_entry_and_other_coordinator_sees_nothing(client, demo_pro
     stranger = member(ProjectFactory(), Role.COORDINATOR)
     client.force_login(stranger)
     for name in ("projects:audit", "projects:history", "projects:detail"):
-        url = reverse(name, kwargs={"slug": demo_project.slug})
+        url = reverse(name, kwargs={"slug": demo_card.slug})
         assert client.get(url).status_code == 403
 
 
-def test_entries_cannot_be_changed_or_deleted(demo_project):
+def test_entries_cannot_be_changed_or_deleted(demo_card):
     from lider.core import audit
 
-    entry = audit.record(None, AuditEntry.Action.UPDATE, demo_project, changes={"a": [1, 2]})
+    entry = audit.record(None, AuditEntry.Action.UPDATE, demo_card, changes={"a": [1, 2]})
     entry.note = "poprawka"
     with pytest.raises(PermissionDenied):
         entry.save()
@@ -79,7 +79,7 @@ def test_entries_cannot_be_changed_or_deleted(demo_project):
     assert AuditEntry.objects.get().note == ""
 
 
-def test_admin_cannot_change_audit_entries(admin_client, admin_user, demo_project):
+def test_admin_cannot_change_audit_entries(admin_client, admin_user, demo_card):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from lider.core import audit
@@ -88,24 +88,24 @@ def test_admin_cannot_change_audit_entries(admin_client, admin_user, demo_projec
     session = admin_client.session
     session["otp_device_id"] = device.persistent_id
     session.save()
-    entry = audit.record(None, AuditEntry.Action.UPDATE, demo_project)
+    entry = audit.record(None, AuditEntry.Action.UPDATE, demo_card)
     url = reverse("admin:core_auditentry_delete", args=[entry.pk])
     assert admin_client.post(url, {"post": "yes"}).status_code == 403
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
 
 
-def test_grant_and_revoke_are_audited(client, demo_project):
-    coordinator = demo_project.memberships.get(role=Role.COORDINATOR).user
+def test_grant_and_revoke_are_audited(client, demo_card):
+    coordinator = demo_card.memberships.get(role=Role.COORDINATOR).user
     client.force_login(coordinator)
-    url = reverse("projects:roles", kwargs={"slug": demo_project.slug})
+    url = reverse("projects:roles", kwargs={"slug": demo_card.slug})
     response = client.post(url, {"username": "trener", "role": Role.OFFICE})
     assert response.status_code == 302
-    membership = demo_project.memberships.get(user__username="trener", role=Role.OFFICE)
-    revoke = reverse("projects:revoke", kwargs={"slug": demo_project.slug, "pk": membership.pk})
+    membership = demo_card.memberships.get(user__username="trener", role=Role.OFFICE)
+    revoke = reverse("projects:revoke", kwargs={"slug": demo_card.slug, "pk": membership.pk})
     client.post(revoke)
 
     actions = list(
-        AuditEntry.objects.filter(project_id=demo_project.pk)
+        AuditEntry.objects.filter(project_id=demo_card.pk)
         .order_by("pk")
         .values_list("action", "actor__username", "changes")
     )
@@ -115,16 +115,16 @@ def test_grant_and_revoke_are_audited(client, demo_project):
     ]
 
 
-def test_grant_to_unknown_user_is_refused_in_polish(client, demo_project):
-    client.force_login(demo_project.memberships.get(role=Role.COORDINATOR).user)
-    url = reverse("projects:roles", kwargs={"slug": demo_project.slug})
+def test_grant_to_unknown_user_is_refused_in_polish(client, demo_card):
+    client.force_login(demo_card.memberships.get(role=Role.COORDINATOR).user)
+    url = reverse("projects:roles", kwargs={"slug": demo_card.slug})
     body = client.post(url, {"username": "nikt", "role": Role.OFFICE}).content.decode()
     assert "Nie ma aktywnego użytkownika o loginie nikt." in body
     assert AuditEntry.objects.count() == 0
 
 
-def test_coordinator_cannot_revoke_own_role(client, demo_project):
-    membership = demo_project.memberships.get(role=Role.COORDINATOR)
+def test_coordinator_cannot_revoke_own_role(client, demo_card):
+    membership = demo_card.memberships.get(role=Role.COORDINATOR)
     client.force_login(membership.user)
-    client.post(reverse("projects:revoke", kwargs={"slug": demo_project.slug, "pk": membership.pk}))
-    assert demo_project.memberships.filter(pk=membership.pk).exists()
+    client.post(reverse("projects:revoke", kwargs={"slug": demo_card.slug, "pk": membership.pk}))
+    assert demo_card.memberships.filter(pk=membership.pk).exists()

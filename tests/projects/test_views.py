@@ -12,8 +12,8 @@ def test_login_page_is_polish(client):
     assert "Logowanie do biura projektu" in response.content.decode()
 
 
-def test_anonymous_is_sent_to_login(client, demo_project):
-    response = client.get(reverse("projects:detail", kwargs={"slug": demo_project.slug}))
+def test_anonymous_is_sent_to_login(client, demo_card):
+    response = client.get(reverse("projects:detail", kwargs={"slug": demo_card.slug}))
     assert response.status_code == 302
     assert response.url.startswith("/biuro/logowanie/")
 
@@ -37,38 +37,38 @@ def test_project_list_queries_constant(client, django_assert_num_queries, rows):
         client.get(reverse("projects:list"))
 
 
-def test_coordinator_edits_card(client, demo_project):
-    coordinator = demo_project.memberships.get(role=Role.COORDINATOR).user
+def test_coordinator_edits_card(client, demo_card):
+    coordinator = demo_card.memberships.get(role=Role.COORDINATOR).user
     client.force_login(coordinator)
-    url = reverse("projects:edit", kwargs={"slug": demo_project.slug})
+    url = reverse("projects:edit", kwargs={"slug": demo_card.slug})
     form = client.get(url).context["form"]
     data = {name: form[name].value() for name in form.fields}
     data.update(title="Nowy tytuł", start_date="2009-12-01", end_date="2010-12-31")
     data = {k: v for k, v in data.items() if v is not None}
     response = client.post(url, data)
     assert response.status_code == 302
-    demo_project.refresh_from_db()
-    assert demo_project.title == "Nowy tytuł"
-    assert demo_project.counties.count() == 4
+    demo_card.refresh_from_db()
+    assert demo_card.title == "Nowy tytuł"
+    assert demo_card.counties.count() == 4
 
 
-def test_bad_input_on_card_gives_polish_message(client, demo_project):
-    coordinator = demo_project.memberships.get(role=Role.COORDINATOR).user
+def test_bad_input_on_card_gives_polish_message(client, demo_card):
+    coordinator = demo_card.memberships.get(role=Role.COORDINATOR).user
     client.force_login(coordinator)
-    url = reverse("projects:edit", kwargs={"slug": demo_project.slug})
+    url = reverse("projects:edit", kwargs={"slug": demo_card.slug})
     response = client.post(url, {"title": "", "start_date": "2011-01-01", "end_date": "2010-13-45"})
     assert response.status_code == 200
     body = response.content.decode()
     assert "To pole jest wymagane." in body
     assert "Wpisz poprawną datę." in body
-    demo_project.refresh_from_db()
-    assert demo_project.title == "Lider na Rynku Ekonomii Społecznej"
+    demo_card.refresh_from_db()
+    assert demo_card.title == "Lider na Rynku Ekonomii Społecznej"
 
 
-def test_end_before_start_is_refused_in_polish(client, demo_project):
-    coordinator = demo_project.memberships.get(role=Role.COORDINATOR).user
+def test_end_before_start_is_refused_in_polish(client, demo_card):
+    coordinator = demo_card.memberships.get(role=Role.COORDINATOR).user
     client.force_login(coordinator)
-    url = reverse("projects:edit", kwargs={"slug": demo_project.slug})
+    url = reverse("projects:edit", kwargs={"slug": demo_card.slug})
     form = client.get(url).context["form"]
     data = {name: form[name].value() for name in form.fields}
     data.update(start_date="2011-01-01", end_date="2010-12-31")
@@ -77,8 +77,8 @@ def test_end_before_start_is_refused_in_polish(client, demo_project):
     assert "Projekt nie może się zakończyć przed rozpoczęciem." in body
 
 
-def test_trainer_cannot_edit_card(client, demo_project):
-    trainer = demo_project.memberships.get(role=Role.TRAINER).user
+def test_trainer_cannot_edit_card(client, demo_card):
+    trainer = demo_card.memberships.get(role=Role.TRAINER).user
     client.force_login(trainer)
-    response = client.get(reverse("projects:edit", kwargs={"slug": demo_project.slug}))
+    response = client.get(reverse("projects:edit", kwargs={"slug": demo_card.slug}))
     assert response.status_code == 403

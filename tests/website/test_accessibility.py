@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
         "/biuro/logowanie/",
     ],
 )
-def test_public_page_passes_static_wcag_checks(client, demo_project, path):
+def test_public_page_passes_static_wcag_checks(client, demo_card, path):
     response = client.get(path)
     assert response.status_code == 200
     assert accessibility_problems(response.content.decode()) == []

@@ -52,26 +52,26 @@ def page_text(client, url) -> str:
     return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body)))
 
 
-def test_public_page_shows_every_seed_fact_in_polish(client, demo_project):
-    url = reverse("website:project", kwargs={"slug": demo_project.slug})
-    assert url == f"/projekty/{demo_project.slug}/"
+def test_public_page_shows_every_seed_fact_in_polish(client, demo_card):
+    url = reverse("website:project", kwargs={"slug": demo_card.slug})
+    assert url == f"/projekty/{demo_card.slug}/"
     text = page_text(client, url)
     for fact in SEED_FACTS_PL + TARGET_GROUPS + SPECIFIC_GOALS + [t[1] for t in TASKS]:
         assert fact in text, fact
 
 
-def test_public_page_lists_six_activities_and_four_goals(client, demo_project):
-    body = client.get(f"/projekty/{demo_project.slug}/").content.decode()
+def test_public_page_lists_six_activities_and_four_goals(client, demo_card):
+    body = client.get(f"/projekty/{demo_card.slug}/").content.decode()
     activities = re.search(r'id="tasks".*?<ol>(.*?)</ol>', body, re.S).group(1)
     goals = re.search(r"Cele szczegółowe</h3>\s*<ol>(.*?)</ol>", body, re.S).group(1)
     assert activities.count("<li>") == 6
     assert goals.count("<li>") == 4
 
 
-def test_english_page_has_same_structure(client, demo_project):
+def test_english_page_has_same_structure(client, demo_card):
     with translation.override("en"):
-        url = reverse("website:project", kwargs={"slug": demo_project.slug})
-    assert url == f"/en/projects/{demo_project.slug}/"
+        url = reverse("website:project", kwargs={"slug": demo_card.slug})
+    assert url == f"/en/projects/{demo_card.slug}/"
     text = page_text(client, url)
     for label in [
         "Project number",
@@ -95,20 +95,20 @@ def test_english_page_has_same_structure(client, demo_project):
     assert 'lang="en"' in client.get(url).content.decode()
 
 
-def test_home_links_the_demo_project(client, demo_project):
+def test_home_links_the_demo_project(client, demo_card):
     response = client.get("/")
-    assert f'href="/projekty/{demo_project.slug}/"' in response.content.decode()
+    assert f'href="/projekty/{demo_card.slug}/"' in response.content.decode()
 
 
-def test_private_project_is_not_public(client, demo_project):
-    demo_project.is_public = False
-    demo_project.save(update_fields=["is_public"])
-    assert client.get(f"/projekty/{demo_project.slug}/").status_code == 404
-    assert demo_project.slug not in client.get("/").content.decode()
+def test_private_project_is_not_public(client, demo_card):
+    demo_card.is_public = False
+    demo_card.save(update_fields=["is_public"])
+    assert client.get(f"/projekty/{demo_card.slug}/").status_code == 404
+    assert demo_card.slug not in client.get("/").content.decode()
 
 
-def test_pages_send_strict_content_security_policy(client, demo_project):
-    response = client.get(f"/projekty/{demo_project.slug}/")
+def test_pages_send_strict_content_security_policy(client, demo_card):
+    response = client.get(f"/projekty/{demo_card.slug}/")
     policy = response.headers["Content-Security-Policy"]
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
@@ -116,16 +116,16 @@ def test_pages_send_strict_content_security_policy(client, demo_project):
 
 
 def test_public_page_queries_do_not_grow_with_tasks(
-    client, demo_project, django_assert_max_num_queries
+    client, demo_card, django_assert_max_num_queries
 ):
     from lider.projects.models import Task
 
     with django_assert_max_num_queries(12) as before:
-        client.get(f"/projekty/{demo_project.slug}/")
+        client.get(f"/projekty/{demo_card.slug}/")
     for n in range(5):
-        Task.objects.create(project=demo_project, kind=Task.Kind.OTHER, title=f"Dodatkowe {n}")
+        Task.objects.create(project=demo_card, kind=Task.Kind.OTHER, title=f"Dodatkowe {n}")
     with django_assert_max_num_queries(len(before.captured_queries)):
-        client.get(f"/projekty/{demo_project.slug}/")
+        client.get(f"/projekty/{demo_card.slug}/")
 
 
 @pytest.mark.parametrize(
