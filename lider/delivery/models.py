@@ -66,13 +66,34 @@ class Group(models.Model):
         return self.task.project_id
 
 
+class Minutes(models.Func):
+    """Whole minutes from a start time to an end time, in each database's own arithmetic
+    (SQLite's built-in strftime, not the Python functions behind Extract on SQLite)."""
+
+    arity = 2
+    output_field = models.IntegerField()
+
+    def as_sql(self, compiler, connection, **extra):
+        start, start_params = compiler.compile(self.source_expressions[0])
+        end, end_params = compiler.compile(self.source_expressions[1])
+        if connection.vendor == "sqlite":
+            sql = f"((strftime('%%s', {end}) - strftime('%%s', {start})) / 60)"
+        elif connection.vendor == "postgresql":
+            sql = f"(EXTRACT(EPOCH FROM ({end} - {start}))::integer / 60)"
+        else:
+            expression = (
+                (ExtractHour(self.source_expressions[1]) - ExtractHour(self.source_expressions[0]))
+                * 60
+                + ExtractMinute(self.source_expressions[1])
+                - ExtractMinute(self.source_expressions[0])
+            )
+            return compiler.compile(expression)
+        return sql, (*end_params, *start_params)
+
+
 def minutes_of(prefix: str = "") -> models.Expression:
     """The length of a session in minutes, computed in the database from its start and end."""
-    start, end = f"{prefix}start_time", f"{prefix}end_time"
-    return models.ExpressionWrapper(
-        (ExtractHour(end) - ExtractHour(start)) * 60 + ExtractMinute(end) - ExtractMinute(start),
-        output_field=models.IntegerField(),
-    )
+    return Minutes(models.F(f"{prefix}start_time"), models.F(f"{prefix}end_time"))
 
 
 class SessionQuerySet(models.QuerySet):

@@ -4,8 +4,8 @@ import datetime
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Cast, Coalesce, Concat
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Cast, Coalesce, Concat, NullIf
 
 from lider.delivery.models import Attendance, Enrolment, Session, SessionBooking, minutes_of
 from lider.people.models import Participant
@@ -139,7 +139,6 @@ def attendance_shares(task):
 
     Filter it like any queryset, e.g. ``attendance_shares(task).filter(share__gte=0.8)``.
     """
-    enrolment = Enrolment.objects.filter(task=task, participant=OuterRef("pk"))
     sessions = (
         Session.objects.filter(task=task)
         .filter(Q(group_id=OuterRef("group_id_in_task")) | Q(group__isnull=True))
@@ -150,35 +149,33 @@ def attendance_shares(task):
     )
     attended = (
         Attendance.objects.filter(
-            session__task=task, participant=OuterRef("pk"), status__in=Attendance.ATTENDED
+            participant=OuterRef("pk"), session__task=task, status__in=Attendance.ATTENDED
         )
         .annotate(minutes=minutes_of("session__"))
         .values("participant")
         .annotate(total=Sum("minutes"))
         .values("total")
     )
-    zero = Value(0)
     return (
-        Participant.objects.filter(Exists(enrolment))
+        Participant.objects.annotate(
+            in_task=FilteredRelation("enrolments", condition=Q(enrolments__task=task))
+        )
+        .filter(in_task__isnull=False)
         .select_related("person", "institution")
         .annotate(
-            enrolment_pk=Subquery(enrolment.values("pk")[:1]),
-            group_id_in_task=Subquery(enrolment.values("group_id")[:1]),
-            enrolment_status=Subquery(enrolment.values("status")[:1]),
+            enrolment_pk=F("in_task__pk"),
+            enrolment_status=F("in_task__status"),
+            group_id_in_task=F("in_task__group_id"),
         )
         .annotate(
-            minutes_total=Coalesce(Subquery(sessions), zero),
-            minutes_attended=Coalesce(Subquery(attended), zero),
+            minutes_total=Coalesce(Subquery(sessions), Value(0)),
+            minutes_attended=Coalesce(Subquery(attended), Value(0)),
         )
         .annotate(
             hours_total=_hours(F("minutes_total")),
             hours_attended=_hours(F("minutes_attended")),
-            share=models.Case(
-                models.When(minutes_total=0, then=Value(None)),
-                default=Cast(F("minutes_attended"), models.FloatField())
-                / Cast(F("minutes_total"), models.FloatField()),
-                output_field=models.FloatField(),
-            ),
+            share=Cast(F("minutes_attended"), models.FloatField())
+            / NullIf(Cast(F("minutes_total"), models.FloatField()), Value(0.0)),
         )
         .order_by("person__last_name", "person__first_name", "institution__name", "pk")
     )

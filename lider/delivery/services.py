@@ -41,7 +41,10 @@ SIGNATURES = {
 
 
 def _lock(model, pk):
-    """Lock one row for the rest of the transaction and return it fresh."""
+    """Lock one row for the rest of the transaction and return it fresh.
+
+    Call it first in the transaction: on SQLite a transaction that has read cannot wait for
+    the write lock ("database is locked" at once), one that starts by writing can."""
     if connection.vendor == "sqlite":
         model._default_manager.filter(pk=pk).update(id=models.F("id"))
     return model._default_manager.select_for_update().get(pk=pk)
@@ -198,6 +201,8 @@ def change_enrolment_status(
     with transaction.atomic():
         if enrolment.group_id:
             _lock(Group, enrolment.group_id)
+        else:
+            _lock(Enrolment, enrolment.pk)
         enrolment.refresh_from_db()
         old = enrolment.status
         if status not in Enrolment.TRANSITIONS[old]:
@@ -366,11 +371,9 @@ def mark_attendance(session: Session, *, participant, status, actor) -> Attendan
             _("The participant is not on the list of this session."), code="not_on_list"
         )
     with transaction.atomic():
-        attendance = (
-            Attendance.objects.select_for_update()
-            .filter(session=session, participant=participant)
-            .first()
-        )
+        # Marks of one session queue on its row (a phone may send several taps at once).
+        _lock(Session, session.pk)
+        attendance = Attendance.objects.filter(session=session, participant=participant).first()
         if attendance is None:
             attendance = Attendance.objects.create(
                 session=session,
@@ -399,6 +402,7 @@ def mark_all_present(session: Session, *, actor) -> int:
     from lider.delivery.queries import roster
 
     with transaction.atomic():
+        _lock(Session, session.pk)
         unmarked = list(roster(session).exclude(attendance__session=session))
         for participant in unmarked:
             mark_attendance(

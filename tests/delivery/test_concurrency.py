@@ -7,7 +7,7 @@ from django.db import connection, connections
 
 from lider.core.permissions import Role
 from lider.delivery import services
-from lider.delivery.models import Enrolment, SessionBooking
+from lider.delivery.models import Attendance, Enrolment, SessionBooking
 from tests.delivery.factories import (
     DeliveryParticipantFactory,
     DeliveryTaskFactory,
@@ -78,3 +78,22 @@ def test_fifty_concurrent_enrolments_fill_thirty_places_of_a_group():
     statuses = list(Enrolment.objects.values_list("status", flat=True))
     assert statuses.count("qualified") == 30
     assert statuses.count("waiting") == 20
+
+
+def test_many_marks_of_one_session_at_once_are_all_kept():
+    task = DeliveryTaskFactory()
+    group = GroupFactory(task=task, capacity=25)
+    trainer = member(task.project, Role.TRAINER)
+    session = SessionFactory(task=task, group=group)
+    people = [DeliveryParticipantFactory(project=task.project) for _ in range(25)]
+    for person in people:
+        services.enrol(task, participant=person, group=group, actor=trainer)
+
+    run_at_once(
+        lambda person: services.mark_attendance(
+            session, participant=person, status="present", actor=trainer
+        ),
+        people,
+    )
+
+    assert Attendance.objects.filter(session=session, status="present").count() == 25
