@@ -267,7 +267,13 @@ def _grow(setup, n):
 
 @pytest.mark.parametrize(
     "page",
-    ["delivery:calendar", "delivery:mine", "delivery:session", "delivery:task"],
+    [
+        "delivery:calendar",
+        "delivery:mine",
+        "delivery:session",
+        "delivery:task",
+        "delivery:participant",
+    ],
 )
 def test_lists_run_a_constant_number_of_queries(client, page):
     counts = []
@@ -292,6 +298,8 @@ def test_lists_run_a_constant_number_of_queries(client, page):
         kwargs = {"pk": setup["session"].pk} if page == "delivery:session" else {}
         if page == "delivery:task":
             kwargs = {"task": task.pk}
+        if page == "delivery:participant":
+            kwargs = {"task": task.pk, "participant": setup["people"][0].pk}
         path = url(page, setup, **kwargs)
         if page == "delivery:calendar":
             path += f"?miesiac={timezone.localdate():%Y-%m}"
@@ -301,6 +309,8 @@ def test_lists_run_a_constant_number_of_queries(client, page):
             if page == "delivery:task"
             else f"/zajecia/{setup['session'].pk}/"
         )
+        if page == "delivery:participant":
+            assert client.get(path).content.decode().count("/lista.pdf") == 0
         assert expected in client.get(path).content.decode()
     assert counts[0] == counts[1]
 
@@ -334,3 +344,11 @@ def test_office_adds_a_venue_and_a_group(client, setup):
     assert response.status_code == 302
     assert Group.objects.get(name="Grupa II").capacity == 20
     assert AuditEntry.objects.filter(action="create", content_type__model="venue").count() == 1
+
+
+def test_public_feed_of_a_private_project_is_not_found(client, setup):
+    project = setup["project"]
+    project.is_public = False
+    project.save()
+    response = client.get(reverse("delivery_public:project_feed", args=[project.slug]))
+    assert response.status_code == 404
