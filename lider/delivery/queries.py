@@ -14,15 +14,32 @@ TRAINING_HOUR_MINUTES = 45
 
 
 def sessions_of(project):
-    """The project's sessions with what a listing shows, in date order."""
+    """The project's sessions with what a listing shows, in date order; ``taken`` is the
+    number of places taken: the group's enrolments, or else the session's bookings."""
+    booked = SessionBooking.objects.filter(
+        session=OuterRef("pk"), status=SessionBooking.Status.BOOKED
+    )
+    enrolled = Enrolment.objects.filter(
+        group=OuterRef("group_id"), status__in=Enrolment.TAKES_PLACE
+    )
     return (
         Session.objects.filter(task__project=project)
         .for_listing()
         .annotate(
-            booked=models.Count(
-                "bookings",
-                filter=Q(bookings__status=SessionBooking.Status.BOOKED),
-                distinct=True,
+            taken=models.Case(
+                models.When(
+                    group__isnull=False,
+                    then=Coalesce(
+                        Subquery(
+                            enrolled.values("group").annotate(n=models.Count("pk")).values("n")
+                        ),
+                        Value(0),
+                    ),
+                ),
+                default=Coalesce(
+                    Subquery(booked.values("session").annotate(n=models.Count("pk")).values("n")),
+                    Value(0),
+                ),
             )
         )
         .order_by("date", "start_time", "pk")

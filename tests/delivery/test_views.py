@@ -352,3 +352,16 @@ def test_public_feed_of_a_private_project_is_not_found(client, setup):
     project.save()
     response = client.get(reverse("delivery_public:project_feed", args=[project.slug]))
     assert response.status_code == 404
+
+
+def test_calendar_shows_places_taken_by_the_group_or_by_bookings(client, setup):
+    public = SessionFactory(task=setup["task"], capacity=40, title="Forum")
+    services.book_session(public, participant=setup["people"][0], actor=setup["office"])
+    setup["session"].capacity = 25
+    setup["session"].save()
+    client.force_login(setup["office"])
+    html = client.get(
+        url("delivery:calendar", setup) + f"?miesiac={timezone.localdate():%Y-%m}"
+    ).content.decode()
+    assert "3/25" in html  # three enrolled in the group
+    assert "1/40" in html  # one booked place
