@@ -13,6 +13,7 @@ from lider.core.permissions import allows
 from lider.projects import services
 from lider.projects.access import project_view, projects_for, staff_view
 from lider.projects.forms import GrantRoleForm, ProjectCardForm
+from lider.projects.menu import sections_for
 from lider.projects.models import Membership
 from lider.projects.queries import project_cards, voivodeships_of
 
@@ -35,6 +36,7 @@ def project_detail(request, project):
             "project": card,
             "voivodeships": voivodeships_of(card),
             "can": _abilities(request.project_roles),
+            "sections": sections_for(card, request.project_roles),
         },
     )
 

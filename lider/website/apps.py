@@ -6,3 +6,18 @@ class WebsiteConfig(AppConfig):
     name = "lider.website"
     label = "website"
     verbose_name = _("Public website")
+
+    def ready(self):
+        from lider.projects.menu import register
+
+        # The back-office sections of a project, in the order a project runs.
+        register(_("Recruitment"), "recruitment:list", order=10)
+        register(_("People"), "people:list", order=20)
+        register(_("Institutions"), "people:institutions", order=25)
+        register(_("Sessions and attendance"), "delivery:calendar", order=30)
+        register(_("My sessions"), "delivery:mine", order=35)
+        register(_("Certificates"), "certification:overview", order=40)
+        register(_("Founded entities"), "outcomes:list", order=50)
+        register(_("Indicators"), "reporting:dashboard", order=60)
+        register(_("Monitoring exports"), "reporting:exports", order=70)
+        register(_("Progress report"), "reporting:progress", order=80)

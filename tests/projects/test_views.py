@@ -82,3 +82,17 @@ def test_trainer_cannot_edit_card(client, demo_card):
     client.force_login(trainer)
     response = client.get(reverse("projects:edit", kwargs={"slug": demo_card.slug}))
     assert response.status_code == 403
+
+
+def test_project_page_lists_only_sections_the_role_may_open(client):
+    project = ProjectFactory()
+    client.force_login(member(project, Role.TRAINER))
+    body = client.get(reverse("projects:detail", kwargs={"slug": project.slug})).content.decode()
+    assert f'href="/biuro/projekty/{project.slug}/zajecia/moje/"' in body
+    assert "/rekrutacja/" not in body
+    assert "/eksport/" not in body
+
+    client.force_login(member(project, Role.COORDINATOR))
+    body = client.get(reverse("projects:detail", kwargs={"slug": project.slug})).content.decode()
+    for path in ("rekrutacja/", "osoby/", "zajecia/", "certyfikaty/", "podmioty/", "wskazniki/"):
+        assert f'href="/biuro/projekty/{project.slug}/{path}"' in body
