@@ -132,7 +132,7 @@ def _tables(data: ProgressData) -> dict[str, ReportTable]:
             _("Cumulative"),
             _("women"),
             _("men"),
-            _("% of target"),
+            _("Share of target"),
         ],
         rows=[
             [
