@@ -255,6 +255,7 @@ def _current_evaluation(certificate) -> rules.Evaluation | None:
 def certificate_pdf(request, project, pk):
     certificate = get_object_or_404(Certificate, pk=pk, project=project)
     pdf = printing.render([certificate])
+    audit.record(request.user, audit.Action.EXPORT, certificate, note=_("certificate PDF"))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{services.attachment_name(certificate)}"'
     return response

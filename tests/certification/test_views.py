@@ -122,6 +122,7 @@ def test_certificate_qr_opens_the_verification_page(client, training):
     client.force_login(staff)
     pdf = client.get(_url("pdf", training, pk=certificate.pk)).content
     [url] = _qr_texts(pdf)
+    assert AuditEntry.objects.for_object(certificate).filter(action="export").count() == 1
     assert url == f"http://127.0.0.1:8000/weryfikacja/{certificate.code}/"
     client.logout()
     page = client.get(url.removeprefix("http://127.0.0.1:8000")).content.decode()
