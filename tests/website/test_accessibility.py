@@ -35,3 +35,24 @@ def test_checker_catches_problems():
     assert "inline script" in problems
     assert "no <main> landmark" in problems
     assert any(p.startswith("<a> without an accessible name") for p in problems)
+
+
+def test_every_public_page_of_the_full_demo_passes_static_wcag_checks(client, demo_project):
+    from lider.certification.models import Certificate
+
+    slug = demo_project.slug
+    code = Certificate.objects.filter(project=demo_project).values_list("code", flat=True)[0]
+    paths = [
+        f"/projekty/{slug}/rezultaty/",
+        f"/en/projects/{slug}/results/",
+        f"/projekty/{slug}/zgloszenie/",
+        f"/projekty/{slug}/zgloszenie/instytucja/",
+        f"/en/projects/{slug}/application/",
+        "/weryfikacja/",
+        f"/weryfikacja/{code}/",
+        f"/en/verification/{code}/",
+    ]
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert accessibility_problems(response.content.decode()) == [], path

@@ -135,3 +135,11 @@ def test_static_assets_are_served_without_a_cdn(client, path):
     response = client.get(path)
     assert response.status_code == 200
     assert b"".join(response.streaming_content)
+
+
+def test_project_page_links_results_application_and_verification(client, demo_card):
+    body = client.get(f"/projekty/{demo_card.slug}/").content.decode()
+    assert f'href="/projekty/{demo_card.slug}/rezultaty/"' in body
+    assert f'href="/projekty/{demo_card.slug}/zgloszenie/"' in body
+    assert 'href="/weryfikacja/"' in body
+    assert f'href="/kalendarz/{demo_card.slug}.ics"' in body
