@@ -10,9 +10,7 @@ urlpatterns = [
     path(_("projects/<slug:slug>/results/"), results.project_results, name="results"),
     path(_("account/"), participant.account, name="account"),
     path(_("account/start/"), participant.after_login, name="after_login"),
-    path(
-        _("account/certificates/<int:pk>/"), participant.certificate_pdf, name="certificate_pdf"
-    ),
+    path(_("account/certificates/<int:pk>/"), participant.certificate_pdf, name="certificate_pdf"),
     path(
         _("account/consents/<int:pk>/withdraw/"),
         participant.consent_withdraw,
