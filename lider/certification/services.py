@@ -161,15 +161,13 @@ def issue_certificate(
     issued_at: datetime.datetime | None = None,
     code: str | None = None,
     notify: bool = True,
-    audit_trail: bool = True,
 ) -> Certificate:
     """Issue the participant's certificate for the task if they meet the rule.
 
     Idempotent: an existing valid certificate is returned as it is. The number comes from the
     series' counter row, locked for the whole transaction, so concurrent issues queue up and a
     failed one hands its number back. Raises ValidationError with code ``no_rule``, ``who``
-    (not a participant of the task), ``not_met`` or ``no_sessions``. ``audit_trail=False`` is
-    only for loading history no user did here (the demo's certificates of 2010).
+    (not a participant of the task), ``not_met`` or ``no_sessions``.
     """
     certificate, _created = _issue(
         task,
@@ -179,7 +177,6 @@ def issue_certificate(
         issued_at=issued_at,
         code=code,
         notify=notify,
-        audit_trail=audit_trail,
     )
     return certificate
 
@@ -193,7 +190,6 @@ def _issue(
     issued_at=None,
     code=None,
     notify=True,
-    audit_trail=True,
     standing: queries.Standing | None = None,
     printed: queries.Printed | None = None,
     series_id: int | None = None,
@@ -227,8 +223,7 @@ def _issue(
         pdf = printing.render([certificate])
         certificate.sha256 = printing.checksum(pdf)
         certificate.save(force_insert=True)
-        if audit_trail:
-            audit.created(certificate, actor=actor)
+        audit.created(certificate, actor=actor)
         if notify:
             transaction.on_commit(lambda: send_certificate(certificate, pdf=pdf))
     return certificate, True
@@ -387,7 +382,6 @@ def issue_certificates(
     issued_at: datetime.datetime | None = None,
     codes=None,
     notify: bool = True,
-    audit_trail: bool = True,
     on_start=None,
     on_progress=None,
 ) -> list[Certificate]:
@@ -419,7 +413,6 @@ def issue_certificates(
             issued_at=issued_at,
             codes=codes,
             notify=notify,
-            audit_trail=audit_trail,
             printed=printed,
             series_id=series_id,
         )
@@ -429,7 +422,7 @@ def issue_certificates(
 
 
 def _issue_chunk(
-    task, chunk, *, actor, issued_on, issued_at, codes, notify, audit_trail, printed, series_id
+    task, chunk, *, actor, issued_on, issued_at, codes, notify, printed, series_id
 ) -> list[Certificate]:
     issued_at = issued_at or timezone.now()
     issued_on = issued_on or timezone.localdate(issued_at)
@@ -466,8 +459,7 @@ def _issue_chunk(
             return []
         series.save(update_fields=["last_sequence"])
         certificates = Certificate.objects.bulk_create([c for c, _pdf in made])
-        if audit_trail:
-            _audit_created(certificates, actor=actor)
+        _audit_created(certificates, actor=actor)
         if notify:
             for certificate, pdf in made:
                 transaction.on_commit(lambda c=certificate, p=pdf: send_certificate(c, pdf=p))

@@ -64,6 +64,5 @@ def load_certification(project: Project) -> int:
         issued_at=ISSUED_AT,
         codes=codes(),
         notify=False,
-        audit_trail=False,  # history of 2010, not an action taken in this database
     )
     return len(issued)
