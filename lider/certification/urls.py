@@ -17,5 +17,6 @@ urlpatterns = [
     path("zadania/<int:task_pk>/wydaj/<int:participant_pk>/", views.issue_one, name="issue"),
     path("zadania/<int:task_pk>/wydaj-wszystkim/", views.bulk_issue, name="bulk_issue"),
     path("zadania/<int:task_pk>/zaswiadczenia.pdf", views.task_pdf, name="task_pdf"),
+    path("zadania/<int:task_pk>/zaswiadczenia.zip", views.task_zip, name="task_zip"),
     path("przebiegi/<int:pk>/", views.run_detail, name="run"),
 ]

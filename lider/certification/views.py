@@ -1,5 +1,8 @@
 """Back-office views of certification: rules, test scores, issuing, the register."""
 
+import io
+import zipfile
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -195,6 +198,31 @@ def task_pdf(request, project, task_pk):
     )
     response = HttpResponse(printing.render(certificates), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="zaswiadczenia-{task.pk}.pdf"'
+    return response
+
+
+@project_view("certificates.view")
+def task_zip(request, project, task_pk):
+    """Every valid certificate of the task as its own PDF, in one ZIP (for sending one by one)."""
+    task = _task(project, task_pk)
+    certificates = list(Certificate.objects.valid().filter(task=task).order_by("sequence"))
+    if not certificates:
+        messages.error(request, _("The task has no valid certificates yet."))
+        return redirect("certification:task", slug=project.slug, task_pk=task.pk)
+    audit.record(
+        request.user,
+        audit.Action.EXPORT,
+        task,
+        project_id=project.pk,
+        note=_("certificates of the task as a ZIP of PDFs, %(count)s")
+        % {"count": len(certificates)},
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for certificate in certificates:
+            archive.writestr(services.attachment_name(certificate), printing.render([certificate]))
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="zaswiadczenia-{task.pk}.zip"'
     return response
 
 

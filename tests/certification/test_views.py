@@ -319,3 +319,20 @@ def test_list_views_query_count_is_the_same_for_1_and_3_rows(client, name):
     _grow(training, 2)
     assert Certificate.objects.count() == 3
     assert _queries(client, url) == one
+
+
+def test_zip_holds_each_valid_certificate_as_its_own_pdf(client, training, coordinator):
+    import io
+    import zipfile
+
+    certificates = _issue_all(training)
+    client.force_login(coordinator)
+    response = client.get(_url("task_zip", training, task_pk=training.task.pk))
+    assert response["Content-Type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    names = sorted(archive.namelist())
+    assert names == sorted(services.attachment_name(c) for c in certificates)
+    for name in names:
+        assert len(pypdfium2.PdfDocument(archive.read(name))) == 2
+    entry = AuditEntry.objects.get(action="export", project_id=training.project.pk)
+    assert entry.actor == coordinator
