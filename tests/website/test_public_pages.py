@@ -142,4 +142,4 @@ def test_project_page_links_results_application_and_verification(client, demo_ca
     assert f'href="/projekty/{demo_card.slug}/rezultaty/"' in body
     assert f'href="/projekty/{demo_card.slug}/zgloszenie/"' in body
     assert 'href="/weryfikacja/"' in body
-    assert f'href="/kalendarz/{demo_card.slug}.ics"' in body
+    assert f'href="/kalendarz/{demo_card.slug}/"' in body
