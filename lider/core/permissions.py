@@ -56,9 +56,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # Outcomes: social-economy entities founded with the project's support.
     "outcomes.view": STAFF,
     "outcomes.manage": MANAGERS | {OFFICE},
-    # Indicators, the dashboard, progress reports; freezing values at a reporting date;
-    # monitoring exports of participants (full PESEL only with personal.export).
+    # Indicators, the dashboard, progress reports; defining the project's indicators; freezing
+    # values at a reporting date; monitoring exports of participants (full PESEL only with
+    # personal.export).
     "reporting.view": frozenset({ADMIN, COORD, OFFICE, PARTNER, AUDITOR}),
+    "reporting.manage": MANAGERS,
     "reporting.snapshot": MANAGERS,
     "reporting.export": frozenset({ADMIN, COORD, OFFICE, PARTNER, AUDITOR}),
     # Certification: the register and each task's standing against its rule; issuing and

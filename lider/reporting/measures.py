@@ -127,11 +127,11 @@ class Measure:
             if value in (None, ""):
                 if param.required:
                     raise ValidationError(
-                        _("The parameter %(name)s is required.") % {"name": param.name},
+                        _("The parameter “%(name)s” is required.") % {"name": param.label},
                         code="params",
                     )
                 continue
-            if param.kind == "task" and not Task.objects.filter(pk=value, project=project).exists():
+            if param.kind == "task" and not _is_task_of(project, value):
                 raise ValidationError(
                     _("The task %(value)s is not a task of this project.") % {"value": value},
                     code="params",
@@ -140,7 +140,19 @@ class Measure:
                 raise ValidationError(
                     _("Unknown kind of task: %(value)s.") % {"value": value}, code="params"
                 )
+            if param.kind == "county" and not project.counties.filter(code=value).exists():
+                raise ValidationError(
+                    _("The county %(value)s is not a county of this project.") % {"value": value},
+                    code="params",
+                )
         return params
+
+
+def _is_task_of(project, value) -> bool:
+    """Whether ``value`` is the id of one of the project's tasks (an integer, not a string)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return False
+    return Task.objects.filter(pk=value, project=project).exists()
 
 
 REGISTRY: dict[str, Measure] = {}

@@ -1,16 +1,18 @@
-"""Writes of reporting: freezing indicator values at a reporting date."""
+"""Writes of reporting: defining a project's indicators, freezing their values at a reporting
+date."""
 
 import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lider.core import audit
 from lider.reporting import measures
 from lider.reporting.measures import Period
-from lider.reporting.models import Snapshot, SnapshotValue
+from lider.reporting.models import Indicator, Snapshot, SnapshotValue
 from lider.reporting.queries import indicator_values
 
 
@@ -67,3 +69,51 @@ def freeze_snapshot(
         SnapshotValue.objects.bulk_create(rows)
         audit.created(snapshot, actor=actor, note=f"{len(rows)}")
     return snapshot
+
+
+# Indicators
+
+
+def _check_indicator(indicator: Indicator, project) -> None:
+    """The goal must be one of ``project``'s; then the model's own validation (the one the
+    admin runs): targets, and the measure's parameters against the project."""
+    if indicator.goal.project_id != project.pk:
+        raise ValidationError(
+            _("The specific goal belongs to another project."), code="goal_project"
+        )
+    indicator.full_clean()
+
+
+def create_indicator(project, *, actor, **fields) -> Indicator:
+    """A new indicator of one of the project's specific goals, last in its goal."""
+    indicator = Indicator(**fields)
+    _check_indicator(indicator, project)
+    with transaction.atomic():
+        last = Indicator.objects.filter(goal=indicator.goal).aggregate(n=Max("order"))["n"]
+        indicator.order = (last or 0) + 1
+        indicator.save()
+        audit.created(indicator, actor=actor)
+    return indicator
+
+
+def update_indicator(indicator: Indicator, *, actor, **fields) -> Indicator:
+    """Change an indicator's fields; it stays in its project (its goal may change)."""
+    project = Indicator.objects.select_related("goal__project").get(pk=indicator.pk).goal.project
+    with audit.tracking(indicator, actor=actor):
+        for name, value in fields.items():
+            setattr(indicator, name, value)
+        _check_indicator(indicator, project)
+        indicator.save(update_fields=list(fields))
+    return indicator
+
+
+def delete_indicator(indicator: Indicator, *, actor) -> None:
+    """Delete an indicator, unless a snapshot keeps values of it (they must stay traceable)."""
+    with transaction.atomic():
+        if SnapshotValue.objects.filter(indicator=indicator).exists():
+            raise ValidationError(
+                _("Values of this indicator are frozen in a snapshot; it cannot be deleted."),
+                code="in_snapshot",
+            )
+        audit.deleted(indicator, actor=actor)
+        indicator.delete()

@@ -15,7 +15,7 @@ from lider.projects.access import project_view
 from lider.reporting import charts, drilldown, measures, services
 from lider.reporting.exports import monitoring, progress
 from lider.reporting.exports.profiles import PROFILES
-from lider.reporting.forms import PeriodForm, SnapshotForm, default_period
+from lider.reporting.forms import IndicatorForm, PeriodForm, SnapshotForm, default_period
 from lider.reporting.models import Indicator, Snapshot
 from lider.reporting.queries import (
     attendance_by_month,
@@ -78,7 +78,77 @@ def dashboard(request, project):
             "certificates": certificate_counts(project),
             "entities": project.founded_entities.count(),
             "can_snapshot": allows(request.project_roles, "reporting.snapshot"),
+            "can_manage": allows(request.project_roles, "reporting.manage"),
         },
+    )
+
+
+# Defining indicators
+
+
+def _indicator_form_page(request, project, form, *, title, indicator=None):
+    return render(
+        request,
+        "reporting/backoffice/indicator_form.html",
+        {
+            "project": project,
+            "form": form,
+            "title": title,
+            "indicator": indicator,
+            "measures": measures.available(),
+        },
+    )
+
+
+@project_view("reporting.manage")
+def indicator_create(request, project):
+    form = IndicatorForm(request.POST or None, project=project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.create_indicator(project, actor=request.user, **form.indicator_fields())
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("The indicator has been saved."))
+            return redirect("reporting:dashboard", slug=project.slug)
+    return _indicator_form_page(request, project, form, title=_("New indicator"))
+
+
+@project_view("reporting.manage")
+def indicator_edit(request, project, pk):
+    indicator = get_object_or_404(Indicator, pk=pk, goal__project=project)
+    form = IndicatorForm(request.POST or None, instance=indicator, project=project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_indicator(indicator, actor=request.user, **form.indicator_fields())
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("The indicator has been saved."))
+            return redirect("reporting:dashboard", slug=project.slug)
+    return _indicator_form_page(
+        request, project, form, title=_("Edit the indicator"), indicator=indicator
+    )
+
+
+@project_view("reporting.manage")
+def indicator_delete(request, project, pk):
+    """A confirmation page; the POST deletes."""
+    indicator = get_object_or_404(
+        Indicator.objects.select_related("goal"), pk=pk, goal__project=project
+    )
+    if request.method == "POST":
+        try:
+            services.delete_indicator(indicator, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("The indicator has been deleted."))
+        return redirect("reporting:dashboard", slug=project.slug)
+    return render(
+        request,
+        "reporting/backoffice/indicator_delete.html",
+        {"project": project, "indicator": indicator},
     )
 
 
