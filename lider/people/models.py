@@ -11,7 +11,7 @@ from lider.people.identifiers import (
     normalise_postal_code,
     sex_from_pesel,
 )
-from lider.projects.identifiers import normalise_krs, normalise_nip, normalise_regon
+from lider.projects.identifiers import clean_organisation_identifiers
 
 
 class Sex(models.TextChoices):
@@ -274,17 +274,7 @@ class Institution(Address):
 
     def clean(self) -> None:
         errors = {}
-        for field, normalise in (
-            ("nip", normalise_nip),
-            ("regon", normalise_regon),
-            ("krs", normalise_krs),
-        ):
-            value = getattr(self, field)
-            if value:
-                try:
-                    setattr(self, field, normalise(value))
-                except ValidationError as error:
-                    errors[field] = error
+        clean_organisation_identifiers(self, errors)
         self.clean_address(errors)
         if errors:
             raise ValidationError(errors)

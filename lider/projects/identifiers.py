@@ -69,3 +69,25 @@ def normalise_krs(value: str) -> str:
             _("A KRS number has up to 10 digits, optionally after the letters KRS."), code="krs"
         )
     return match.group(1).zfill(10)
+
+
+ORGANISATION_IDENTIFIERS = (
+    ("nip", normalise_nip),
+    ("regon", normalise_regon),
+    ("krs", normalise_krs),
+)
+
+
+def clean_organisation_identifiers(obj, errors: dict) -> None:
+    """Normalise the NIP, REGON and KRS fields of `obj` in place; put failures in `errors`.
+
+    Shared by every model that names an organisation (project organisations, institutions,
+    founded entities), so the rules live in one place.
+    """
+    for field, normalise in ORGANISATION_IDENTIFIERS:
+        value = getattr(obj, field)
+        if value:
+            try:
+                setattr(obj, field, normalise(value))
+            except ValidationError as error:
+                errors[field] = error

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lider.core.permissions import Role
-from lider.projects.identifiers import normalise_krs, normalise_nip, normalise_regon
+from lider.projects.identifiers import clean_organisation_identifiers
 
 
 class ProgrammeNode(models.Model):
@@ -84,17 +84,7 @@ class Organisation(models.Model):
 
     def clean(self) -> None:
         errors = {}
-        for field, normalise in (
-            ("nip", normalise_nip),
-            ("regon", normalise_regon),
-            ("krs", normalise_krs),
-        ):
-            value = getattr(self, field)
-            if value:
-                try:
-                    setattr(self, field, normalise(value))
-                except ValidationError as error:
-                    errors[field] = error
+        clean_organisation_identifiers(self, errors)
         if errors:
             raise ValidationError(errors)
 
