@@ -2,9 +2,11 @@
 
 `read_table` turns the file into rows of strings (calamine gives floats for numbers: a PESEL
 typed as a number loses its leading zeros, so it is padded back to 11 digits); `validate`
-checks every cell and returns unsaved `Person` objects with every problem explained in
-Polish by row and column. Lookups (gminas, PESELs already taken) are loaded once, so 10,000
-rows take a fraction of a second.
+checks every cell and returns the values of new people (`PersonRow`, plain objects: a model
+instance costs more to build than the whole check of its row) with every problem explained in
+Polish by row and column. Lookups (gminas, PESELs already taken) are loaded once, and a value
+repeated down a column (a gmina, an education level) is looked up once, so 10,000 rows take a
+fraction of a second.
 """
 
 import csv
@@ -13,20 +15,25 @@ import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
+from operator import itemgetter, mul
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.utils.translation import gettext as _
 
-from lider.people.models import Answer, Education, LabourStatus, Person
+from lider.people.models import Answer, Education, LabourStatus
 from lider.territory.models import Unit
 
+_NOT_KEPT = re.compile(r"[^a-z0-9@.+]+")
 
+
+@lru_cache(maxsize=4096)  # a column repeats a handful of values (education, status, gmina)
 def _key(text: str) -> str:
     """Header or value as compared: lower case, no diacritics, single spaces."""
     text = unicodedata.normalize("NFKD", str(text).strip().lower())
     text = "".join(c for c in text if not unicodedata.combining(c)).replace("ł", "l")
-    return " ".join(re.sub(r"[^a-z0-9@.+]+", " ", text).split())
+    return " ".join(_NOT_KEPT.sub(" ", text).split())
 
 
 # Column header (as an office writes it) → Person field.
@@ -104,6 +111,7 @@ POSTAL_CODE = re.compile(r"^\d{2}-\d{3}$")
 EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y", "%d/%m/%Y")
 PESEL_WEIGHTS = (1, 3, 7, 9, 1, 3, 7, 9, 1, 3)
+CODES_WEIGHT = 48 * sum(PESEL_WEIGHTS)  # what the codes of "0" add to the weighted sum
 PART_NAMES = {Unit.GminaType.TOWN_PART: "miasto", Unit.GminaType.RURAL_PART: "obszar wiejski"}
 CENTURY = {0: 1900, 20: 2000, 40: 2100, 60: 2200, 80: 1800}
 _email = EmailValidator()
@@ -116,9 +124,45 @@ class Problem:
     message: str
 
 
+@dataclass(slots=True)
+class PersonRow:
+    """The checked values of one person, named as `Person` names them, not saved."""
+
+    first_name: str
+    last_name: str
+    pesel: str = ""
+    other_document_type: str = ""
+    other_document_number: str = ""
+    birth_date: datetime.date | None = None
+    sex: str = ""
+    street: str = ""
+    house_number: str = ""
+    flat_number: str = ""
+    postal_code: str = ""
+    city: str = ""
+    gmina: Unit | None = None
+    phone: str = ""
+    email: str = ""
+    education: str = ""
+    labour_status: str = ""
+    disability: str = ""
+    minority_or_migrant: str = ""
+    homeless: str = ""
+    other_disadvantage: str = ""
+    pk: int | None = None  # set once saved
+    # Person fields a spreadsheet does not fill.
+    labour_detail = ""
+    cares_for_dependants = None
+    user_id = None
+
+    @property
+    def gmina_id(self) -> int | None:
+        return self.gmina.pk if self.gmina is not None else None
+
+
 @dataclass
 class Checked:
-    people: list[Person] = field(default_factory=list)
+    people: list[PersonRow] = field(default_factory=list)
     rows: list[int] = field(default_factory=list)  # spreadsheet row of each person
     errors: list[Problem] = field(default_factory=list)
     duplicates: list[Problem] = field(default_factory=list)
@@ -162,7 +206,8 @@ def _read_xlsx(content: bytes) -> list[list[str]]:
         rows = sheet.to_python(skip_empty_area=False)
     except Exception as error:  # calamine raises its own errors for broken files
         raise TableError(_("The file cannot be read as an XLSX spreadsheet.")) from error
-    return [[_cell(v) for v in row] for row in rows]
+    # Most cells are text: strip them here rather than through a call per cell.
+    return [[v.strip() if v.__class__ is str else _cell(v) for v in row] for row in rows]
 
 
 def _read_csv(content: bytes) -> list[list[str]]:
@@ -181,18 +226,17 @@ def _pesel(value: str):
         return _("A PESEL may contain digits only.")
     if len(value) != 11:
         return _("A PESEL has 11 digits.")
-    digits = [ord(c) - 48 for c in value]
-    if (10 - sum(w * d for w, d in zip(PESEL_WEIGHTS, digits, strict=False)) % 10) % 10 != digits[
-        10
-    ]:
+    # Character codes, not digits: each is its digit + 48, taken off once for the whole sum.
+    codes = value.encode() if value.isascii() else [ord(c) for c in value]
+    if (10 - (sum(map(mul, PESEL_WEIGHTS, codes)) - CODES_WEIGHT) % 10) % 10 != codes[10] - 48:
         return _("This PESEL has a wrong check digit: check for a typing error.")
-    month = digits[2] * 10 + digits[3]
-    year = CENTURY[month // 20 * 20] + digits[0] * 10 + digits[1]
+    month = codes[2] * 10 + codes[3] - 528  # 528 = 48 × 11
+    year = CENTURY[month // 20 * 20] + codes[0] * 10 + codes[1] - 528
     try:
-        born = datetime.date(year, month % 20, digits[4] * 10 + digits[5])
+        born = datetime.date(year, month % 20, codes[4] * 10 + codes[5] - 528)
     except ValueError:
         return _("This PESEL does not encode a real birth date.")
-    return born, ("K" if digits[9] % 2 == 0 else "M")
+    return born, ("K" if codes[9] % 2 == 0 else "M")
 
 
 def _date(value: str):
@@ -222,26 +266,63 @@ def _coded_message(name: str) -> str:
     return _("Write tak, nie or odmowa (not %(value)s).")
 
 
-def gmina_lookup(gminas) -> tuple[dict, dict]:
-    """TERC code → unit and name key → units, from one query's worth of gminas."""
-    by_code, by_name = {}, {}
-    for unit in gminas:
-        by_code[unit.code] = unit
-        by_name.setdefault(_key(unit.name), []).append(unit)
-        part = PART_NAMES.get(unit.gmina_type)
-        if part:
-            by_name.setdefault(_key(f"{unit.name} {part}"), []).append(unit)
-    return by_code, by_name
+class _Gminas:
+    """Gminas of the register by TERC code and (built at the first need) by name key."""
+
+    def __init__(self, gminas):
+        self.rows = list(gminas)  # (pk, code, name, gmina type, county pk)
+        self.by_code = {row[1]: row for row in self.rows}
+        self._by_name = None
+
+    @property
+    def by_name(self) -> dict:
+        if self._by_name is None:
+            self._by_name = {}
+            for row in self.rows:
+                self._by_name.setdefault(_key(row[2]), []).append(row)
+                part = PART_NAMES.get(row[3])
+                if part:
+                    self._by_name.setdefault(_key(f"{row[2]} {part}"), []).append(row)
+        return self._by_name
+
+    def find(self, value: str, county_ids: set[int]):
+        """(pk of the one gmina in the area, None) or (None, the reason there is none)."""
+        unit = self.by_code.get(value) if value.isdigit() else None
+        candidates = [unit] if unit else self.by_name.get(_key(value), [])
+        inside = [u for u in candidates if u[4] in county_ids]
+        if len(inside) == 1:
+            return inside[0][0], None
+        if len(inside) > 1:
+            return None, _(
+                "There are several gminas called %(name)s in the project's area: "
+                "give the TERC code."
+            ) % {"name": value}
+        if candidates:
+            return None, _("The gmina %(name)s lies outside the project's area.") % {"name": value}
+        return None, _("No gmina has this TERC code or name: %(value)s.") % {"value": value}
 
 
 def register_gminas():
-    """Gminas of the newest register, with their counties, in one query."""
+    """Gminas of the newest register as (pk, code, name, gmina type, county pk), in one query.
+
+    Plain values: the check needs no more, and only the gminas people live in are loaded as
+    units (with their counties) once the file is checked.
+    """
     newest = Unit.objects.order_by("-reference_date").values_list("reference_date", flat=True)[:1]
     return (
         Unit.objects.filter(level=Unit.Level.GMINA, reference_date__in=newest)
         .exclude(gmina_type=Unit.GminaType.URBAN_RURAL)
-        .select_related("parent")
+        .values_list("pk", "code", "name", "gmina_type", "parent_id")
     )
+
+
+# The columns a row is read into, in this order (absent columns read as "").
+FIELDS = (
+    "first_name", "last_name", "pesel", "other_document_type", "other_document_number",
+    "birth_date", "sex", "street", "house_number", "flat_number", "postal_code", "city", "gmina",
+    "phone", "email", "education", "labour_status", "disability", "minority_or_migrant",
+    "homeless", "other_disadvantage",
+)  # fmt: skip
 
 
 def validate(
@@ -258,144 +339,185 @@ def validate(
             _("Columns missing from the first row: %(columns)s.") % {"columns": ", ".join(missing)}
         )
     positions = {name: i for i, name in enumerate(header) if name}
-    by_code, by_name = gmina_lookup(gminas)
+    width = len(header)
+    # A row is cut or padded to the header's width plus one empty cell, where absent columns
+    # point: one itemgetter call then reads every field.
+    cells_of = itemgetter(*(positions.get(name, width) for name in FIELDS))
+    padding = [""] * (width + 1)
+    register = _Gminas(gminas)
+    gmina_of: dict[str, tuple] = {}  # the cell as written → (pk, problem)
+    coded_of: dict[tuple, str | None] = {}  # (column, cell) → code
+    dates: dict[str, datetime.date | None] = {}
     seen: dict[str, int] = {}
-    errors = result.errors
+    errors, duplicates = result.errors, result.duplicates
+    people, rows = result.people, result.rows
+    gmina_ids = []
+    label = LABEL
     for number, raw in enumerate(table[1:], start=2):
         if not any(raw):
             continue
         result.total += 1
-        row = {name: (raw[i] if i < len(raw) else "") for name, i in positions.items()}
+        cells = raw[:width]
+        cells += padding[len(cells) :]
+        (
+            first_name, last_name, pesel, other_document_type, other_document_number,
+            given_date, given_sex, street, house_number, flat_number, postal, city, gmina,
+            phone, email, education, labour_status, disability, minority_or_migrant,
+            homeless, other_disadvantage,
+        ) = cells_of(cells)  # fmt: skip
         before = len(errors)
 
-        def problem(name, message, *, number=number):
-            errors.append(Problem(number, LABEL[name], message))
-
-        for name in ("first_name", "last_name"):
-            if not row[name]:
-                problem(name, _("This cell is required."))
-        person = Person(
-            first_name=row["first_name"],
-            last_name=row["last_name"],
-            other_document_type=row.get("other_document_type", ""),
-            other_document_number=row.get("other_document_number", ""),
-            street=row.get("street", ""),
-            house_number=row.get("house_number", ""),
-            flat_number=row.get("flat_number", ""),
-            city=row.get("city", ""),
-            phone=row.get("phone", ""),
-            email=row.get("email", ""),
-        )
-        pesel = row.get("pesel", "")
+        if not first_name:
+            errors.append(Problem(number, label["first_name"], _("This cell is required.")))
+        if not last_name:
+            errors.append(Problem(number, label["last_name"], _("This cell is required.")))
+        valid_pesel, birth_date, sex = "", None, ""
         if pesel:
             if pesel.isdigit() and len(pesel) < 11:
                 pesel = pesel.zfill(11)  # read as a number, it lost its leading zeros
             decoded = _pesel(pesel)
-            if isinstance(decoded, tuple):
-                person.pesel = pesel
-                person.birth_date, person.sex = decoded
+            if decoded.__class__ is tuple:
+                valid_pesel = pesel
+                birth_date, sex = decoded
             else:
-                problem("pesel", decoded)
-        elif not (person.other_document_type and person.other_document_number):
-            problem(
-                "pesel",
-                _("Enter a PESEL, or the type and number of another identity document."),
+                errors.append(Problem(number, label["pesel"], decoded))
+        elif not (other_document_type and other_document_number):
+            errors.append(
+                Problem(
+                    number,
+                    label["pesel"],
+                    _("Enter a PESEL, or the type and number of another identity document."),
+                )
             )
-        given_date = row.get("birth_date", "")
         if given_date:
-            born = _date(given_date)
+            if given_date in dates:
+                born = dates[given_date]
+            else:
+                born = dates[given_date] = _date(given_date)
             if born is None:
-                problem("birth_date", _("Not a date: write it as 2009-12-01 or 01.12.2009."))
-            elif person.birth_date and born != person.birth_date:
-                problem("birth_date", _("The birth date does not match the PESEL."))
+                errors.append(
+                    Problem(
+                        number,
+                        label["birth_date"],
+                        _("Not a date: write it as 2009-12-01 or 01.12.2009."),
+                    )
+                )
+            elif birth_date and born != birth_date:
+                errors.append(
+                    Problem(
+                        number, label["birth_date"], _("The birth date does not match the PESEL.")
+                    )
+                )
             else:
-                person.birth_date = born
+                birth_date = born
         elif not pesel:
-            problem("birth_date", _("Without a PESEL this is required."))
-        given_sex = row.get("sex", "")
+            errors.append(
+                Problem(number, label["birth_date"], _("Without a PESEL this is required."))
+            )
         if given_sex:
-            sex = SEXES.get(_key(given_sex))
-            if sex is None:
-                problem("sex", _("Write K (woman) or M (man)."))
-            elif person.sex and sex != person.sex:
-                problem("sex", _("The sex does not match the PESEL."))
+            written = SEXES.get(_key(given_sex))
+            if written is None:
+                errors.append(Problem(number, label["sex"], _("Write K (woman) or M (man).")))
+            elif sex and written != sex:
+                errors.append(Problem(number, label["sex"], _("The sex does not match the PESEL.")))
             else:
-                person.sex = sex
+                sex = written
         elif not pesel:
-            problem("sex", _("Without a PESEL this is required."))
+            errors.append(Problem(number, label["sex"], _("Without a PESEL this is required.")))
 
-        postal = row.get("postal_code", "")
+        postal_code = ""
         if postal:
             if len(postal) == 5 and postal.isdigit():
                 postal = f"{postal[:2]}-{postal[2:]}"
             if POSTAL_CODE.match(postal):
-                person.postal_code = postal
+                postal_code = postal
             else:
-                problem("postal_code", _("A postal code is written as 00-000."))
-        gmina = row["gmina"]
+                errors.append(
+                    Problem(number, label["postal_code"], _("A postal code is written as 00-000."))
+                )
+        gmina_id = None
         if not gmina:
-            problem("gmina", _("This cell is required."))
+            errors.append(Problem(number, label["gmina"], _("This cell is required.")))
         else:
-            unit = by_code.get(gmina) if gmina.isdigit() else None
-            candidates = [unit] if unit else by_name.get(_key(gmina), [])
-            inside = [u for u in candidates if u.parent_id in county_ids]
-            if len(inside) == 1:
-                person.gmina = inside[0]
-            elif len(inside) > 1:
-                problem(
-                    "gmina",
-                    _(
-                        "There are several gminas called %(name)s in the project's area: "
-                        "give the TERC code."
-                    )
-                    % {"name": gmina},
-                )
-            elif candidates:
-                problem(
-                    "gmina",
-                    _("The gmina %(name)s lies outside the project's area.") % {"name": gmina},
-                )
-            else:
-                problem(
-                    "gmina", _("No gmina has this TERC code or name: %(value)s.") % {"value": gmina}
-                )
-        if person.email:
+            found = gmina_of.get(gmina)
+            if found is None:
+                found = gmina_of[gmina] = register.find(gmina, county_ids)
+            gmina_id, message = found
+            if message is not None:
+                errors.append(Problem(number, label["gmina"], message))
+        if email:
             try:
-                if not EMAIL.match(person.email):
-                    _email(person.email)  # the strict check only where the quick one doubts
+                if not EMAIL.match(email):
+                    _email(email)  # the strict check only where the quick one doubts
             except ValidationError:
-                problem("email", _("This is not a valid e-mail address."))
-        for name, choices in CODED:
-            value = row.get(name, "")
+                errors.append(
+                    Problem(number, label["email"], _("This is not a valid e-mail address."))
+                )
+        coded = [education, labour_status, disability, minority_or_migrant, homeless]
+        coded.append(other_disadvantage)
+        for index, (name, choices) in enumerate(CODED):
+            value = coded[index]
             if value:
-                code = choices.get(_key(value))
-                if code is None:
-                    problem(name, _coded_message(name) % {"value": value})
+                key = (name, value)
+                if key in coded_of:
+                    code = coded_of[key]
                 else:
-                    setattr(person, name, code)
+                    code = coded_of[key] = choices.get(_key(value))
+                if code is None:
+                    errors.append(
+                        Problem(number, label[name], _coded_message(name) % {"value": value})
+                    )
+                coded[index] = code
+            else:
+                coded[index] = ""
 
         if len(errors) > before:
             continue
-        if person.pesel:
-            if person.pesel in taken_pesels:
-                result.duplicates.append(
+        if valid_pesel:
+            if valid_pesel in taken_pesels:
+                duplicates.append(
                     Problem(
                         number,
-                        LABEL["pesel"],
+                        label["pesel"],
                         _("This PESEL has already applied to or takes part in the project."),
                     )
                 )
                 continue
-            if person.pesel in seen:
-                result.duplicates.append(
+            if valid_pesel in seen:
+                duplicates.append(
                     Problem(
                         number,
-                        LABEL["pesel"],
-                        _("The same PESEL as in row %(row)s.") % {"row": seen[person.pesel]},
+                        label["pesel"],
+                        _("The same PESEL as in row %(row)s.") % {"row": seen[valid_pesel]},
                     )
                 )
                 continue
-            seen[person.pesel] = number
-        result.people.append(person)
-        result.rows.append(number)
+            seen[valid_pesel] = number
+        people.append(
+            PersonRow(
+                first_name,
+                last_name,
+                valid_pesel,
+                other_document_type,
+                other_document_number,
+                birth_date,
+                sex,
+                street,
+                house_number,
+                flat_number,
+                postal_code,
+                city,
+                None,
+                phone,
+                email,
+                *coded,
+            )
+        )
+        rows.append(number)
+        gmina_ids.append(gmina_id)
+    # The gminas people live in (a few dozen in a project's area), as units with their
+    # counties, for the eligibility check: one query.
+    units = Unit.objects.select_related("parent").in_bulk(set(gmina_ids)) if people else {}
+    for person, gmina_id in zip(people, gmina_ids, strict=True):
+        person.gmina = units[gmina_id]
     return result

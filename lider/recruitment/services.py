@@ -1,20 +1,20 @@
 """Every write of recruitment: applying, checking, deciding, withdrawing, consents."""
 
 import datetime
-from types import SimpleNamespace
+from operator import attrgetter
 
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
-from django.db.models import Q
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from lider.core import audit
+from lider.people.importing import PersonRow
 from lider.people.models import Institution, Participant, Person
 from lider.recruitment import bulk, rules
 from lider.recruitment.models import Application, Consent, ConsentText
@@ -331,26 +331,61 @@ def withdraw_consent(consent: Consent, *, actor, at: datetime.datetime | None = 
 
 
 def taken_pesels(project) -> set[str]:
-    """PESELs that already applied to or take part in the project (one query)."""
-    return set(
-        Person.objects.filter(Q(applications__project=project) | Q(participations__project=project))
-        .exclude(pesel="")
-        .order_by()
-        .values_list("pesel", flat=True)
-        .distinct()
+    """PESELs that already applied to or take part in the project (one query, read from the
+    project's own applications and participants, not from the whole register of people)."""
+    applied = Application.objects.filter(project=project, person__isnull=False)
+    taking = Participant.objects.filter(project=project, person__isnull=False)
+    pesels = (
+        applied.order_by()
+        .values_list("person__pesel", flat=True)
+        .union(taking.order_by().values_list("person__pesel", flat=True))
     )
+    return set(pesels) - {""}
+
+
+def _chunks(values: list) -> list[list]:
+    """`values` in lists short enough for one query's parameters."""
+    size = connections[DEFAULT_DB_ALIAS].features.max_query_params or len(values) or 1
+    return [values[start : start + size] for start in range(0, len(values), size)]
 
 
 def _by_pesel(pesels: list[str]) -> dict[str, Person]:
-    people = Person.objects.filter(pesel__in=pesels).select_related("gmina__parent")
-    return {p.pesel: p for p in people} if pesels else {}
+    known = {}
+    for chunk in _chunks(pesels):
+        # "Not empty", as the unique index on PESEL says, or the index is not used.
+        people = (
+            Person.objects.filter(pesel__in=chunk)
+            .exclude(pesel="")
+            .select_related("gmina__parent")
+            .order_by()
+        )
+        known.update((p.pesel, p) for p in people)
+    return known
+
+
+# The columns an import writes, in the order its rows give them (the others are auto_now).
+PERSON_COLUMNS = (
+    "first_name", "last_name", "pesel", "other_document_type", "other_document_number",
+    "birth_date", "sex", "street", "house_number", "flat_number", "postal_code", "city",
+    "gmina_id", "phone", "email", "education", "labour_status", "labour_detail",
+    "cares_for_dependants", "disability", "minority_or_migrant", "homeless",
+    "other_disadvantage", "user_id",
+)  # fmt: skip
+APPLICATION_COLUMNS = (
+    "project_id", "person_id", "institution_id", "target_group_id", "status", "source",
+    "submitted_at", "language", "is_eligible", "eligibility", "score", "decision_reason",
+    "decided_at", "decided_by_id", "participant_id",
+)  # fmt: skip
+CONSENT_COLUMNS = (
+    "application_id", "text_id", "purpose", "given_at", "source", "withdrawn_at",
+)  # fmt: skip
 
 
 @transaction.atomic
 def import_applications(
     project,
     *,
-    people: list[Person],
+    people: list[PersonRow],
     actor,
     consents_signed: bool,
     target_group=None,
@@ -358,72 +393,87 @@ def import_applications(
     submitted_at: datetime.datetime | None = None,
 ) -> int:
     """Create the checked people (reusing those known by PESEL) and their applications, all
-    or nothing, with a handful of queries whatever the number of rows."""
+    or nothing, with a handful of queries whatever the number of rows.
+
+    Rows go to the database as plain tuples: building 10,000 model instances (people,
+    applications, consents) would cost more than checking the whole file.
+    """
     submitted_at = submitted_at or timezone.now()
     known = _by_pesel([p.pesel for p in people if p.pesel])
     new = [p for p in people if p.pesel and p.pesel not in known]
-    bulk.insert_rows(Person, new)
-    ids = dict(Person.objects.filter(pesel__in=[p.pesel for p in new]).values_list("pesel", "pk"))
+    read_person = attrgetter(*PERSON_COLUMNS)
+    bulk.insert_values(Person, PERSON_COLUMNS, [read_person(p) for p in new])
+    ids = {}
+    for chunk in _chunks([p.pesel for p in new]):
+        saved = Person.objects.filter(pesel__in=chunk).exclude(pesel="").order_by()
+        ids.update(saved.values_list("pesel", "pk"))
     for person in new:
         person.pk = ids[person.pesel]
-    without_pesel = [p for p in people if not p.pesel]
-    Person.objects.bulk_create(without_pesel)  # no key to read them back by: the ORM gives ids
-    subjects = [known.get(p.pesel, p) for p in people]
+    # No key to read these back by: the ORM gives them ids (they are few, if any).
+    without_pesel = [
+        Person(
+            gmina=p.gmina,
+            **{name: getattr(p, name) for name in PERSON_COLUMNS if name != "gmina_id"},
+        )
+        for p in people
+        if not p.pesel
+    ]
+    Person.objects.bulk_create(without_pesel)
+    others = iter(without_pesel)
+    subjects = [known.get(p.pesel, p) if p.pesel else next(others) for p in people]
     ctx = rules.context_for(project)
     on = timezone.localdate(submitted_at)
-    defaults = {
-        "project_id": project.pk,
-        "institution_id": None,
-        "institution": None,
-        "target_group_id": target_group.pk if target_group else None,
-        "target_group": target_group,
-        "status": Application.Status.SUBMITTED,
-        "source": Application.Source.IMPORT,
-        "submitted_at": submitted_at,
-        "language": translation.get_language() or settings.LANGUAGE_CODE,
-        "decision_reason": "",
-        "decided_at": None,
-        "decided_by_id": None,
-        "participant_id": None,
-    }
-    # Plain rows, not model instances: building 10,000 Applications costs more than checking.
-    applications = [
-        SimpleNamespace(person=person, person_id=person.pk, **defaults) for person in subjects
-    ]
-    for application in applications:
-        check(application, ctx, on=on)
-    bulk.insert_rows(Application, applications)
-    ids = dict(
-        Application.objects.filter(
-            project=project, source=Application.Source.IMPORT, submitted_at=submitted_at
-        ).values_list("person_id", "pk")
-    )
+    status, source = Application.Status.SUBMITTED, Application.Source.IMPORT
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    group_id = target_group.pk if target_group else None
+    rows = []
+    for person in subjects:  # as `check` does, without an Application to fill
+        eligibility = rules.evaluate(ctx, person=person, target_group=target_group, on=on)
+        rows.append(
+            (
+                project.pk,
+                person.pk,
+                None,
+                group_id,
+                status,
+                source,
+                submitted_at,
+                language,
+                rules.is_eligible(eligibility),
+                eligibility,
+                rules.score(ctx, person=person, on=on),
+                "",
+                None,
+                None,
+                None,
+            )  # fmt: skip
+        )
+    bulk.insert_values(Application, APPLICATION_COLUMNS, rows)
     if consents_signed:
-        texts = required_consent_texts(project)
-        bulk.insert_rows(
+        ids = dict(
+            Application.objects.filter(
+                project=project, source=source, submitted_at=submitted_at
+            ).values_list("person_id", "pk")
+        )
+        texts = [(t.pk, t.purpose) for t in required_consent_texts(project)]
+        given = Consent.Source.IMPORT
+        bulk.insert_values(
             Consent,
+            CONSENT_COLUMNS,
             [
-                SimpleNamespace(
-                    application_id=ids[application.person_id],
-                    text_id=text.pk,
-                    purpose=text.purpose,
-                    given_at=submitted_at,
-                    source=Consent.Source.IMPORT,
-                    withdrawn_at=None,
-                )
-                for application in applications
-                for text in texts
+                (ids[person.pk], text, purpose, submitted_at, given, None)
+                for person in subjects
+                for text, purpose in texts
             ],
         )
-    new = new + without_pesel
     audit.record(
         actor,
         audit.Action.CREATE,
         project,
         note=_("Imported %(count)s applications from %(file)s (%(new)s new people).")
-        % {"count": len(applications), "file": filename, "new": len(new)},
+        % {"count": len(rows), "file": filename, "new": len(new) + len(without_pesel)},
     )
-    return len(applications)
+    return len(rows)
 
 
 @transaction.atomic

@@ -1,13 +1,15 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from stdnum.pl import pesel as stdnum_pesel
 
 from lider.core.models import AuditEntry
 from lider.core.permissions import Role
-from lider.people.models import Person
+from lider.people.models import Participant, Person
+from lider.recruitment import services
 from lider.recruitment.models import Application, Consent
 from tests.factories import ApplicationFactory, PersonFactory, member
-from tests.people.test_importing import HEADER, row
+from tests.people.test_importing import HEADER, check, row
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +110,48 @@ def test_wrong_file_type_is_refused(client, project):
         {"file": SimpleUploadedFile("osoby.pdf", b"%PDF", "application/pdf")},
     )
     assert "Wczytaj plik XLSX lub CSV." in response.content.decode()
+
+
+def test_import_of_more_people_than_one_query_takes_creates_them_all(project, people_group):
+    # Arrange: 1,200 good rows (more PESELs than SQLite takes in one query), one person known
+    rows = []
+    for n in range(1200):
+        body = f"900101{n:04d}"
+        pesel = body + stdnum_pesel.calc_check_digit(body)
+        rows.append(row(PESEL=pesel, Płeć="", **{"E-mail": f"osoba{n}@example.pl"}))
+    checked = check(rows)
+    assert checked.errors == [] and len(checked.people) == 1200
+    known = PersonFactory(pesel=checked.people[700].pesel, first_name="Ewa")
+
+    # Act
+    count = services.import_applications(
+        project, people=checked.people, actor=None, consents_signed=True, target_group=people_group
+    )
+
+    # Assert
+    pesels = {p.pesel for p in checked.people}
+    imported = Application.objects.filter(project=project, source="import")
+    assert count == 1200 and imported.count() == 1200
+    assert set(imported.values_list("person__pesel", flat=True)) == pesels
+    assert imported.get(person__pesel=known.pesel).person_id == known.pk  # linked, not doubled
+    assert Person.objects.filter(pesel__in=pesels).count() == 1200
+    person = Person.objects.get(pesel=checked.people[5].pesel)
+    assert (person.first_name, person.email, person.gmina.code, person.postal_code) == (
+        "Anna",
+        "osoba5@example.pl",
+        "2404052",
+        "42-270",
+    )
+    assert not imported.filter(is_eligible=False).exists()
+    assert Consent.objects.filter(application__project=project).count() == 3600
+
+
+def test_taken_pesels_are_those_of_applicants_and_participants_of_the_project(project):
+    ApplicationFactory(project=project, person=PersonFactory(pesel="05210512347"))
+    Participant.objects.create(project=project, person=PersonFactory(pesel="90010112349"))
+    ApplicationFactory(person=PersonFactory())  # another project's applicant
+    Participant.objects.create(
+        project=project, person=PersonFactory(pesel="", other_document_number="X1")
+    )
+
+    assert services.taken_pesels(project) == {"05210512347", "90010112349"}
