@@ -45,11 +45,13 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "recruitment.decide": MANAGERS,
     "recruitment.rules": MANAGERS,
     # Delivery: the calendar of sessions; a session's list and attendance (names only, for
-    # trainers too); marking attendance; planning sessions, enrolments and bookings; the signed
+    # trainers too); marking attendance (a trainer only at the sessions they lead), and marking
+    # it at any session of the project; planning sessions, enrolments and bookings; the signed
     # scans kept as evidence; a trainer's own schedule and private calendar feed.
     "delivery.view": STAFF,
     "delivery.view_attendance": frozenset({ADMIN, COORD, OFFICE, TRAINER, AUDITOR}),
     "delivery.mark_attendance": frozenset({ADMIN, COORD, OFFICE, TRAINER}),
+    "delivery.mark_any_session": frozenset({ADMIN, COORD, OFFICE}),
     "delivery.manage": frozenset({ADMIN, COORD, OFFICE}),
     "delivery.view_evidence": frozenset({ADMIN, COORD, OFFICE, AUDITOR}),
     "delivery.own_schedule": STAFF,

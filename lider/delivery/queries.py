@@ -7,8 +7,10 @@ from django.db import models
 from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Cast, Coalesce, Concat, NullIf
 
+from lider.core.permissions import allows
 from lider.delivery.models import Attendance, Enrolment, Session, SessionBooking, minutes_of
 from lider.people.models import Participant
+from lider.projects.access import roles_in
 
 TRAINING_HOUR_MINUTES = 45
 
@@ -56,6 +58,20 @@ def month_of(project, *, year: int, month: int, county=None, task=None):
     if task is not None:
         sessions = sessions.filter(task=task)
     return sessions
+
+
+def may_mark_attendance(session, user, *, roles=None) -> bool:
+    """Whether ``user`` may mark attendance at ``session``: staff holding
+    ``delivery.mark_any_session`` at any session of the project, a trainer (who holds only
+    ``delivery.mark_attendance``) at the sessions they lead. ``roles``: the user's roles in the
+    project, when already known."""
+    if roles is None:
+        roles = roles_in(user, session.task.project)
+    if allows(roles, "delivery.mark_any_session"):
+        return True
+    return (
+        allows(roles, "delivery.mark_attendance") and session.trainers.filter(pk=user.pk).exists()
+    )
 
 
 def sessions_of_trainer(user, *, project=None, today=None):

@@ -12,11 +12,12 @@ nothing) so concurrent enrolments queue instead of counting the same free places
 import datetime
 import secrets
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lider.core import audit
 from lider.core.permissions import Role
@@ -31,6 +32,7 @@ from lider.delivery.models import (
 )
 from lider.projects.models import Membership
 
+NOT_YOUR_SESSION = gettext_lazy("You can mark attendance only at the sessions you lead.")
 SIGNED_LIST_MAX_BYTES = 10 * 1024 * 1024
 # File types accepted for a signed list, recognised by their first bytes.
 SIGNATURES = {
@@ -360,8 +362,24 @@ def cancel_booking(booking: SessionBooking, *, actor) -> SessionBooking:
 # Attendance
 
 
+def check_may_mark(session: Session, *, actor) -> None:
+    """Refuse (PermissionDenied) an actor who may not mark attendance at this session: a
+    trainer marks only at the sessions they lead. No actor is the system (a command, a data
+    load), which may."""
+    from lider.delivery.queries import may_mark_attendance
+
+    if actor is not None and not may_mark_attendance(session, actor):
+        raise PermissionDenied(str(NOT_YOUR_SESSION))
+
+
 def mark_attendance(session: Session, *, participant, status, actor) -> Attendance:
-    """Set (not toggle) one participant's attendance; repeating the same mark changes nothing."""
+    """Set (not toggle) one participant's attendance; repeating the same mark changes nothing.
+    A trainer may mark only at the sessions they lead (see ``check_may_mark``)."""
+    check_may_mark(session, actor=actor)
+    return _set_mark(session, participant=participant, status=status, actor=actor)
+
+
+def _set_mark(session: Session, *, participant, status, actor) -> Attendance:
     from lider.delivery.queries import roster
 
     if status not in Attendance.Status.values:
@@ -401,11 +419,12 @@ def mark_all_present(session: Session, *, actor) -> int:
     """Mark everyone on the list who has no mark yet as present; returns how many."""
     from lider.delivery.queries import roster
 
+    check_may_mark(session, actor=actor)
     with transaction.atomic():
         _lock(Session, session.pk)
         unmarked = list(roster(session).exclude(attendance__session=session))
         for participant in unmarked:
-            mark_attendance(
+            _set_mark(
                 session, participant=participant, status=Attendance.Status.PRESENT, actor=actor
             )
     return len(unmarked)

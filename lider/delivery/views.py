@@ -33,6 +33,7 @@ from lider.delivery.queries import (
     attendance_shares,
     attendance_sheet,
     full_name,
+    may_mark_attendance,
     month_of,
     participant_sessions,
     roster,
@@ -46,6 +47,20 @@ from lider.projects.models import Task
 
 def _can(request, *names) -> dict:
     return {name.split(".")[1]: allows(request.project_roles, name) for name in names}
+
+
+def _may_mark(request, session) -> bool:
+    return may_mark_attendance(session, request.user, roles=request.project_roles)
+
+
+def _refused(request, project, session):
+    """The 403 page of a trainer who tried to mark attendance at a session they do not lead."""
+    return render(
+        request,
+        "delivery/backoffice/refused.html",
+        {"project": project, "session": session, "message": services.NOT_YOUR_SESSION},
+        status=403,
+    )
 
 
 def _session(project, pk):
@@ -78,7 +93,15 @@ def calendar(request, project):
     tasks = list(project.tasks.all())
     county = next((c for c in counties if str(c.pk) == request.GET.get("powiat")), None)
     task = next((t for t in tasks if str(t.pk) == request.GET.get("zadanie")), None)
-    sessions = month_of(project, year=first.year, month=first.month, county=county, task=task)
+    sessions = list(month_of(project, year=first.year, month=first.month, county=county, task=task))
+    # Trainers see as markable only the sessions they lead (the trainers are prefetched).
+    mark_any = allows(request.project_roles, "delivery.mark_any_session")
+    may_mark = allows(request.project_roles, "delivery.mark_attendance")
+    markable = {
+        s.pk
+        for s in sessions
+        if mark_any or (may_mark and any(t.pk == request.user.pk for t in s.trainers.all()))
+    }
     previous = (first - datetime.timedelta(days=1)).replace(day=1)
     following = (first + datetime.timedelta(days=32)).replace(day=1)
     return render(
@@ -87,6 +110,7 @@ def calendar(request, project):
         {
             "project": project,
             "sessions": sessions,
+            "markable": markable,
             "month": first,
             "previous": previous,
             "following": following,
@@ -257,6 +281,9 @@ def session_detail(request, project, pk):
         "delivery.manage",
         "delivery.view_evidence",
     )
+    # A trainer sees the list of another trainer's session, but cannot mark it.
+    refused = can["mark_attendance"] and not _may_mark(request, session)
+    can["mark_attendance"] = can["mark_attendance"] and not refused
     bookings = (
         SessionBooking.objects.filter(session=session)
         .exclude(status=SessionBooking.Status.BOOKED)
@@ -279,6 +306,7 @@ def session_detail(request, project, pk):
             "booking_form": BookingForm(project=project) if can["manage"] else None,
             "upload_form": SignedListForm() if can["manage"] else None,
             "can": can,
+            "refused": services.NOT_YOUR_SESSION if refused else "",
         },
     )
 
@@ -300,6 +328,25 @@ def mark(request, project, pk, participant):
     """Set one person's attendance: an HTMX request gets the row back, a plain form a redirect."""
     session = _session(project, pk)
     person = get_object_or_404(Participant, pk=participant, project=project)
+    if not _may_mark(request, session):
+        if not request.headers.get("HX-Request"):
+            return _refused(request, project, session)
+        row = attendance_sheet(session).filter(pk=person.pk).first()
+        if row is None:
+            raise Http404
+        return render(
+            request,
+            "delivery/backoffice/session.html#row",
+            {
+                "project": project,
+                "session": session,
+                "row": row,
+                "statuses": Attendance.Status.choices,
+                "can": {"mark_attendance": False},
+                "error": services.NOT_YOUR_SESSION,
+            },
+            status=403,
+        )
     form = MarkForm(request.POST)
     error = None
     if form.is_valid():
@@ -337,6 +384,8 @@ def mark(request, project, pk, participant):
 @require_POST
 def mark_all_present(request, project, pk):
     session = _session(project, pk)
+    if not _may_mark(request, session):
+        return _refused(request, project, session)
     count = services.mark_all_present(session, actor=request.user)
     messages.success(request, _("Marked as present: %(count)s.") % {"count": count})
     return redirect("delivery:session", slug=project.slug, pk=session.pk)

@@ -84,7 +84,7 @@ def test_many_marks_of_one_session_at_once_are_all_kept():
     task = DeliveryTaskFactory()
     group = GroupFactory(task=task, capacity=25)
     trainer = member(task.project, Role.TRAINER)
-    session = SessionFactory(task=task, group=group)
+    session = SessionFactory(task=task, group=group, trainers=[trainer])
     people = [DeliveryParticipantFactory(project=task.project) for _ in range(25)]
     for person in people:
         services.enrol(task, participant=person, group=group, actor=trainer)

@@ -1,7 +1,7 @@
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from lider.core.models import AuditEntry
@@ -155,7 +155,7 @@ def test_cancelled_booking_promotes_the_waiting(task, coordinator):
 def test_mark_attendance_sets_status_idempotently_and_audits(task, coordinator):
     trainer = member(task.project, Role.TRAINER)
     group = GroupFactory(task=task)
-    session = SessionFactory(task=task, group=group)
+    session = SessionFactory(task=task, group=group, trainers=[trainer])
     person = participants(task.project, 1)[0]
     services.enrol(task, participant=person, group=group, actor=coordinator)
 
@@ -252,3 +252,79 @@ def test_regenerating_the_calendar_token_revokes_the_old(task):
     old = services.regenerate_calendar_token(trainer, actor=trainer).token
     new = services.regenerate_calendar_token(trainer, actor=trainer).token
     assert old != new and len(new) >= 40
+
+
+# Who marks attendance: a trainer at the sessions they lead, staff at any
+
+
+def enrolled_session(task, coordinator, *, trainers=()):
+    group = GroupFactory(task=task)
+    session = SessionFactory(task=task, group=group, trainers=list(trainers))
+    person = participants(task.project, 1)[0]
+    services.enrol(task, participant=person, group=group, actor=coordinator)
+    return session, person
+
+
+def attendance_entries():
+    return AuditEntry.objects.filter(content_type__model="attendance")
+
+
+def test_a_trainer_marks_attendance_at_their_own_session(task, coordinator):
+    trainer = member(task.project, Role.TRAINER)
+    session, person = enrolled_session(task, coordinator, trainers=[trainer])
+
+    services.mark_attendance(session, participant=person, status="present", actor=trainer)
+
+    attendance = Attendance.objects.get()
+    assert (attendance.session, attendance.status, attendance.marked_by) == (
+        session,
+        "present",
+        trainer,
+    )
+    assert [(e.action, e.actor) for e in attendance_entries()] == [("create", trainer)]
+
+
+def test_a_trainer_cannot_mark_attendance_at_another_trainers_session(task, coordinator):
+    trainer, other = member(task.project, Role.TRAINER), member(task.project, Role.TRAINER)
+    session, person = enrolled_session(task, coordinator, trainers=[other])
+
+    with pytest.raises(PermissionDenied) as error:
+        services.mark_attendance(session, participant=person, status="present", actor=trainer)
+    with pytest.raises(PermissionDenied):
+        services.mark_all_present(session, actor=trainer)
+
+    assert str(error.value) == "Obecność możesz zaznaczać tylko na zajęciach, które prowadzisz."
+    assert not Attendance.objects.exists()
+    assert not attendance_entries().exists()
+
+
+@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.OFFICE, Role.ADMINISTRATOR])
+def test_staff_mark_attendance_at_any_session(task, coordinator, role):
+    trainer = member(task.project, Role.TRAINER)
+    staff = member(task.project, role)
+    session, person = enrolled_session(task, coordinator, trainers=[trainer])
+
+    services.mark_attendance(session, participant=person, status="late", actor=staff)
+
+    assert Attendance.objects.get().marked_by == staff
+    assert [(e.action, e.actor) for e in attendance_entries()] == [("create", staff)]
+
+
+def test_a_trainer_who_is_also_office_staff_marks_any_session(task, coordinator):
+    both = member(task.project, Role.TRAINER)
+    member(task.project, Role.OFFICE, user=both)
+    session, person = enrolled_session(task, coordinator)
+
+    assert services.mark_all_present(session, actor=both) == 1
+    assert Attendance.objects.get().marked_by == both
+
+
+def test_a_trainer_of_the_session_in_another_project_only_is_refused(task, coordinator):
+    """Leading the session is not enough without the trainer role in its project."""
+    outsider = member(DeliveryTaskFactory().project, Role.TRAINER)
+    session, person = enrolled_session(task, coordinator)
+    session.trainers.add(outsider)
+
+    with pytest.raises(PermissionDenied):
+        services.mark_attendance(session, participant=person, status="present", actor=outsider)
+    assert not Attendance.objects.exists()

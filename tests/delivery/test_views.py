@@ -365,3 +365,93 @@ def test_calendar_shows_places_taken_by_the_group_or_by_bookings(client, setup):
     ).content.decode()
     assert "3/25" in html  # three enrolled in the group
     assert "1/40" in html  # one booked place
+
+
+# A trainer marks attendance only at the sessions they lead
+
+
+@pytest.fixture
+def other_session(setup):
+    """A session of the same group led by another trainer."""
+    colleague = member(setup["project"], Role.TRAINER)
+    return SessionFactory(
+        task=setup["task"],
+        group=setup["group"],
+        date=timezone.localdate(),
+        trainers=[colleague],
+        title="Zajęcia kolegi",
+    )
+
+
+REFUSAL = "Obecność możesz zaznaczać tylko na zajęciach, które prowadzisz."
+
+
+def test_a_trainer_is_refused_marking_another_trainers_session(client, setup, other_session):
+    person = setup["people"][0]
+    client.force_login(setup["trainer"])
+    mark = url("delivery:mark", setup, pk=other_session.pk, participant=person.pk)
+
+    page = client.post(mark, {"status": "present"})
+    fragment = client.post(mark, {"status": "present"}, HTTP_HX_REQUEST="true")
+    everyone = client.post(url("delivery:all_present", setup, pk=other_session.pk))
+
+    assert page.status_code == 403
+    assert REFUSAL in page.content.decode()
+    assert "Nic nie zostało zapisane." in page.content.decode()
+    assert fragment.status_code == 403
+    assert fragment.content.decode().lstrip().startswith(f'<li id="p{person.pk}"')
+    assert REFUSAL in fragment.content.decode()
+    assert 'name="status"' not in fragment.content.decode()
+    assert everyone.status_code == 403
+    assert not Attendance.objects.exists()
+    assert not AuditEntry.objects.filter(content_type__model="attendance").exists()
+
+
+def test_a_trainer_sees_another_trainers_list_without_marking(client, setup, other_session):
+    client.force_login(setup["trainer"])
+
+    theirs = client.get(url("delivery:session", setup, pk=other_session.pk)).content.decode()
+    mine = client.get(url("delivery:session", setup, pk=setup["session"].pk)).content.decode()
+
+    assert REFUSAL in theirs
+    assert "/obecnosc/" not in theirs
+    assert setup["people"][0].person.last_name in theirs
+    assert REFUSAL not in mine
+    # Each of the three rows posts to its mark URL (action and hx-post), and "all present".
+    assert mine.count(f"/zajecia/{setup['session'].pk}/obecnosc/") == 3 * 2 + 1
+
+
+def test_the_calendar_shows_a_trainer_only_their_sessions_as_markable(client, setup, other_session):
+    path = url("delivery:calendar", setup) + f"?miesiac={timezone.localdate():%Y-%m}"
+    mine = f"/zajecia/{setup['session'].pk}/#attendance"
+    theirs = f"/zajecia/{other_session.pk}/#attendance"
+
+    client.force_login(setup["trainer"])
+    as_trainer = client.get(path).content.decode()
+    client.force_login(member(setup["project"], Role.COORDINATOR))
+    as_coordinator = client.get(path).content.decode()
+
+    assert (mine in as_trainer, theirs in as_trainer) == (True, False)
+    assert (mine in as_coordinator, theirs in as_coordinator) == (True, True)
+    assert "<h2>" not in as_trainer.split("<title>")[1].split("</title>")[0]
+
+
+def test_a_coordinator_marks_any_session(client, setup, other_session):
+    coordinator = member(setup["project"], Role.COORDINATOR)
+    person = setup["people"][1]
+    client.force_login(coordinator)
+
+    response = client.post(
+        url("delivery:mark", setup, pk=other_session.pk, participant=person.pk),
+        {"status": "excused"},
+    )
+
+    assert response.status_code == 302
+    attendance = Attendance.objects.get()
+    assert (attendance.session, attendance.participant, attendance.status) == (
+        other_session,
+        person,
+        "excused",
+    )
+    entry = AuditEntry.objects.get(content_type__model="attendance")
+    assert (entry.action, entry.actor) == ("create", coordinator)
