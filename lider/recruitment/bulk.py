@@ -9,6 +9,7 @@ and the rows go to the database as multi-row INSERTs (COPY on PostgreSQL). Nothi
 id: read them back.
 """
 
+import datetime
 from collections.abc import Iterable, Sequence
 from itertools import chain, repeat
 from operator import attrgetter
@@ -64,10 +65,18 @@ def _automatic(field) -> bool:
 def _converted(field, db, values) -> list:
     """The field's own conversion of each value, once per distinct value (for JSON: once per
     list of the same objects; rule verdicts are lists of shared dicts)."""
+    first = values[0]
+    if all(value is first for value in values):  # one value down the column (a time, None)
+        return repeat(field.get_db_prep_save(first, db), len(values))
+    date_only = type(field) is models.DateField
+    adapt_date = db.ops.adapt_datefield_value
     cache = {}
     out = []
     for value in values:
-        key = ("list", *map(id, value)) if value.__class__ is list else value
+        if date_only and value.__class__ is datetime.date:  # the field's last step only
+            out.append(adapt_date(value))
+            continue
+        key = ("list", *map(id, value)) if value.__class__ is list else (value.__class__, value)
         try:
             out.append(cache[key][1])
         except KeyError:
