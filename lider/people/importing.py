@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.utils.translation import gettext as _
 
-from lider.people.models import Answer, Education, LabourStatus
+from lider.people.models import Answer, Education, LabourStatus, Person
 from lider.territory.models import Unit
 
 _NOT_KEPT = re.compile(r"[^a-z0-9@.+]+")
@@ -323,6 +323,14 @@ FIELDS = (
     "phone", "email", "education", "labour_status", "disability", "minority_or_migrant",
     "homeless", "other_disadvantage",
 )  # fmt: skip
+# Free-text columns and the most characters the database keeps of each.
+TEXT_LIMITS = tuple(
+    (FIELDS.index(name), name, Person._meta.get_field(name).max_length)
+    for name in (
+        "first_name", "last_name", "other_document_type", "other_document_number", "street",
+        "house_number", "flat_number", "city", "phone", "email",
+    )
+)  # fmt: skip
 
 
 def validate(
@@ -364,8 +372,17 @@ def validate(
             given_date, given_sex, street, house_number, flat_number, postal, city, gmina,
             phone, email, education, labour_status, disability, minority_or_migrant,
             homeless, other_disadvantage,
-        ) = cells_of(cells)  # fmt: skip
+        ) = values = cells_of(cells)  # fmt: skip
         before = len(errors)
+        for index, name, limit in TEXT_LIMITS:
+            if len(values[index]) > limit:
+                errors.append(
+                    Problem(
+                        number,
+                        label[name],
+                        _("Too long: at most %(limit)s characters.") % {"limit": limit},
+                    )
+                )
 
         if not first_name:
             errors.append(Problem(number, label["first_name"], _("This cell is required.")))

@@ -132,3 +132,10 @@ def test_csv_with_bom_and_either_delimiter(delimiter):
     table = read_table(("\ufeff" + text).encode("utf-8"), "osoby.csv")
     assert table[0][0] == "Imię"
     assert check(table[1:]).people[0].last_name == "Nowak"
+
+
+def test_over_long_cells_are_reported_not_left_to_the_database():
+    result = check([row(Nazwisko="N" * 101, Ulica="U" * 100)])
+    assert [(p.row, p.column, p.message) for p in result.errors] == [
+        (2, "Nazwisko", "Za długie: najwyżej 100 znaków."),
+    ]
