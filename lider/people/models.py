@@ -95,6 +95,18 @@ class Address(models.Model):
         return self.gmina.is_rural if self.gmina_id else None
 
 
+def takes_part_or_applied(subject, project_id: int) -> bool:
+    """Whether a person or institution takes part in, or applied to, the project.
+
+    Used for access checks (e.g. revealing a sensitive value within a project). Applications
+    belong to `recruitment`, above this app, so they are reached through the reverse relation.
+    """
+    if subject.participations.filter(project_id=project_id).exists():
+        return True
+    applications = getattr(subject, "applications", None)
+    return applications is not None and applications.filter(project_id=project_id).exists()
+
+
 class PersonQuerySet(models.QuerySet):
     def in_project(self, project):
         return self.filter(participations__project=project)
@@ -190,11 +202,7 @@ class Person(Address):
         return f"{self.first_name} {self.last_name}"
 
     def in_project(self, project_id: int) -> bool:
-        """Whether the person takes part in, or applied to, the project (for access checks)."""
-        if self.participations.filter(project_id=project_id).exists():
-            return True
-        applications = getattr(self, "applications", None)
-        return applications is not None and applications.filter(project_id=project_id).exists()
+        return takes_part_or_applied(self, project_id)
 
     def clean(self) -> None:
         errors = {}
@@ -267,10 +275,7 @@ class Institution(Address):
         return self.name
 
     def in_project(self, project_id: int) -> bool:
-        if self.participations.filter(project_id=project_id).exists():
-            return True
-        applications = getattr(self, "applications", None)
-        return applications is not None and applications.filter(project_id=project_id).exists()
+        return takes_part_or_applied(self, project_id)
 
     def clean(self) -> None:
         errors = {}
