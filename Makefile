@@ -21,10 +21,13 @@ translations: install
 
 # Extract message ids, fill Polish from scripts/translations/*.json, compile. Lists what is missing.
 # Fails on any message without a Polish translation. Extraction needs GNU gettext (xgettext);
-# without it the existing catalogue is still checked.
+# without it the existing catalogue is still checked. When only the extraction date would
+# change, the catalogue is left as it was (a test run leaves the work tree clean).
+PO := lider/locale/pl/LC_MESSAGES/django.po
 messages: install
+	@cp $(PO) $(VENV)/django.po.before
 	@if command -v xgettext >/dev/null; then cd lider && ../$(BIN)/lider makemessages -l pl --no-location --no-obsolete -v0; else echo "xgettext not found: checking the existing catalogue only"; fi
-	$(BIN)/python scripts/po_fill.py
+	$(BIN)/python scripts/po_fill.py --before $(VENV)/django.po.before
 	$(BIN)/pybabel compile --domain django --directory lider/locale --statistics
 
 # Set up, load the demo project and serve it on http://127.0.0.1:8000/.

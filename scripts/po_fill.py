@@ -3,9 +3,16 @@
 Usage: python scripts/po_fill.py [translations.json …]   (default: scripts/translations/*.json)
 The JSON maps an English msgid to its Polish text, or (for plural messages) to a list of the
 three Polish plural forms. Prints the msgids that are still untranslated.
+
+With ``--before FILE`` (the catalogue as it was before ``makemessages``): when nothing but the
+extraction date changed, the old header date is kept, so that extracting again leaves the
+tracked file untouched (``make test`` must leave the work tree clean).
 """
 
+import argparse
+import io
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -17,7 +24,14 @@ PO = Path(__file__).resolve().parent.parent / "lider/locale/pl/LC_MESSAGES/djang
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 
 
-def main(paths: list[str]) -> int:
+DATE_LINE = re.compile(rb'^"POT-Creation-Date: [^"]*"\n', re.MULTILINE)
+
+
+def without_date(text: bytes) -> bytes:
+    return DATE_LINE.sub(b"", text)
+
+
+def main(paths: list[str], before: Path | None = None) -> int:
     with open(PO, "rb") as handle:
         catalog = read_po(handle, locale="pl")
     table = {}
@@ -39,12 +53,23 @@ def main(paths: list[str]) -> int:
                 missing.append(context_key)
         elif not text:
             missing.append(context_key)
-    with open(PO, "wb") as handle:
-        write_po(handle, catalog, width=100, omit_header=False)
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=100, omit_header=False)
+    text = buffer.getvalue()
+    if before is not None and before.exists():
+        old = before.read_bytes()
+        if without_date(old) == without_date(text):
+            text = old
+    if not PO.exists() or PO.read_bytes() != text:
+        PO.write_bytes(text)
     for key in missing:
         print("MISSING:", key)
     return 1 if missing else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("paths", nargs="*", help="JSON files (default: scripts/translations/)")
+    parser.add_argument("--before", type=Path, help="the catalogue before makemessages")
+    arguments = parser.parse_args()
+    sys.exit(main(arguments.paths, arguments.before))
