@@ -1,0 +1,2 @@
+"""Back-office pages of delivery, one module per object: the calendar, sessions, attendance,
+tasks."""
