@@ -88,8 +88,16 @@ class ScoreImportForm(forms.Form):
 
 
 class VerificationForm(forms.Form):
+    """A verification code, or a certificate's printed number (with the holder's surname)."""
+
     code = forms.CharField(
-        label=_("Verification code"),
-        max_length=40,
-        help_text=_("As printed on the certificate, e.g. K7M4-XQ9P-2W."),
+        label=_("Verification code or certificate number"),
+        max_length=100,
+        help_text=_("As printed on the certificate, e.g. K7M4-XQ9P-2W or LRES/2010/001."),
+    )
+    surname = forms.CharField(
+        label=_("Surname of the holder"),
+        max_length=100,
+        required=False,
+        help_text=_("Needed only with a certificate number, not with a code."),
     )

@@ -1,13 +1,20 @@
-"""Anyone (an employer, say) can check that a certificate is genuine: no login, rate-limited."""
+"""Anyone (an employer, say) can check that a certificate is genuine: no login, rate-limited.
+
+A visitor types the verification code (unguessable: it shows the whole certificate) or the
+printed number. Numbers run in sequence and could be enumerated, so a number alone shows only
+that the certificate exists and whether it is valid; with the holder's surname it opens the
+whole certificate, as the code does. Nothing typed reaches a URL unless it is code-shaped.
+"""
 
 from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
+from lider.certification import queries
 from lider.certification.forms import VerificationForm
-from lider.certification.models import Certificate, group_code
-from lider.certification.services import normalise_code
+from lider.certification.models import group_code
+from lider.certification.services import looks_like_code, normalise_code
 
 # Look-ups per address and window; codes are unguessable, this only stops enumeration.
 LIMIT = getattr(settings, "CERTIFICATE_VERIFICATION_LIMIT", 30)
@@ -31,14 +38,41 @@ def _refuse(request):
     return response
 
 
+def _not_found(request, form, *, code="", typed=""):
+    context = {"form": form, "code": code, "typed": typed}
+    return render(request, "certification/public/not_found.html", context, status=404)
+
+
+def _by_number(request, form, certificates, *, surname_mismatch=False):
+    context = {
+        "form": form,
+        "certificates": certificates,
+        "surname_mismatch": surname_mismatch,
+    }
+    return render(request, "certification/public/by_number.html", context)
+
+
 @never_cache
 def verify_form(request):
     form = VerificationForm(request.GET or None)
-    if form.is_valid():
-        return redirect(
-            "certification_public:verify", code=normalise_code(form.cleaned_data["code"])
-        )
-    return render(request, "certification/public/form.html", {"form": form})
+    if not form.is_valid():
+        return render(request, "certification/public/form.html", {"form": form})
+    typed = form.cleaned_data["code"].strip()
+    code = normalise_code(typed)
+    if looks_like_code(code):
+        return redirect("certification_public:verify", code=code)
+    if _too_many(request):
+        return _refuse(request)
+    certificates = queries.certificates_by_number(typed)
+    if not certificates:
+        return _not_found(request, form, typed=typed)
+    surname = form.cleaned_data["surname"]
+    if surname:
+        holders = [c for c in certificates if queries.holder_has_surname(c, surname)]
+        if len(holders) == 1:
+            return redirect("certification_public:verify", code=holders[0].code)
+        return _by_number(request, form, certificates, surname_mismatch=not holders)
+    return _by_number(request, form, certificates)
 
 
 @never_cache
@@ -46,33 +80,16 @@ def verify(request, code):
     if _too_many(request):
         return _refuse(request)
     normal = normalise_code(code)
+    if not looks_like_code(normal):
+        return _not_found(request, VerificationForm())
     if normal != code:
         return redirect("certification_public:verify", code=normal)
-    certificate = (
-        Certificate.objects.filter(code=normal)
-        .only(
-            "number",
-            "code",
-            "status",
-            "issued_on",
-            "revoked_at",
-            "full_name",
-            "training_title",
-            "hours",
-            "start_date",
-            "end_date",
-            "place",
-            "project_title",
-            "project_number",
-        )
-        .first()
-    )
+    certificate = queries.certificate_by_code(normal)
     if certificate is None:
+        # A number that happens to look like a code (no slashes, ten letters and digits).
+        numbered = queries.certificates_by_number(normal)
+        if numbered:
+            return _by_number(request, VerificationForm(initial={"code": normal}), numbered)
         form = VerificationForm(initial={"code": group_code(normal)})
-        return render(
-            request,
-            "certification/public/not_found.html",
-            {"form": form, "code": group_code(normal)},
-            status=404,
-        )
+        return _not_found(request, form, code=group_code(normal))
     return render(request, "certification/public/verify.html", {"certificate": certificate})

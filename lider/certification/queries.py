@@ -8,7 +8,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Avg, Count, F, Max, Min, Q, Sum
+from django.db.models import Avg, Count, F, Max, Min, Q, Sum, Value
+from django.db.models.functions import Replace, Upper
 
 from lider.certification import rules
 from lider.certification.models import Certificate, CompletionRule, TestScore
@@ -23,6 +24,56 @@ EVALUATED = [s for s in Enrolment.Status if s != Enrolment.Status.WAITING]
 def valid_certificates(project):
     """Issued, not revoked certificates of a project (for indicators: count, by sex, by task)."""
     return Certificate.objects.valid().filter(project=project)
+
+
+# What the public verification page shows (and nothing else is read).
+PUBLIC_FIELDS = [
+    "number",
+    "code",
+    "status",
+    "issued_on",
+    "revoked_at",
+    "full_name",
+    "training_title",
+    "hours",
+    "start_date",
+    "end_date",
+    "place",
+    "project_title",
+    "project_number",
+]
+# Several projects may use the same number pattern; more matches than this are not listed.
+MAX_NUMBER_MATCHES = 5
+
+
+def certificate_by_code(code: str) -> Certificate | None:
+    return Certificate.objects.filter(code=code).only(*PUBLIC_FIELDS).first()
+
+
+def normalise_number(text: str) -> str:
+    """A printed number as typed (' lres/2010/ 001') → compared form ('LRES/2010/001')."""
+    return "".join(str(text).split()).upper()
+
+
+def certificates_by_number(text: str) -> list[Certificate]:
+    """Certificates whose printed number is ``text``, ignoring case and spaces."""
+    key = normalise_number(text)
+    if not key or len(key) > Certificate._meta.get_field("number").max_length or "\x00" in key:
+        return []
+    printed = Replace(Upper("number"), Value(" "), Value(""))
+    return list(
+        Certificate.objects.annotate(printed=printed)
+        .filter(printed=key)
+        .only(*PUBLIC_FIELDS)
+        .order_by("pk")[:MAX_NUMBER_MATCHES]
+    )
+
+
+def holder_has_surname(certificate: Certificate, surname: str) -> bool:
+    """Whether ``surname`` is the printed full name's last name(s), ignoring case and spaces."""
+    typed = " ".join(str(surname).split()).casefold()
+    full = " ".join(certificate.full_name.split()).casefold()
+    return bool(typed) and (full == typed or full.endswith(" " + typed))
 
 
 def certificates_for_project(project):

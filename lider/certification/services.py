@@ -42,6 +42,11 @@ def normalise_code(text: str) -> str:
     return "".join(ch for ch in str(text).upper() if ch not in " -\t\n")
 
 
+def looks_like_code(text: str) -> bool:
+    """Whether a normalised text could be a verification code (what is safe to put in a URL)."""
+    return len(text) == CODE_LENGTH and all(ch in CODE_ALPHABET for ch in text)
+
+
 # Rules
 
 
