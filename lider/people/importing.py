@@ -16,12 +16,14 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from operator import itemgetter, mul
+from operator import itemgetter
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lider.people.identifiers import normalise_postal_code, read_pesel
 from lider.people.models import Answer, Education, LabourStatus, Person
 from lider.territory.models import Unit
 
@@ -107,13 +109,9 @@ ANSWERS = {
     _key("odmowa"): Answer.REFUSED,
     _key("odmowa podania informacji"): Answer.REFUSED,
 }
-POSTAL_CODE = re.compile(r"^\d{2}-\d{3}$")
 EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y", "%d/%m/%Y")
-PESEL_WEIGHTS = (1, 3, 7, 9, 1, 3, 7, 9, 1, 3)
-CODES_WEIGHT = 48 * sum(PESEL_WEIGHTS)  # what the codes of "0" add to the weighted sum
 PART_NAMES = {Unit.GminaType.TOWN_PART: "miasto", Unit.GminaType.RURAL_PART: "obszar wiejski"}
-CENTURY = {0: 1900, 20: 2000, 40: 2100, 60: 2200, 80: 1800}
 _email = EmailValidator()
 
 
@@ -220,25 +218,6 @@ def _read_csv(content: bytes) -> list[list[str]]:
     return [[v.strip() for v in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
 
 
-def _pesel(value: str):
-    """(birth date, sex) of a valid PESEL, or the reason it is not valid."""
-    if not value.isdigit():
-        return _("A PESEL may contain digits only.")
-    if len(value) != 11:
-        return _("A PESEL has 11 digits.")
-    # Character codes, not digits: each is its digit + 48, taken off once for the whole sum.
-    codes = value.encode() if value.isascii() else [ord(c) for c in value]
-    if (10 - (sum(map(mul, PESEL_WEIGHTS, codes)) - CODES_WEIGHT) % 10) % 10 != codes[10] - 48:
-        return _("This PESEL has a wrong check digit: check for a typing error.")
-    month = codes[2] * 10 + codes[3] - 528  # 528 = 48 × 11
-    year = CENTURY[month // 20 * 20] + codes[0] * 10 + codes[1] - 528
-    try:
-        born = datetime.date(year, month % 20, codes[4] * 10 + codes[5] - 528)
-    except ValueError:
-        return _("This PESEL does not encode a real birth date.")
-    return born, ("K" if codes[9] % 2 == 0 else "M")
-
-
 def _date(value: str):
     for fmt in DATE_FORMATS:
         try:
@@ -287,7 +266,7 @@ class _Gminas:
 
     def find(self, value: str, county_ids: set[int]):
         """(pk of the one gmina in the area, None) or (None, the reason there is none)."""
-        unit = self.by_code.get(value) if value.isdigit() else None
+        unit = self.by_code.get(value) if value.isascii() and value.isdigit() else None
         candidates = [unit] if unit else self.by_name.get(_key(value), [])
         inside = [u for u in candidates if u[4] in county_ids]
         if len(inside) == 1:
@@ -361,6 +340,7 @@ def validate(
     people, rows = result.people, result.rows
     gmina_ids = []
     label = LABEL
+    today = timezone.localdate()
     for number, raw in enumerate(table[1:], start=2):
         if not any(raw):
             continue
@@ -390,14 +370,14 @@ def validate(
             errors.append(Problem(number, label["last_name"], _("This cell is required.")))
         valid_pesel, birth_date, sex = "", None, ""
         if pesel:
-            if pesel.isdigit() and len(pesel) < 11:
+            if len(pesel) < 11 and pesel.isascii() and pesel.isdigit():
                 pesel = pesel.zfill(11)  # read as a number, it lost its leading zeros
-            decoded = _pesel(pesel)
-            if decoded.__class__ is tuple:
-                valid_pesel = pesel
-                birth_date, sex = decoded
+            try:
+                birth_date, sex = read_pesel(pesel, today=today)
+            except ValidationError as error:
+                errors.append(Problem(number, label["pesel"], error.messages[0]))
             else:
-                errors.append(Problem(number, label["pesel"], decoded))
+                valid_pesel = pesel
         elif not (other_document_type and other_document_number):
             errors.append(
                 Problem(
@@ -444,14 +424,10 @@ def validate(
 
         postal_code = ""
         if postal:
-            if len(postal) == 5 and postal.isdigit():
-                postal = f"{postal[:2]}-{postal[2:]}"
-            if POSTAL_CODE.match(postal):
-                postal_code = postal
-            else:
-                errors.append(
-                    Problem(number, label["postal_code"], _("A postal code is written as 00-000."))
-                )
+            try:
+                postal_code = normalise_postal_code(postal)
+            except ValidationError as error:
+                errors.append(Problem(number, label["postal_code"], error.messages[0]))
         gmina_id = None
         if not gmina:
             errors.append(Problem(number, label["gmina"], _("This cell is required.")))

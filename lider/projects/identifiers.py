@@ -18,7 +18,18 @@ from stdnum.exceptions import (
 )
 from stdnum.pl import nip, regon
 
-KRS_PATTERN = re.compile(r"^(?:KRS)?\s*(\d{1,10})$", re.IGNORECASE)
+KRS_PATTERN = re.compile(r"^(?:KRS)?\s*([0-9]{1,10})$", re.IGNORECASE)
+
+
+def refuse_foreign_digits(value: str, what: str) -> None:
+    """Identifiers are written in ASCII digits: a full-width digit or one of another script
+    (which python-stdnum and `str.isdigit` quietly accept) is refused, not converted."""
+    if not value.isascii() and any(not c.isascii() and c.isalnum() for c in value):
+        raise ValidationError(
+            _("%(what)s must be written with the digits 0-9 (not full-width or other digits).")
+            % {"what": what},
+            code="foreign_digits",
+        )
 
 
 def _reason(error: StdnumError, what: str) -> ValidationError:
@@ -39,6 +50,7 @@ def _reason(error: StdnumError, what: str) -> ValidationError:
 
 def normalise_nip(value: str) -> str:
     """Ten digits, without dashes, spaces or the PL prefix."""
+    refuse_foreign_digits(value, "NIP")
     compact = nip.compact(value)
     try:
         return nip.validate(compact)
@@ -52,6 +64,7 @@ def normalise_regon(value: str) -> str:
     The KRS API pads a 9-digit REGON to 14 digits with trailing zeros; such a number is not a
     valid 14-digit REGON, so when its first nine digits validate it is stored as those nine.
     """
+    refuse_foreign_digits(value, "REGON")
     compact = regon.compact(value)
     if len(compact) == 14 and compact.endswith("00000") and regon.is_valid(compact[:9]):
         return compact[:9]
@@ -63,11 +76,14 @@ def normalise_regon(value: str) -> str:
 
 def normalise_krs(value: str) -> str:
     """Ten zero-padded digits: 'KRS0000377518', '377518' and '0000377518' are the same."""
+    refuse_foreign_digits(value, "KRS")
     match = KRS_PATTERN.match(value.strip().replace(" ", ""))
     if not match:
         raise ValidationError(
             _("A KRS number has up to 10 digits, optionally after the letters KRS."), code="krs"
         )
+    if not match.group(1).strip("0"):
+        raise ValidationError(_("A KRS number cannot be all zeros."), code="krs_zero")
     return match.group(1).zfill(10)
 
 

@@ -139,3 +139,27 @@ def test_over_long_cells_are_reported_not_left_to_the_database():
     assert [(p.row, p.column, p.message) for p in result.errors] == [
         (2, "Nazwisko", "Za długie: najwyżej 100 znaków."),
     ]
+
+
+@pytest.mark.parametrize(
+    "pesel, message",
+    [
+        ("９００１０１１２３４９", "PESEL należy zapisać cyframi 0-9"),
+        ("9001011234٩", "PESEL należy zapisać cyframi 0-9"),
+        ("30210112341", "oznacza datę urodzenia w przyszłości (2030-01-01)"),
+        ("90810112343", "sprzed ponad 120 lat (1890-01-01)"),
+    ],
+)
+def test_pesel_in_other_digits_or_of_no_living_applicant_is_refused(pesel, message):
+    result = check([row(PESEL=pesel, Płeć="", **{"Data urodzenia": ""})])
+    assert result.people == []
+    assert [(p.row, p.column) for p in result.errors] == [(2, "PESEL")]
+    assert message in result.errors[0].message
+
+
+def test_postal_code_in_full_width_digits_is_refused():
+    result = check([row(**{"Kod pocztowy": "４２-２７０"})])
+    assert result.people == []
+    assert [(p.column, p.message) for p in result.errors] == [
+        ("Kod pocztowy", "Kod pocztowy zapisuje się w postaci 00-000.")
+    ]

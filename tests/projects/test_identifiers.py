@@ -76,3 +76,31 @@ def test_krs_invalid(value):
     with pytest.raises(ValidationError) as error:
         normalise_krs(value)
     assert error.value.code == "krs"
+
+
+@pytest.mark.parametrize("value", ["0", "0000000000", "KRS0000000000", "KRS 000"])
+def test_krs_of_all_zeros_is_refused(value):
+    with pytest.raises(ValidationError) as error:
+        normalise_krs(value)
+    assert error.value.code == "krs_zero"
+    assert error.value.messages == ["Numer KRS nie może składać się z samych zer."]
+
+
+@pytest.mark.parametrize(
+    "normalise, value, what",
+    [
+        (normalise_nip, "５７３１２３４５６０", "NIP"),  # full-width
+        (normalise_nip, "573-123-45-6٠", "NIP"),  # an Arabic-Indic zero
+        (normalise_regon, "１２３４５６７８５", "REGON"),
+        (normalise_krs, "３７７５１８", "KRS"),
+        (normalise_krs, "37751८", "KRS"),  # a Devanagari eight
+    ],
+)
+def test_identifiers_take_ascii_digits_only(normalise, value, what):
+    # python-stdnum quietly turns these into ASCII digits (and \d matches them): refused here.
+    with pytest.raises(ValidationError) as error:
+        normalise(value)
+    assert error.value.code == "foreign_digits"
+    assert error.value.messages == [
+        f"{what} należy zapisać cyframi 0-9 (nie cyframi pełnej szerokości ani innymi)."
+    ]
