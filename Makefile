@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install translations lint messages
+.PHONY: demo test install translations lint messages chromium e2e
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,8 +40,21 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# The real-browser suite (tests/e2e, marker e2e) drives Debian's Chromium through Playwright;
+# no browser is downloaded. Installed here when missing (apt-get, as root or through sudo).
+chromium:
+	@command -v chromium >/dev/null || { \
+		sudo=; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+		echo "Installing Debian's chromium for the browser tests"; \
+		$$sudo apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq chromium; }
+
+# The browser suite alone (SQLite, or the database of DATABASE_URL when it is set).
+e2e: translations chromium
+	$(BIN)/pytest -m e2e
+
 # The whole suite on SQLite, and on PostgreSQL too when DATABASE_URL is set.
-test: messages lint
+test: messages lint chromium
 	$(BIN)/lider makemigrations --check --dry-run
 	@echo "== SQLite"
 	env -u DATABASE_URL $(BIN)/pytest
