@@ -291,8 +291,9 @@ def certificate_pdf(request, project, pk):
 
 @project_view("certificates.issue")
 def certificate_revoke(request, project, pk):
+    """GET asks for confirmation (saying what will happen) and the reason; only POST revokes."""
     certificate = get_object_or_404(Certificate, pk=pk, project=project)
-    form = RevokeForm(request.POST or None)
+    form = RevokeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.revoke_certificate(
