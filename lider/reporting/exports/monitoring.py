@@ -1,22 +1,22 @@
 """The participant export in a monitoring profile (PEFS 2007, SL2014, …) as XLSX.
 
 Rows are read with ``values_list(...).iterator(chunk_size=2000)`` and written with
-xlsxwriter in ``constant_memory`` mode, so memory stays flat whatever the number of
+:mod:`lider.core.spreadsheets` (xlsxwriter in ``constant_memory`` mode, every text as text),
+so memory stays flat whatever the number of
 participants. A participant whose mandatory data are incomplete is not exported (such a
 person cannot be shown as a participant) and is listed on the second sheet, the check
 report, with the columns that are missing.
 """
 
 import datetime
-import decimal
 from dataclasses import dataclass, field
 from operator import itemgetter
 
-import xlsxwriter
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from lider.core import audit
+from lider.core.spreadsheets import Workbook
 from lider.delivery.models import Enrolment
 from lider.people.models import Participant
 from lider.reporting.exports.profiles import FIELDS, PROFILES, Context, Profile
@@ -76,49 +76,18 @@ def _getters(profile: Profile):
     return getters
 
 
-def _cell_writer(sheet):
-    """Write a row cell by cell with the typed writers: text always as text (a name that
-    starts with "=" never becomes a formula, an address never a link), numbers as numbers,
-    dates with the workbook's date format, empty cells skipped."""
-    write_string, write_number = sheet.write_string, sheet.write_number
-    write_datetime, write_boolean = sheet.write_datetime, sheet.write_boolean
-    numbers = {int, float, decimal.Decimal}
-
-    def write(row: int, cells: list) -> None:
-        for column, value in enumerate(cells):
-            if value is None or value == "":
-                continue
-            kind = type(value)
-            if kind is str:
-                write_string(row, column, value)
-            elif kind in numbers:
-                write_number(row, column, value)
-            elif kind is datetime.date or kind is datetime.datetime:
-                write_datetime(row, column, value)
-            elif kind is bool:
-                write_boolean(row, column, value)
-            else:
-                write_string(row, column, str(value))
-
-    return write
-
-
 def write_export(profile: Profile, rows, context: Context, target) -> ExportResult:
     """Write ``rows`` (tuples in FIELDS order) to ``target`` (a path or a binary file)."""
     result = ExportResult(profile=profile)
-    workbook = xlsxwriter.Workbook(
-        target,
-        {"constant_memory": True, "default_date_format": "yyyy-mm-dd", "in_memory": False},
-    )
-    bold = workbook.add_format({"bold": True})
-    sheet = workbook.add_worksheet(profile.sheet[:31])
-    check = workbook.add_worksheet(_("Check report")[:31])
-    sheet.write_row(0, 0, [column.label for column in profile.columns], bold)
+    workbook = Workbook(target)
+    sheet = workbook.add_sheet(profile.sheet)
+    check = workbook.add_sheet(_("Check report"))
+    sheet.write_header(0, [column.label for column in profile.columns])
     sheet.freeze_panes(1, 0)
-    check.write_row(0, 0, [_("Participant id"), _("Full name"), _("Missing mandatory data")], bold)
+    check.write_header(0, [_("Participant id"), _("Full name"), _("Missing mandatory data")])
     names = list(FIELDS)
     getters = _getters(profile)
-    write_cells = _cell_writer(sheet)
+    write_cells, write_check = sheet.write_row, check.write_row
     mandatory = [i for i, column in enumerate(profile.columns) if column.mandatory]
     labels = [column.label for column in profile.columns]
     needs_dict = any(not isinstance(column.source, str) for column in profile.columns)
@@ -130,7 +99,7 @@ def write_export(profile: Profile, rows, context: Context, target) -> ExportResu
         if gaps:
             check_number += 1
             name = f"{values[1] or ''} {values[2] or ''}".strip()
-            check.write_row(check_number, 0, [values[0], name, "; ".join(gaps)])
+            write_check(check_number, [values[0], name, "; ".join(gaps)])
             result.incomplete.append((values[0], name, gaps))
             continue
         row_number += 1

@@ -5,7 +5,6 @@ import datetime
 import io
 from dataclasses import dataclass
 
-import xlsxwriter
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractHour, ExtractMinute
 from django.utils import formats, translation
@@ -18,6 +17,7 @@ from lider.core.documents import (
     ReportTable,
     render_report,
 )
+from lider.core.spreadsheets import Workbook
 from lider.delivery.models import Attendance, Session
 from lider.people.models import Participant, Sex
 from lider.reporting import charts
@@ -217,24 +217,20 @@ def render_pdf(data: ProgressData, *, lang: str = "pl", today: datetime.date | N
 
 
 def render_xlsx(data: ProgressData, *, lang: str = "pl") -> bytes:
+    """The report's tables, one sheet each; task titles and indicator names stay text."""
     buffer = io.BytesIO()
     with translation.override(lang):
         tables = _tables(data)
         title, subtitle = _title(data)
-        workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
-        bold = workbook.add_format({"bold": True})
-        for name, table in tables.items():
-            sheet = workbook.add_worksheet(
-                {"tasks": _("Tasks"), "indicators": _("Indicators"), "people": _("Participants")}[
-                    name
-                ][:31]
-            )
-            sheet.write(0, 0, title, bold)
-            sheet.write(1, 0, subtitle)
-            sheet.write(2, 0, table.caption, bold)
-            sheet.write_row(3, 0, list(table.columns), bold)
-            for i, row in enumerate(table.rows, start=4):
-                sheet.write_row(i, 0, [float(v) if hasattr(v, "as_tuple") else v for v in row])
-            sheet.set_column(0, 0, 50)
-        workbook.close()
+        names = {"tasks": _("Tasks"), "indicators": _("Indicators"), "people": _("Participants")}
+        with Workbook(buffer) as workbook:
+            for name, table in tables.items():
+                sheet = workbook.add_sheet(names[name])
+                sheet.set_column(0, 0, 50)
+                sheet.write_text(0, 0, title, workbook.bold)
+                sheet.write_text(1, 0, subtitle)
+                sheet.write_text(2, 0, table.caption, workbook.bold)
+                sheet.write_header(3, table.columns)
+                for i, row in enumerate(table.rows, start=4):
+                    sheet.write_row(i, row)
     return buffer.getvalue()

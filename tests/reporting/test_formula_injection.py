@@ -1,0 +1,89 @@
+"""Every spreadsheet Lider produces, with user texts that a spreadsheet program would run:
+no cell of any of them may be a formula (issue 11, "Formula injection")."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from lider.certification.models import Certificate
+from lider.core.permissions import Role
+from lider.people.models import Person
+from lider.reporting.exports.profiles import PROFILES
+from tests.factories import member
+from tests.reporting.builders import build, indicator
+from tests.reporting.test_exports import complete
+from tests.spreadsheets import HOSTILE_TEXTS, formula_cells, xlsx_texts
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def hostile_world():
+    """A project whose user-typed texts all look like formulas."""
+    world = build(women=len(HOSTILE_TEXTS), men=1)
+    complete(world)
+    for text, participant in zip(HOSTILE_TEXTS, world.participants, strict=False):
+        Person.objects.filter(pk=participant.person_id).update(
+            first_name=text, last_name=text, street=text, city=text
+        )
+    # The last one lacks mandatory data, so the check report lists its (hostile) name.
+    Person.objects.filter(pk=world.participants[-1].person_id).update(
+        first_name=HOSTILE_TEXTS[0], last_name=HOSTILE_TEXTS[2], education=""
+    )
+    world.task.title = HOSTILE_TEXTS[0]
+    world.task.save(update_fields=["title"])
+    world.project.title = HOSTILE_TEXTS[1]
+    world.project.save(update_fields=["title"])
+    indicator(world, "participants_started", name=HOSTILE_TEXTS[3])
+    Certificate.objects.filter(project=world.project).update(full_name=HOSTILE_TEXTS[0])
+    Certificate.objects.filter(
+        pk=Certificate.objects.filter(project=world.project).first().pk
+    ).update(status="revoked", revoked_at=timezone.now(), revoke_reason=HOSTILE_TEXTS[3])
+    return world
+
+
+def downloads(client, world) -> dict[str, bytes]:
+    """Every XLSX the back office offers for the project, as a coordinator gets them."""
+    client.force_login(member(world.project, Role.COORDINATOR))
+    slug = world.project.slug
+    urls = {
+        f"monitoring {key}": reverse("reporting:export", kwargs={"slug": slug, "profile": key})
+        for key in PROFILES
+    }
+    start, end = datetime.date(2010, 1, 1), datetime.date(2010, 12, 31)
+    urls["progress report"] = (
+        reverse("reporting:progress", kwargs={"slug": slug})
+        + f"?start={start}&end={end}&format=xlsx"
+    )
+    urls["certificate register"] = reverse("certification:register_xlsx", kwargs={"slug": slug})
+    files = {}
+    for name, url in urls.items():
+        response = client.get(url)
+        assert response.status_code == 200, name
+        files[name] = (
+            b"".join(response.streaming_content) if response.streaming else response.content
+        )
+    return files
+
+
+def test_no_spreadsheet_holds_a_formula(client, hostile_world):
+    files = downloads(client, hostile_world)
+
+    assert {name: formula_cells(content) for name, content in files.items()} == {
+        name: [] for name in files
+    }
+
+
+def test_hostile_texts_arrive_as_the_texts_typed(client, hostile_world):
+    files = downloads(client, hostile_world)
+    texts = {name: xlsx_texts(content) for name, content in files.items()}
+
+    for key in PROFILES:
+        assert set(HOSTILE_TEXTS) <= texts[f"monitoring {key}"], key
+        # The check report names the incomplete participant as typed.
+        assert f"{HOSTILE_TEXTS[0]} {HOSTILE_TEXTS[2]}" in texts[f"monitoring {key}"]
+    assert {HOSTILE_TEXTS[0], HOSTILE_TEXTS[3]} <= texts["progress report"]
+    assert any(HOSTILE_TEXTS[1] in text for text in texts["progress report"])
+    assert {HOSTILE_TEXTS[0], HOSTILE_TEXTS[3]} <= texts["certificate register"]
