@@ -83,3 +83,34 @@ class Unit(models.Model):
         if self.level != self.Level.GMINA or self.gmina_type == self.GminaType.URBAN_RURAL:
             return None
         return self.gmina_type in {self.GminaType.RURAL, self.GminaType.RURAL_PART}
+
+
+class Urbanisation(models.Model):
+    """The degree of urbanisation (Eurostat DEGURBA) of a gmina in one edition.
+
+    Keyed by the gmina's TERC code without its type digit (Eurostat classifies whole gminas:
+    the town and rural parts of an urban-rural gmina take its class), so the value survives a
+    gmina's change of type. Each value keeps its edition; newer editions are loaded beside the
+    older ones, never over them, because an export states the class in force for its data.
+    """
+
+    class Degree(models.TextChoices):
+        CITY = "1", _("densely populated area (city)")
+        TOWN = "2", _("intermediate density area (town or suburb)")
+        RURAL = "3", _("thinly populated area (rural)")
+
+    gmina_code = models.CharField(_("gmina TERC code (without type)"), max_length=6)
+    edition = models.PositiveSmallIntegerField(_("edition (year)"))
+    degree = models.CharField(_("DEGURBA"), max_length=1, choices=Degree.choices)
+
+    class Meta:
+        verbose_name = _("degree of urbanisation")
+        verbose_name_plural = _("degrees of urbanisation")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["gmina_code", "edition"], name="urbanisation_gmina_edition_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.gmina_code} ({self.edition}): {self.degree}"
