@@ -155,7 +155,19 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "backoffice:login"
 LIDER_SECOND_FACTOR_REQUIRED = "lider.projects.access.is_administrator"
+# Who is an administrator of the installation (sees login locks, invites to any project).
+LIDER_INSTALLATION_ADMINISTRATOR = "lider.projects.access.is_administrator"
+AUTHENTICATION_BACKENDS = ["lider.core.accounts.NormalisedLoginBackend"]
+# Login throttle (lider.core.accounts): failures per (login, address) pair and per address
+# alone within the window.
 LOGIN_FAILURE_WINDOW_MINUTES = env_int("LOGIN_FAILURE_WINDOW_MINUTES", 15)
+LOGIN_FAILURES_PER_LOGIN = env_int("LOGIN_FAILURES_PER_LOGIN", 10)
+LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 100)
+# Behind a reverse proxy: the header it puts the client's address in (e.g. X-Forwarded-For)
+# and how many proxies of ours stand in front. Off by default: without a proxy that sets it,
+# anyone could send the header and pick their own address.
+LIDER_CLIENT_ADDRESS_HEADER = env_str("LIDER_CLIENT_ADDRESS_HEADER", "")
+LIDER_TRUSTED_PROXY_COUNT = env_int("LIDER_TRUSTED_PROXY_COUNT", 1)
 OTP_TOTP_ISSUER = "Lider"
 LOGIN_REDIRECT_URL = "website:after_login"
 LOGOUT_REDIRECT_URL = "website:home"

@@ -32,6 +32,9 @@ class AuditEntry(models.Model):
         EXPORT = "export", _("exported personal data")
         GRANT = "grant", _("role granted")
         REVOKE = "revoke", _("role revoked")
+        UNLOCK = "unlock", _("login lock lifted")
+        INVITE = "invite", _("invitation")
+        RESET_SECOND_FACTOR = "reset_2fa", _("second factor reset")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -76,13 +79,17 @@ class AuditEntry(models.Model):
 
 
 class LoginFailure(models.Model):
-    """A failed login, kept to throttle guessing per account and per address."""
+    """A failed login, kept to throttle guessing per (login, address) and per address.
+
+    `username` holds the normalised login (see `lider.core.accounts.normalise_login`).
+    """
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     username = models.CharField(max_length=150, db_index=True)
     ip_address = models.GenericIPAddressField(null=True, db_index=True)
 
     class Meta:
+        indexes = [models.Index(fields=["username", "ip_address", "at"])]
         verbose_name = _("failed login")
         verbose_name_plural = _("failed logins")
 

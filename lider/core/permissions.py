@@ -78,6 +78,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
 # Pseudo-permissions for views outside the role table; the matrix test knows them.
 PUBLIC = "public"  # anyone, logged in or not
 AUTHENTICATED = "authenticated"  # any logged-in user; the view shows only what roles allow
+# An administrator of the installation (LIDER_INSTALLATION_ADMINISTRATOR decides who is one).
+INSTALLATION = "installation"
 
 
 def roles_with(permission: str) -> frozenset[Role]:

@@ -1,4 +1,4 @@
-"""Login, logout and the second factor."""
+"""Login, logout, the second factor and the login locks."""
 
 import base64
 
@@ -6,13 +6,19 @@ import segno
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from lider.core import accounts
+from lider.core.access import installation_view
 from lider.core.accounts import ThrottledLoginForm, TokenForm, confirmed_device
+from lider.core.forms import LiftLockForm
+from lider.core.models import AuditEntry
 from lider.core.permissions import AUTHENTICATED, PUBLIC
 
 
@@ -76,3 +82,40 @@ def second_factor_setup(request):
 
 
 second_factor_setup.lider_permission = AUTHENTICATED
+
+
+@installation_view
+def login_locks(request):
+    """The login locks in force now, each with a button that lifts it; recent lifts below."""
+    lifted = AuditEntry.objects.filter(action=AuditEntry.Action.UNLOCK).select_related("actor")[:20]
+    return render(
+        request,
+        "backoffice/login_locks.html",
+        {
+            "locks": accounts.current_locks(),
+            "lifted": lifted,
+            "window": int(accounts.failure_window().total_seconds() // 60),
+            "per_login": accounts.per_login_limit(),
+            "per_address": accounts.per_address_limit(),
+        },
+    )
+
+
+@installation_view
+@require_POST
+def login_lock_lift(request):
+    form = LiftLockForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("This lock could not be identified; nothing was changed."))
+        return redirect("backoffice:login_locks")
+    try:
+        accounts.lift_lock(
+            login=form.cleaned_data["login"],
+            address=form.cleaned_data["address"] or None,
+            actor=request.user,
+        )
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("The lock has been lifted."))
+    return redirect("backoffice:login_locks")

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lider.core import audit, sensitive
+from lider.core.access import is_installation_administrator
 from lider.core.models import AuditEntry
 from lider.core.permissions import allows
 from lider.projects import services
@@ -23,7 +24,14 @@ def project_list(request):
     projects = (
         projects_for(request.user).select_related("classification").order_by("-start_date", "title")
     )
-    return render(request, "projects/backoffice/list.html", {"projects": projects})
+    return render(
+        request,
+        "projects/backoffice/list.html",
+        {
+            "projects": projects,
+            "is_installation_administrator": is_installation_administrator(request.user),
+        },
+    )
 
 
 @project_view("project.view")

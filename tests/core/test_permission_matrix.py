@@ -9,7 +9,14 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, path
 
-from lider.core.permissions import AUTHENTICATED, PERMISSIONS, PUBLIC, Role, allows
+from lider.core.permissions import (
+    AUTHENTICATED,
+    INSTALLATION,
+    PERMISSIONS,
+    PUBLIC,
+    Role,
+    allows,
+)
 from tests.factories import ProjectFactory, member
 
 BACKOFFICE = re.compile(r"^(en/)?biuro/")
@@ -34,7 +41,8 @@ def undeclared(views):
     return [
         route
         for route, view in views
-        if getattr(view, "lider_permission", None) not in {*PERMISSIONS, PUBLIC, AUTHENTICATED}
+        if getattr(view, "lider_permission", None)
+        not in {*PERMISSIONS, PUBLIC, AUTHENTICATED, INSTALLATION}
     ]
 
 
@@ -108,3 +116,33 @@ def test_anonymous_is_sent_to_login(client, route, view):
     response = client.get(concrete_url(route, project.slug))
     assert response.status_code == 302
     assert "/biuro/logowanie/" in response.url
+
+
+INSTALLATION_VIEWS = [
+    (route, view)
+    for route, view in backoffice_views()
+    if getattr(view, "lider_permission", None) == INSTALLATION
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize(
+    "route, view", INSTALLATION_VIEWS, ids=[route for route, _ in INSTALLATION_VIEWS]
+)
+def test_installation_views_are_for_administrators_only(client, role, route, view):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = member(ProjectFactory(), role)
+    device = TOTPDevice.objects.create(user=user, name="tel", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session["otp_device_id"] = device.persistent_id
+    session.save()
+    url = concrete_url(route, "x")
+    for method in ("get", "post"):
+        status = getattr(client, method)(url).status_code
+        if role == Role.ADMINISTRATOR:
+            assert status not in {403, 404}, f"{role} should reach {method.upper()} {url}"
+        else:
+            assert status == 403, f"{role} should be refused {method.upper()} {url} ({status})"

@@ -32,8 +32,9 @@ def test_project_list_queries_constant(client, django_assert_num_queries, rows):
     for _ in range(rows):
         member(ProjectFactory(), Role.COORDINATOR, user=user)
     client.force_login(user)
-    # session, user, second-factor device, administrator role, projects
-    with django_assert_num_queries(5):
+    # session, user, second-factor device, administrator role (middleware), projects,
+    # administrator role again (the link to the installation's pages)
+    with django_assert_num_queries(6):
         client.get(reverse("projects:list"))
 
 
