@@ -30,11 +30,14 @@ messages: install
 	$(BIN)/python scripts/po_fill.py --before $(VENV)/django.po.before
 	$(BIN)/pybabel compile --domain django --directory lider/locale --statistics
 
-# Set up, load the demo project and serve it on http://127.0.0.1:8000/.
+# Set up, load the demo project and serve it on http://127.0.0.1:8000/ (or PORT=8101).
+# Links made outside a request (QR codes, e-mails) point there unless SITE_URL is set.
+PORT ?= 8000
+DEMO_SITE_URL = $${SITE_URL:-http://127.0.0.1:$(PORT)}
 demo: translations
 	$(BIN)/lider migrate --no-input
-	$(BIN)/lider demo
-	$(BIN)/lider serve
+	SITE_URL=$(DEMO_SITE_URL) $(BIN)/lider demo
+	$(BIN)/lider serve 127.0.0.1:$(PORT)
 
 lint: install
 	$(BIN)/ruff check .

@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from lider.core.documents import CertificateData, ProgrammeItem, render_certificates
+from lider.core.links import absolute_url
 
 EU_FLAG = Path(settings.BASE_DIR) / "static" / "img" / "eu-flag.svg"
 
@@ -25,7 +26,7 @@ def verification_url(code: str) -> str:
     """The public address of a certificate, in the default language (printed in the QR)."""
     with translation.override(settings.LANGUAGE_CODE):
         path = reverse("certification_public:verify", kwargs={"code": code})
-    return settings.SITE_URL.rstrip("/") + path
+    return absolute_url(path)
 
 
 def certificate_data(certificate, *, lang: str = "pl") -> CertificateData:

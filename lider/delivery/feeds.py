@@ -9,11 +9,12 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from icalendar import Calendar, Event
 
+from lider.core.links import absolute_url
 from lider.delivery.models import CalendarToken, Session
 from lider.projects.models import Project
 
 
-def calendar_of(sessions, *, name: str, backoffice: bool) -> bytes:
+def calendar_of(sessions, *, name: str, backoffice: bool, request=None) -> bytes:
     """An iCalendar (RFC 5545) document with one event per session, in Polish local time."""
     zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
     calendar = Calendar()
@@ -38,7 +39,7 @@ def calendar_of(sessions, *, name: str, backoffice: bool) -> bytes:
             path = reverse(
                 "delivery:session", kwargs={"slug": session.task.project.slug, "pk": session.pk}
             )
-            event.add("url", settings.SITE_URL.rstrip("/") + path)
+            event.add("url", absolute_url(path, request))
         calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical()
@@ -75,4 +76,6 @@ def trainer_feed(request, token):
         .order_by("date", "start_time", "pk")
     )
     name = found.user.get_full_name() or found.user.username
-    return _response(calendar_of(sessions, name=name, backoffice=True), "zajecia.ics")
+    return _response(
+        calendar_of(sessions, name=name, backoffice=True, request=request), "zajecia.ics"
+    )

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from lider.core import audit
+from lider.core.links import absolute_url
 from lider.people.importing import PersonRow
 from lider.people.models import Institution, Participant, Person
 from lider.recruitment import bulk, rules
@@ -299,7 +300,7 @@ def send_offer(application_id: int) -> None:
         context = {
             "application": application,
             "project": application.project,
-            "link": settings.SITE_URL.rstrip("/") + path,
+            "link": absolute_url(path),
         }
         send_mail(
             _("A place for you in the project %(title)s") % {"title": application.project.title},

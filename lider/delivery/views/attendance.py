@@ -1,6 +1,5 @@
 """Attendance at a session: marking it (one tap per person), the printable list, the signed scan."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from lider.core import audit
 from lider.core.documents import AttendanceListData, render_attendance_list
+from lider.core.links import absolute_url
 from lider.delivery import services
 from lider.delivery.forms import (
     MarkForm,
@@ -113,7 +113,7 @@ def attendance_list_pdf(request, project, pk):
         venue=session.venue.name,
         address=session.venue.address,
         trainer=trainers,
-        session_url=settings.SITE_URL.rstrip("/") + url,
+        session_url=absolute_url(url),
         participants=[full_name(p) for p in roster(session)],
         blank_rows=3,
     )

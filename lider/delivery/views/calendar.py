@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lider.core.links import absolute_url
 from lider.core.permissions import allows
 from lider.delivery import services
 from lider.delivery.models import CalendarToken
@@ -77,7 +78,7 @@ def my_sessions(request, project):
     """The sessions the user leads in this project: today's and the coming ones first."""
     token = CalendarToken.objects.filter(user=request.user).first()
     feed_url = (
-        request.build_absolute_uri(reverse("delivery_public:trainer_feed", args=[token.token]))
+        absolute_url(reverse("delivery_public:trainer_feed", args=[token.token]), request)
         if token
         else None
     )
