@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.models import User
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from lider.core.permissions import Role
@@ -27,6 +28,16 @@ class ParticipantChoiceField(forms.ModelChoiceField):
         return str(obj.subject)
 
 
+def trainers_choosable(project, *, session=None):
+    """Who may be chosen to lead a session: the project's trainers and advisors, and whoever
+    already leads this session (so that saving it keeps them even after their role ended)."""
+    condition = Q(memberships__project=project, memberships__role=Role.TRAINER)
+    if session is not None and session.pk:
+        condition |= Q(delivered_sessions=session)
+    pks = User.objects.filter(condition).values("pk")
+    return User.objects.filter(pk__in=pks).order_by("last_name", "first_name", "username")
+
+
 def _participants(project):
     return Participant.objects.filter(project=project).select_related("person", "institution")
 
@@ -51,11 +62,13 @@ class SessionForm(forms.ModelForm):
             "task"
         )
         self.fields["venue"].queryset = Venue.objects.filter(project=project)
-        self.fields["trainers"].queryset = User.objects.filter(
-            memberships__project=project, memberships__role=Role.TRAINER
-        ).order_by("last_name", "username")
-        self.fields["trainers"].widget = forms.CheckboxSelectMultiple()
-        self.fields["trainers"].label_from_instance = lambda u: u.get_full_name() or u.username
+        # The widget is set before the queryset: setting the queryset hands its choices to the
+        # widget there is at that moment (a widget set afterwards rendered no choice at all).
+        trainers = self.fields["trainers"]
+        trainers.widget = forms.CheckboxSelectMultiple()
+        trainers.queryset = trainers_choosable(project, session=self.instance)
+        trainers.label_from_instance = lambda u: u.get_full_name() or u.username
+        trainers.help_text = _("People with the trainer or advisor role in the project.")
 
     def clean(self):
         cleaned = super().clean()

@@ -42,7 +42,9 @@ class Venue(models.Model):
 class Group(models.Model):
     """A group of a task held in one county (e.g. the training cycle's group in Myszków)."""
 
-    task = models.ForeignKey("projects.Task", on_delete=models.CASCADE, related_name="groups")
+    task = models.ForeignKey(
+        "projects.Task", on_delete=models.CASCADE, related_name="groups", verbose_name=_("task")
+    )
     name = models.CharField(_("name"), max_length=200)
     county = models.ForeignKey(
         "territory.Unit",
@@ -116,9 +118,16 @@ class SessionQuerySet(models.QuerySet):
 class Session(models.Model):
     """One meeting, training day, advisory meeting, forum or conference."""
 
-    task = models.ForeignKey("projects.Task", on_delete=models.CASCADE, related_name="sessions")
+    task = models.ForeignKey(
+        "projects.Task", on_delete=models.CASCADE, related_name="sessions", verbose_name=_("task")
+    )
     group = models.ForeignKey(
-        Group, on_delete=models.SET_NULL, null=True, blank=True, related_name="sessions"
+        Group,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        verbose_name=_("group"),
     )
     title = models.CharField(_("topic"), max_length=300)
     agenda = models.TextField(_("agenda"), blank=True)

@@ -80,13 +80,16 @@ def create_group(task, *, actor, **fields) -> Group:
 # Sessions
 
 
-def _check_trainers(task, trainers) -> None:
+def _check_trainers(task, trainers, *, keep=()) -> None:
+    """Each trainer must hold the trainer (or advisor) role in the task's project; those in
+    ``keep`` (who already lead the session) may stay after their role has ended."""
     allowed = set(
         Membership.objects.filter(project_id=task.project_id, role=Role.TRAINER).values_list(
             "user_id", flat=True
         )
     )
-    if any(user.pk not in allowed for user in trainers):
+    kept = {user.pk for user in keep}
+    if any(user.pk not in allowed and user.pk not in kept for user in trainers):
         raise ValidationError(
             _("A trainer must hold the trainer role in the project."), code="trainer"
         )
@@ -150,7 +153,7 @@ def update_session(session: Session, *, actor, trainers=None, **fields) -> Sessi
         _check_session(session)
         session.save(update_fields=list(fields))
         if trainers is not None:
-            _check_trainers(session.task, trainers)
+            _check_trainers(session.task, trainers, keep=session.trainers.all())
             session.trainers.set(trainers)
     return session
 

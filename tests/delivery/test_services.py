@@ -9,6 +9,7 @@ from lider.core.permissions import Role
 from lider.delivery import services
 from lider.delivery.models import Attendance, Enrolment, SessionBooking
 from lider.delivery.queries import attendance_shares, roster
+from lider.projects.models import Membership
 from tests.delivery.factories import (
     DeliveryParticipantFactory,
     DeliveryTaskFactory,
@@ -59,6 +60,21 @@ def test_create_session_series_makes_weekly_sessions_with_audit(task, coordinato
     assert sessions[0].clock_hours == 6 and sessions[0].training_hours == 8
     assert [list(s.trainers.all()) for s in sessions] == [[trainer]] * 10
     assert AuditEntry.objects.filter(action="create", project_id=task.project_id).count() == 10
+
+
+def test_update_session_keeps_a_former_trainer_but_adds_only_trainers(task, coordinator):
+    former = member(task.project, Role.TRAINER)
+    session = SessionFactory(task=task, trainers=[former])
+    Membership.objects.filter(user=former).delete()
+    outsider = member(task.project, Role.OFFICE)
+
+    services.update_session(session, actor=coordinator, trainers=[former], capacity=12)
+    with pytest.raises(ValidationError) as error:
+        services.update_session(session, actor=coordinator, trainers=[former, outsider])
+
+    assert error.value.code == "trainer"
+    assert list(session.trainers.all()) == [former]
+    assert session.capacity == 12
 
 
 def test_create_session_refuses_a_trainer_without_the_role(task, coordinator):

@@ -14,6 +14,7 @@ from lider.core.models import AuditEntry
 from lider.core.permissions import Role
 from lider.delivery import services
 from lider.delivery.models import Attendance, CalendarToken, Session
+from tests.delivery.conftest import url
 from tests.delivery.factories import (
     DeliveryParticipantFactory,
     DeliveryTaskFactory,
@@ -23,39 +24,6 @@ from tests.delivery.factories import (
 from tests.factories import member
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def setup():
-    """Today's session of a group of three, led by a trainer."""
-    task = DeliveryTaskFactory()
-    project = task.project
-    office = member(project, Role.OFFICE)
-    trainer = member(project, Role.TRAINER)
-    trainer.first_name, trainer.last_name = "Tomasz", "Wójcik"
-    trainer.save()
-    group = GroupFactory(task=task)
-    session = SessionFactory(
-        task=task, group=group, date=timezone.localdate(), trainers=[trainer], title="Zajęcia"
-    )
-    people = [DeliveryParticipantFactory(project=project) for _ in range(3)]
-    people[0].person.disability = "yes"
-    people[0].person.save()
-    for person in people:
-        services.enrol(task, participant=person, group=group, actor=office)
-    return {
-        "project": project,
-        "task": task,
-        "group": group,
-        "session": session,
-        "trainer": trainer,
-        "office": office,
-        "people": people,
-    }
-
-
-def url(name, setup, **kwargs):
-    return reverse(name, kwargs={"slug": setup["project"].slug, **kwargs})
 
 
 def test_trainer_marks_attendance_on_a_phone_and_the_marks_stay(client, setup):
