@@ -6,7 +6,9 @@ rendered and verified again after the person's other data are anonymised, and la
 attendance or rules show up as a difference instead of silently rewriting history.
 """
 
+import re
 import string
+import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -113,21 +115,60 @@ class TestScore(models.Model):
         return self.post_test - self.pre_test
 
 
+# What a certificate's number column holds, and the largest values a pattern is formatted with.
+NUMBER_MAX_LENGTH = 80
+LARGEST_SEQUENCE = 2_147_483_647  # the largest PositiveIntegerField on every backend
+LARGEST_YEAR = 9999
+
+
 def validate_number_pattern(pattern: str) -> None:
-    """A pattern may use {year} and must use {seq} (with a format such as {seq:03d})."""
-    fields = set()
+    """A pattern may use {year} and must use {seq} (with a format such as {seq:03d}).
+
+    Every number it can give must fit the number column: a width is checked before anything is
+    formatted (``{seq:300000000}`` would build a 300 MB string), then the pattern is formatted
+    with the largest year and sequence number.
+    """
+    invalid = ValidationError(
+        _("Use {seq} for the sequence number (e.g. {seq:03d}) and optionally {year}."),
+        code="pattern",
+    )
+    too_long = ValidationError(
+        _("Numbers in this format could be longer than %(max)d characters."),
+        code="pattern_length",
+        params={"max": NUMBER_MAX_LENGTH},
+    )
+    if len(pattern) > NUMBER_MAX_LENGTH:
+        raise too_long
+    if any(unicodedata.category(ch) in {"Cc", "Cf"} for ch in pattern):
+        raise ValidationError(
+            _("The number format may not contain control or invisible characters."),
+            code="pattern_characters",
+        )
+    fields, specs = set(), []
     try:
-        for _text, name, _spec, _conversion in string.Formatter().parse(pattern):
+        for _text, name, spec, _conversion in string.Formatter().parse(pattern):
             if name is not None:
                 fields.add(name)
-        pattern.format(year=2010, seq=1)
-    except (ValueError, KeyError, IndexError):
-        fields = {None}
+                specs.append(spec or "")
+    except ValueError:
+        raise invalid from None
     if "seq" not in fields or not fields <= {"seq", "year"}:
-        raise ValidationError(
-            _("Use {seq} for the sequence number (e.g. {seq:03d}) and optionally {year}."),
-            code="pattern",
-        )
+        raise invalid
+    for spec in specs:
+        if "{" in spec or "}" in spec:  # a nested field would set the width from the data
+            raise invalid
+        if any(
+            len(digits) > 3 or int(digits) > NUMBER_MAX_LENGTH
+            for digits in re.findall(r"\d+", spec)
+        ):
+            raise too_long
+    try:
+        longest = pattern.format(year=LARGEST_YEAR, seq=LARGEST_SEQUENCE)
+        pattern.format(year=2010, seq=1)
+    except (ValueError, KeyError, IndexError, TypeError):
+        raise invalid from None
+    if len(longest) > NUMBER_MAX_LENGTH:
+        raise too_long
 
 
 class CertificateSeries(models.Model):
@@ -172,6 +213,7 @@ class CertificateSeries(models.Model):
         return self.pattern
 
     def format(self, *, year: int, sequence: int) -> str:
+        validate_number_pattern(self.pattern)  # a row saved before the bounds were checked
         return self.pattern.format(year=year, seq=sequence)
 
 
@@ -210,7 +252,7 @@ class Certificate(models.Model):
     )
     series = models.ForeignKey(CertificateSeries, on_delete=models.PROTECT, related_name="+")
     sequence = models.PositiveIntegerField(_("sequence number"))
-    number = models.CharField(_("number"), max_length=80)
+    number = models.CharField(_("number"), max_length=NUMBER_MAX_LENGTH)
     code = models.CharField(_("verification code"), max_length=10, unique=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.ISSUED
