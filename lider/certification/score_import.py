@@ -1,4 +1,5 @@
-"""Reading knowledge-test results from an XLSX sheet (python-calamine).
+"""Reading knowledge-test results from an XLSX sheet (or CSV), through the bounded reader of
+`lider.core.table_reader` (size, rows, columns, cell length, unpacked size, time).
 
 The first row holds the headers, in Polish or English, in any order: ``PESEL`` or ``Imię`` and
 ``Nazwisko``, then ``Pre-test`` and ``Post-test``. A result is a percentage (72, 72,5, "72 %")
@@ -11,7 +12,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from python_calamine import CalamineWorkbook
+
+from lider.core import table_reader
 
 HEADERS = {
     "pesel": "pesel",
@@ -32,12 +34,16 @@ POINTS = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*/\s*(\d+(?:[.,]\d+)?)\s*$")
 
 def read(file, enrolments) -> dict[int, tuple[Decimal | None, Decimal | None]]:
     """{participant id: (pre, post)} from the sheet, or ValidationError listing every error."""
+    bounds = table_reader.limits()
+    name = str(getattr(file, "name", "") or "")
     try:
-        sheet = CalamineWorkbook.from_filelike(file).get_sheet_by_index(0).to_python()
-    except Exception as error:  # calamine raises its own types for damaged or non-XLSX files
-        raise ValidationError(
-            _("The file could not be read as an XLSX sheet."), code="file"
-        ) from error
+        sheet = table_reader.read_table(
+            file.read(bounds.file_bytes + 1),
+            name if name.lower().endswith(".csv") else "wyniki.xlsx",
+            bounds,
+        )
+    except table_reader.TableError as error:
+        raise ValidationError(str(error), code="file") from error
     if not sheet:
         raise ValidationError(_("The sheet is empty."), code="empty")
     columns = {}
@@ -71,6 +77,8 @@ def read(file, enrolments) -> dict[int, tuple[Decimal | None, Decimal | None]]:
 
         if by_pesel:
             key = _text(cell("pesel"))
+            if len(key) < 11 and key.isascii() and key.isdigit():
+                key = key.zfill(11)  # typed as a number, it lost its leading zeros
             who_column = columns["pesel"]
         else:
             key = _name_key(_text(cell("first_name")), _text(cell("last_name")))

@@ -1,7 +1,8 @@
 """Reading people from a spreadsheet an office keeps (XLSX or CSV, Polish column headers).
 
-`read_table` turns the file into rows of strings (calamine gives floats for numbers: a PESEL
-typed as a number loses its leading zeros, so it is padded back to 11 digits); `validate`
+`read_table` turns the file into rows of strings through the bounded reader of
+`lider.core.table_reader` (calamine gives floats for numbers: a PESEL typed as a number loses
+its leading zeros, so it is padded back to 11 digits); `validate`
 checks every cell and returns the values of new people (`PersonRow`, plain objects: a model
 instance costs more to build than the whole check of its row) with every problem explained in
 Polish by row and column. Lookups (gminas, PESELs already taken) are loaded once, and a value
@@ -9,9 +10,7 @@ repeated down a column (a gmina, an education level) is looked up once, so 10,00
 fraction of a second.
 """
 
-import csv
 import datetime
-import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -23,6 +22,8 @@ from django.core.validators import EmailValidator
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lider.core import table_reader
+from lider.core.table_reader import TableError
 from lider.people.identifiers import normalise_postal_code, read_pesel
 from lider.people.models import Answer, Education, LabourStatus, Person
 from lider.territory.models import Unit
@@ -171,51 +172,10 @@ class Checked:
         return sorted({p.row for p in self.errors})
 
 
-class TableError(Exception):
-    """The file as a whole cannot be read (format, encoding, headers)."""
-
-
 def read_table(content: bytes, filename: str) -> list[list[str]]:
-    """Every row of the first sheet as strings (header row first)."""
-    if filename.lower().endswith(".xlsx"):
-        return _read_xlsx(content)
-    if filename.lower().endswith(".csv"):
-        return _read_csv(content)
-    raise TableError(_("Upload an XLSX or a CSV file."))
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else str(value)
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def _read_xlsx(content: bytes) -> list[list[str]]:
-    from python_calamine import CalamineWorkbook
-
-    try:
-        sheet = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0)
-        rows = sheet.to_python(skip_empty_area=False)
-    except Exception as error:  # calamine raises its own errors for broken files
-        raise TableError(_("The file cannot be read as an XLSX spreadsheet.")) from error
-    # Most cells are text: strip them here rather than through a call per cell.
-    return [[v.strip() if v.__class__ is str else _cell(v) for v in row] for row in rows]
-
-
-def _read_csv(content: bytes) -> list[list[str]]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = content.decode("cp1250")
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") >= first.count(",") else ","
-    return [[v.strip() for v in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    """Every row of the first sheet as strings (header row first), read within the bounds of
+    `lider.core.table_reader` (size, rows, columns, cell length, unpacked size, time)."""
+    return table_reader.read_table(content, filename)
 
 
 def _date(value: str):

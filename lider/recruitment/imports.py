@@ -1,20 +1,27 @@
 """Importing people from a spreadsheet: upload, preview with every error, import all or none.
 
 The uploaded file waits in MEDIA_ROOT/imports/ under a random name, remembered in the
-uploader's session, until it is imported or replaced.
+uploader's session, until it is imported, cancelled or its preview expires
+(`LIDER_IMPORT_PREVIEW_MINUTES`, 2 hours by default). It holds PESEL numbers, so expired files
+are deleted at every upload and by `lider purge_import_files` (for a cron job); a preview
+opened after its time has no file any more.
 """
 
 import secrets
+import time
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from lider.people import importing
 from lider.projects.access import project_view
+from lider.projects.models import Project
 from lider.recruitment import services
 from lider.recruitment.forms import ImportForm
 
@@ -27,6 +34,28 @@ def _folder() -> Path:
     return folder
 
 
+def preview_seconds() -> int:
+    return int(getattr(settings, "LIDER_IMPORT_PREVIEW_MINUTES", 120)) * 60
+
+
+def _expired(path: Path, now: float) -> bool:
+    try:
+        return path.stat().st_mtime < now - preview_seconds()
+    except FileNotFoundError:
+        return True
+
+
+def purge_expired(now: float | None = None) -> int:
+    """Delete the uploaded files whose preview has expired; how many were deleted."""
+    now = time.time() if now is None else now
+    deleted = 0
+    for path in _folder().iterdir():
+        if path.is_file() and _expired(path, now):
+            path.unlink(missing_ok=True)
+            deleted += 1
+    return deleted
+
+
 def check_file(project, content: bytes, filename: str) -> importing.Checked:
     return importing.validate(
         importing.read_table(content, filename),
@@ -36,10 +65,17 @@ def check_file(project, content: bytes, filename: str) -> importing.Checked:
     )
 
 
+def _forget(request, token: str, path: Path) -> None:
+    path.unlink(missing_ok=True)
+    request.session.get(SESSION_KEY, {}).pop(token, None)
+    request.session.modified = True
+
+
 @project_view("people.import")
 def upload(request, project):
     form = ImportForm(request.POST or None, request.FILES or None, project=project)
     if request.method == "POST" and form.is_valid():
+        purge_expired()
         upload = form.cleaned_data["file"]
         suffix = Path(upload.name).suffix.lower()
         token = secrets.token_urlsafe(16)
@@ -57,38 +93,41 @@ def upload(request, project):
     return render(request, "recruitment/backoffice/import.html", {"project": project, "form": form})
 
 
-@project_view("people.import")
-def preview(request, project, token):
+def _stored(request, project, token):
     stored = request.session.get(SESSION_KEY, {}).get(token)
     if stored is None or stored["project"] != project.pk:
         raise Http404
-    path = _folder() / f"{token}{stored['suffix']}"
-    if not path.exists():
-        raise Http404
+    return stored, _folder() / f"{token}{stored['suffix']}"
+
+
+@project_view("people.import")
+def preview(request, project, token):
+    stored, path = _stored(request, project, token)
+    if _expired(path, time.time()):
+        _forget(request, token, path)
+        messages.error(
+            request, _("The preview has expired and the file was deleted: upload it again.")
+        )
+        return redirect("recruitment:import", slug=project.slug)
+    if request.method == "POST":
+        try:
+            done = _import(request, project, token, stored, path)
+        except IntegrityError:
+            done = None
+            # Someone added one of these people meanwhile (a form, another import): the file
+            # is checked again below and the preview shows them as they are now.
+            messages.error(
+                request,
+                _("Some of these people were added meanwhile: the file was checked again."),
+            )
+        if done is not None:
+            return done
     try:
         checked = check_file(project, path.read_bytes(), stored["name"])
     except importing.TableError as error:
         checked, table_error = None, str(error)
     else:
         table_error = ""
-    if request.method == "POST" and checked is not None and not checked.errors:
-        count = services.import_applications(
-            project,
-            people=checked.people,
-            actor=request.user,
-            consents_signed=request.POST.get("consents_signed") == "on",
-            target_group=project.target_groups.filter(pk=stored.get("target_group")).first(),
-            filename=stored["name"],
-        )
-        path.unlink(missing_ok=True)
-        request.session[SESSION_KEY].pop(token, None)
-        request.session.modified = True
-        messages.success(
-            request,
-            _("Imported %(count)s applications; %(skipped)s duplicates were skipped.")
-            % {"count": count, "skipped": len(checked.duplicates)},
-        )
-        return redirect("recruitment:list", slug=project.slug)
     return render(
         request,
         "recruitment/backoffice/import.html",
@@ -97,5 +136,48 @@ def preview(request, project, token):
             "checked": checked,
             "table_error": table_error,
             "filename": stored["name"],
+            "token": token,
         },
     )
+
+
+def _import(request, project, token, stored, path):
+    """Import the checked file (a redirect), or None when it is not ready to import."""
+    with transaction.atomic():
+        # Imports of one project queue up: a second submit of the same preview waits, then
+        # finds the file gone instead of inserting the same people again.
+        Project.objects.select_for_update().filter(pk=project.pk).first()
+        if not path.exists():
+            messages.info(request, _("This file has already been imported."))
+            return redirect("recruitment:list", slug=project.slug)
+        try:
+            checked = check_file(project, path.read_bytes(), stored["name"])
+        except importing.TableError:
+            checked = None
+        if checked is None or checked.errors:
+            return None  # the preview shows why
+        count = services.import_applications(
+            project,
+            people=checked.people,
+            actor=request.user,
+            consents_signed=request.POST.get("consents_signed") == "on",
+            target_group=project.target_groups.filter(pk=stored.get("target_group")).first(),
+            filename=stored["name"],
+        )
+    _forget(request, token, path)
+    messages.success(
+        request,
+        _("Imported %(count)s applications; %(skipped)s duplicates were skipped.")
+        % {"count": count, "skipped": len(checked.duplicates)},
+    )
+    return redirect("recruitment:list", slug=project.slug)
+
+
+@project_view("people.import")
+@require_POST
+def cancel(request, project, token):
+    """Drop an uploaded file without importing it."""
+    _stored_entry, path = _stored(request, project, token)
+    _forget(request, token, path)
+    messages.info(request, _("The import was cancelled and the file deleted."))
+    return redirect("recruitment:import", slug=project.slug)

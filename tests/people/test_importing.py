@@ -6,6 +6,7 @@ import xlsxwriter
 
 from lider.people.importing import TableError, read_table, register_gminas, validate
 from lider.territory.queries import unit_by_code
+from tests.hostile_files import bomb, wide
 
 pytestmark = pytest.mark.django_db
 
@@ -163,3 +164,21 @@ def test_postal_code_in_full_width_digits_is_refused():
     assert [(p.column, p.message) for p in result.errors] == [
         ("Kod pocztowy", "Kod pocztowy zapisuje się w postaci 00-000.")
     ]
+
+
+@pytest.mark.parametrize(
+    "content, filename, message",
+    [
+        (wide(rows=200), "osoby.xlsx", "Arkusz ma 16384 kolumn; import czyta najwyżej 100."),
+        (bomb(megabytes=40), "osoby.xlsx", "Plik XLSX jest spakowany znacznie ciaśniej"),
+        (
+            ("Imię;Nazwisko\n" + "x" * 140_000 + ";Nowak\n").encode(),
+            "osoby.csv",
+            "Wiersz 2: komórka ma ponad 2000 znaków",
+        ),
+    ],
+)
+def test_hostile_files_are_refused_with_a_polish_message(content, filename, message):
+    with pytest.raises(TableError) as error:
+        read_table(content, filename)
+    assert str(error.value).startswith(message)

@@ -1,5 +1,9 @@
+import io
+import os
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 from stdnum.pl import pesel as stdnum_pesel
 
@@ -155,3 +159,96 @@ def test_taken_pesels_are_those_of_applicants_and_participants_of_the_project(pr
     )
 
     assert services.taken_pesels(project) == {"05210512347", "90010112349"}
+
+
+def test_a_hostile_file_gets_a_polish_message_in_the_preview(client, project):
+    client.force_login(member(project, Role.OFFICE))
+    content = ("Imię;Nazwisko;Gmina\n" + "x" * 140_000 + ";Nowak;2404052\n").encode()
+    preview = upload(client, project, SimpleUploadedFile("osoby.csv", content, "text/csv"))
+    response = client.get(preview)
+    assert response.status_code == 200
+    assert "Wiersz 2: komórka ma ponad 2000 znaków" in response.content.decode()
+    assert client.post(preview, {"consents_signed": "on"}).status_code == 200
+    assert not Application.objects.exists()
+
+
+def test_cancelling_deletes_the_file(client, project, tmp_path):
+    client.force_login(member(project, Role.OFFICE))
+    preview = upload(client, project, csv_file(row()))
+    assert len(list(tmp_path.joinpath("imports").iterdir())) == 1
+    response = client.post(preview + "anuluj/")
+    assert response.status_code == 302
+    assert list(tmp_path.joinpath("imports").iterdir()) == []
+    assert client.get(preview).status_code == 404
+    assert client.get(preview + "anuluj/").status_code == 405
+
+
+def age_files(folder, seconds):
+    for path in folder.iterdir():
+        stat = path.stat()
+        os.utime(path, (stat.st_atime - seconds, stat.st_mtime - seconds))
+
+
+def test_an_expired_preview_has_no_file_any_more(client, project, tmp_path, settings):
+    settings.LIDER_IMPORT_PREVIEW_MINUTES = 30
+    client.force_login(member(project, Role.OFFICE))
+    preview = upload(client, project, csv_file(row()))
+    age_files(tmp_path / "imports", 31 * 60)
+    response = client.get(preview, follow=True)
+    assert "Podgląd wygasł, a plik został usunięty: wczytaj go ponownie." in (
+        response.content.decode()
+    )
+    assert list(tmp_path.joinpath("imports").iterdir()) == []
+    assert client.post(preview, {"consents_signed": "on"}).status_code == 404
+    assert not Application.objects.exists()
+
+
+def test_abandoned_files_are_deleted_at_the_next_upload_and_by_the_command(
+    client, project, tmp_path, settings
+):
+    settings.LIDER_IMPORT_PREVIEW_MINUTES = 30
+    client.force_login(member(project, Role.OFFICE))
+    upload(client, project, csv_file(row()))
+    age_files(tmp_path / "imports", 31 * 60)
+    upload(client, project, csv_file(row()))  # the abandoned one goes
+    assert len(list(tmp_path.joinpath("imports").iterdir())) == 1
+    upload(client, project, csv_file(row()))
+    age_files(tmp_path / "imports", 29 * 60)  # not yet expired: both stay
+    out = io.StringIO()
+    call_command("purge_import_files", stdout=out)
+    assert len(list(tmp_path.joinpath("imports").iterdir())) == 2
+    assert "Deleted 0" in out.getvalue()
+    age_files(tmp_path / "imports", 2 * 60)
+    call_command("purge_import_files", stdout=out)
+    assert list(tmp_path.joinpath("imports").iterdir()) == []
+    assert "Deleted 2 import file(s) older than 30 minutes." in out.getvalue()
+
+
+def test_a_second_submit_of_the_same_preview_imports_nothing_again(client, project):
+    client.force_login(member(project, Role.OFFICE))
+    preview = upload(client, project, csv_file(row()))
+    first = client.post(preview, {"consents_signed": "on"})
+    assert first.status_code == 302
+    assert Application.objects.filter(project=project).count() == 1
+    # The session forgot the token: the stale form gets 404, never a second import.
+    assert client.post(preview, {"consents_signed": "on"}).status_code == 404
+    assert Application.objects.filter(project=project).count() == 1
+
+
+def test_a_person_added_between_check_and_import_is_a_message_not_a_500(
+    client, project, monkeypatch
+):
+    client.force_login(member(project, Role.OFFICE))
+    preview = upload(client, project, csv_file(row()))
+    real = services._by_pesel
+
+    def racing(pesels):  # the public form saves the same PESEL right after this lookup
+        known = real(pesels)
+        PersonFactory(pesel="90010112349")
+        return known
+
+    monkeypatch.setattr(services, "_by_pesel", racing)
+    response = client.post(preview, {"consents_signed": "on"})
+    assert response.status_code == 200
+    assert "W międzyczasie dodano niektóre z tych osób" in response.content.decode()
+    assert not Application.objects.exists()

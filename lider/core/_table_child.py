@@ -1,0 +1,119 @@
+"""The child process of `lider.core.table_reader`: reads one spreadsheet within limits.
+
+Run as a script (`python -I -S _table_child.py LIMITS`), not imported: it needs nothing of Lider
+or Django, starts in a few tens of milliseconds and runs under its own memory and CPU limits,
+so a file built to exhaust memory or time kills this process, never the server.
+
+stdin: the file. argv[1]: JSON {"kind", "rows", "columns", "cell", "characters", "memory",
+"cpu", "path": where python_calamine is installed}. stdout: marshal of ("ok", rows of
+strings) or ("error", code, {params}).
+"""
+
+import csv
+import datetime
+import io
+import json
+import marshal
+import resource
+import sys
+
+
+class Refused(Exception):
+    def __init__(self, code: str, **params):
+        super().__init__(code)
+        self.code, self.params = code, params
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else str(value)
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _check_row(row: list[str], number: int, limits: dict) -> int:
+    """The row's characters; refused if a cell is too long or the row too wide."""
+    if len(row) > limits["columns"]:
+        raise Refused("columns", limit=limits["columns"], count=len(row))
+    if row and max(map(len, row)) > limits["cell"]:
+        column = next(i for i, value in enumerate(row) if len(value) > limits["cell"])
+        raise Refused("cell", row=number, column=column, limit=limits["cell"])
+    return sum(map(len, row))
+
+
+def read_xlsx(content: bytes, limits: dict) -> list[list[str]]:
+    if limits.get("path") and limits["path"] not in sys.path:
+        sys.path.append(limits["path"])  # started without `site`: it saves half the start-up
+    from python_calamine import CalamineWorkbook
+
+    try:
+        sheet = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0)
+    except MemoryError:
+        raise
+    except Exception as error:  # calamine raises its own errors for broken files
+        raise Refused("xlsx") from error
+    # The sheet's extent counts from A1, as the rows are read (`skip_empty_area=False`).
+    last_row, last_column = sheet.end or (-1, -1)
+    if last_row + 1 > limits["rows"] + 1:
+        raise Refused("rows", limit=limits["rows"])
+    if last_column + 1 > limits["columns"]:
+        raise Refused("columns", limit=limits["columns"], count=last_column + 1)
+    rows, characters = [], 0
+    for number, values in enumerate(sheet.to_python(skip_empty_area=False), start=1):
+        # Most cells are text: strip them here rather than through a call per cell.
+        row = [v.strip() if v.__class__ is str else _cell(v) for v in values]
+        characters += _check_row(row, number, limits)
+        if characters > limits["characters"]:
+            raise Refused("characters", limit=limits["characters"])
+        rows.append(row)
+    return rows
+
+
+def read_csv(content: bytes, limits: dict) -> list[list[str]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = content.decode("cp1250", errors="replace")
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") >= first.count(",") else ","
+    csv.field_size_limit(limits["cell"] * 4 + 16)  # spaces around a value are dropped below
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    rows, characters = [], 0
+    try:
+        for number, values in enumerate(reader, start=1):
+            if number > limits["rows"] + 1:
+                raise Refused("rows", limit=limits["rows"])
+            row = [v.strip() for v in values]
+            characters += _check_row(row, number, limits)
+            if characters > limits["characters"]:
+                raise Refused("characters", limit=limits["characters"])
+            rows.append(row)
+    except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            raise Refused("cell", row=reader.line_num, column=None, limit=limits["cell"]) from error
+        raise Refused("csv") from error
+    return rows
+
+
+def main() -> None:
+    limits = json.loads(sys.argv[1])
+    resource.setrlimit(resource.RLIMIT_AS, (limits["memory"], limits["memory"]))
+    resource.setrlimit(resource.RLIMIT_CPU, (limits["cpu"], limits["cpu"] + 1))
+    content = sys.stdin.buffer.read()
+    read = read_xlsx if limits["kind"] == "xlsx" else read_csv
+    try:
+        answer = ("ok", read(content, limits))
+    except Refused as refused:
+        answer = ("error", refused.code, refused.params)
+    except MemoryError:
+        answer = ("error", "memory", {})
+    sys.stdout.buffer.write(marshal.dumps(answer))
+
+
+if __name__ == "__main__":
+    main()

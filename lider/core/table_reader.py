@@ -1,0 +1,201 @@
+"""Reading an uploaded spreadsheet (XLSX or CSV) into rows of strings, within bounds.
+
+Every import reads its file here (people and applications, test scores). A spreadsheet is a
+zip of XML: a 10 KB file can declare 16,384 columns, a 0.7 MB one unpack to gigabytes. So:
+- before anything is unpacked, the archive's directory is checked: the sizes its members
+  declare, in total and against what they take packed (the compression ratio);
+- the file is then read in a child process (`_table_child.py`) with a memory ceiling, a CPU
+  ceiling and a time limit, so that a file which lies about its sizes, or is built to be slow,
+  ends that process with a clear message instead of the server's;
+- the child refuses a sheet with too many rows or columns, a cell longer than a person's
+  data can be, or more text in total than an import needs.
+Each refusal is a `TableError` with a message in the user's language.
+"""
+
+import functools
+import json
+import marshal
+import subprocess
+import sys
+import zipfile
+from dataclasses import dataclass, replace
+from io import BytesIO
+from pathlib import Path
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+CHILD = Path(__file__).with_name("_table_child.py")
+MB = 1024 * 1024
+
+
+class TableError(Exception):
+    """The file as a whole cannot be read (format, size, shape, encoding, headers)."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    file_bytes: int = 20 * MB  # the upload itself
+    rows: int = 20_000  # below the header row
+    columns: int = 100
+    cell: int = 2_000  # characters in one cell
+    characters: int = 40_000_000  # in the whole sheet
+    unpacked_bytes: int = 200 * MB  # what an XLSX's members declare, together
+    ratio: int = 100  # unpacked : packed, for a member larger than RATIO_FROM
+    seconds: float = 30.0  # wall-clock time of the child
+    memory_bytes: int = 768 * MB  # address space of the child
+
+
+RATIO_FROM = MB  # below this, a member's ratio says nothing (a short XML packs well)
+
+
+def limits() -> Limits:
+    """The limits, with any set in settings (`LIDER_IMPORT_LIMITS = {"rows": 5000}`)."""
+    return replace(Limits(), **getattr(settings, "LIDER_IMPORT_LIMITS", {}))
+
+
+def column_name(index: int) -> str:
+    """A, B, …, Z, AA, … as a spreadsheet names the column of a 0-based index."""
+    name = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        name = chr(65 + rest) + name
+    return name
+
+
+def read_table(content: bytes, filename: str, bounds: Limits | None = None) -> list[list[str]]:
+    """Every row of the first sheet as stripped strings (header row first)."""
+    bounds = bounds or limits()
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        kind = "xlsx"
+    elif name.endswith(".csv"):
+        kind = "csv"
+    else:
+        raise TableError(_("Upload an XLSX or a CSV file."))
+    if len(content) > bounds.file_bytes:
+        raise TableError(
+            _("The file is larger than %(limit)s MB.") % {"limit": bounds.file_bytes // MB}
+        )
+    if kind == "xlsx":
+        check_archive(content, bounds)
+    return _read_in_child(content, kind, bounds)
+
+
+def check_archive(content: bytes, bounds: Limits) -> None:
+    """Refuse an XLSX whose directory declares too much, before a byte is unpacked."""
+    try:
+        members = zipfile.ZipFile(BytesIO(content)).infolist()
+    except (zipfile.BadZipFile, ValueError, EOFError) as error:
+        raise TableError(_("The file cannot be read as an XLSX spreadsheet.")) from error
+    if len(members) > 1000:
+        raise TableError(_("The file cannot be read as an XLSX spreadsheet."))
+    unpacked = sum(member.file_size for member in members)
+    if unpacked > bounds.unpacked_bytes:
+        raise TableError(
+            _("The XLSX file unpacks to more than %(limit)s MB: split it into smaller files.")
+            % {"limit": bounds.unpacked_bytes // MB}
+        )
+    for member in members:
+        if member.file_size > RATIO_FROM and (
+            member.file_size > bounds.ratio * max(member.compress_size, 1)
+        ):
+            raise TableError(
+                _(
+                    "The XLSX file is packed far more tightly than a spreadsheet is "
+                    "(over %(ratio)s to 1): it is refused as possibly harmful. Save it again "
+                    "from a spreadsheet program, or as CSV."
+                )
+                % {"ratio": bounds.ratio}
+            )
+
+
+def _read_in_child(content: bytes, kind: str, bounds: Limits) -> list[list[str]]:
+    arguments = {
+        "kind": kind,
+        "rows": bounds.rows,
+        "columns": bounds.columns,
+        "cell": bounds.cell,
+        "characters": bounds.characters,
+        "memory": bounds.memory_bytes,
+        "cpu": max(1, int(bounds.seconds + 0.999)),
+        "path": _calamine_path() if kind == "xlsx" else "",
+    }
+    try:
+        done = subprocess.run(
+            [sys.executable, "-I", "-S", str(CHILD), json.dumps(arguments)],
+            input=content,
+            capture_output=True,
+            timeout=bounds.seconds,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as error:
+        raise TableError(_too_slow(bounds)) from error
+    try:
+        answer = marshal.loads(done.stdout)
+    except (EOFError, ValueError, TypeError) as error:
+        # Killed by its limits: memory (Rust aborts when an allocation fails) or CPU time.
+        if done.returncode in (-9, -24, 128 + 9, 128 + 24):  # SIGKILL, SIGXCPU
+            raise TableError(_too_slow(bounds)) from error
+        raise TableError(_too_big()) from error
+    if answer[0] == "ok":
+        return answer[1]
+    raise TableError(_refusal(answer[1], answer[2], kind, bounds))
+
+
+@functools.cache
+def _calamine_path() -> str:
+    import python_calamine
+
+    return str(Path(python_calamine.__file__).resolve().parent.parent)
+
+
+def _too_slow(bounds: Limits) -> str:
+    return _(
+        "Reading the file took longer than %(seconds)s seconds, so it was stopped: "
+        "it is not an ordinary spreadsheet. Save it again from a spreadsheet program, or as CSV."
+    ) % {"seconds": f"{bounds.seconds:g}"}
+
+
+def _too_big() -> str:
+    return _(
+        "Reading the file needs more memory than an import may take: it is not an ordinary "
+        "spreadsheet. Save it again from a spreadsheet program, or as CSV."
+    )
+
+
+def _refusal(code: str, params: dict, kind: str, bounds: Limits) -> str:
+    if code == "rows":
+        return ngettext(
+            "The sheet has more than %(limit)s row: split it into smaller files.",
+            "The sheet has more than %(limit)s rows: split it into smaller files.",
+            bounds.rows,
+        ) % {"limit": bounds.rows}
+    if code == "columns":
+        return _(
+            "The sheet has %(count)s columns; an import reads at most %(limit)s. Remove the "
+            "columns (or stray cells) to the right of the data."
+        ) % {"count": params["count"], "limit": bounds.columns}
+    if code == "cell":
+        values = {"row": params["row"], "limit": bounds.cell}
+        if params.get("column") is None:
+            return (
+                _(
+                    "Row %(row)s: a cell holds more than %(limit)s characters, more than any "
+                    "column of the import takes."
+                )
+                % values
+            )
+        return _(
+            "Row %(row)s, column %(column)s: the cell holds more than %(limit)s characters, "
+            "more than any column of the import takes."
+        ) % {**values, "column": column_name(params["column"])}
+    if code == "characters":
+        return _("The sheet holds more text than an import takes: split it into smaller files.")
+    if code == "memory":
+        return _too_big()
+    if kind == "csv":
+        return _("The file cannot be read as a CSV file.")
+    return _("The file cannot be read as an XLSX spreadsheet.")

@@ -1,0 +1,127 @@
+"""The bounded reader every import uses: hostile files get a Polish message, never the
+server's memory or time."""
+
+import dataclasses
+import io
+import time
+
+import pytest
+import xlsxwriter
+
+from lider.core.table_reader import Limits, TableError, column_name, read_table
+from tests.hostile_files import bomb, wide, xlsx
+
+
+def refusal(content: bytes, filename: str, **limits) -> str:
+    with pytest.raises(TableError) as error:
+        read_table(content, filename, dataclasses.replace(Limits(), **limits))
+    return str(error.value)
+
+
+def test_an_ordinary_xlsx_and_csv_read_as_stripped_strings():
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer)
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["Imię", " PESEL "])
+    sheet.write_row(1, 0, [" Anna ", 2101012345])
+    sheet.write(2, 2, 72.5)
+    book.close()
+    assert read_table(buffer.getvalue(), "a.xlsx") == [
+        ["Imię", "PESEL", ""],
+        ["Anna", "2101012345", ""],
+        ["", "", "72.5"],
+    ]
+    assert read_table("Imię;PESEL\n Anna ;1\n".encode("cp1250"), "a.CSV") == [
+        ["Imię", "PESEL"],
+        ["Anna", "1"],
+    ]
+
+
+def test_a_sheet_spread_over_16384_columns_is_refused_quickly():
+    content = wide(rows=200)
+    assert len(content) < 10_000
+    started = time.monotonic()
+    message = refusal(content, "szeroki.xlsx")
+    assert message == (
+        "Arkusz ma 16384 kolumn; import czyta najwyżej 100. Usuń kolumny (lub zabłąkane "
+        "komórki) na prawo od danych."
+    )
+    assert time.monotonic() - started < 10
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked():
+    content = bomb(megabytes=40)
+    assert len(content) < 100_000
+    started = time.monotonic()
+    message = refusal(content, "bomba.xlsx")
+    assert message.startswith("Plik XLSX jest spakowany znacznie ciaśniej niż arkusz")
+    assert time.monotonic() - started < 1  # the directory alone decides
+
+
+def test_declared_unpacked_size_over_the_limit_is_refused():
+    content = xlsx({(0, 0): "a"}, padding=2 * 1024 * 1024)
+    message = refusal(content, "a.xlsx", unpacked_bytes=1024 * 1024)
+    assert message == "Plik XLSX po rozpakowaniu ma ponad 1 MB: podziel go na mniejsze pliki."
+
+
+def test_reading_that_needs_too_much_memory_ends_the_child_not_the_server():
+    # 1,000 rows × 16,384 columns: a dense grid of half a gigabyte inside the reader.
+    message = refusal(wide(rows=1000), "a.xlsx", columns=20_000, memory_bytes=300 * 1024**2)
+    assert message.startswith("Odczyt pliku wymaga więcej pamięci, niż może zająć import")
+
+
+def test_reading_is_bounded_in_time():
+    message = refusal(xlsx({(0, 0): "a"}), "a.xlsx", seconds=0.001)
+    assert message.startswith("Odczyt pliku trwał dłużej niż 0.001 s i został przerwany")
+
+
+@pytest.mark.parametrize("filename", ["a.xlsx", "a.csv"])
+def test_too_many_rows_are_refused(filename):
+    rows = {(r, 0): str(r) for r in range(12)}
+    content = xlsx(rows) if filename.endswith("xlsx") else "\n".join(rows.values()).encode()
+    assert refusal(content, filename, rows=10) == (
+        "Arkusz ma ponad 10 wierszy: podziel go na mniejsze pliki."
+    )
+    assert len(read_table(content, filename, dataclasses.replace(Limits(), rows=11))) == 12
+
+
+def test_a_csv_cell_over_128_kb_is_a_message_not_a_500():
+    # csv's own limit is 131,072 characters: beyond it the module raises csv.Error.
+    content = ("Imię;Nazwisko\n" + "x" * 200_000 + ";Nowak\n").encode()
+    assert refusal(content, "a.csv") == (
+        "Wiersz 2: komórka ma ponad 2000 znaków, więcej niż przyjmuje którakolwiek kolumna importu."
+    )
+
+
+def test_a_long_cell_is_named_by_row_and_column():
+    content = xlsx({(0, 0): "Imię", (0, 1): "Nazwisko", (3, 1): "x" * 2001})
+    assert refusal(content, "a.xlsx") == (
+        "Wiersz 4, kolumna B: komórka ma ponad 2000 znaków, więcej niż przyjmuje "
+        "którakolwiek kolumna importu."
+    )
+
+
+def test_too_many_columns_in_a_csv_are_refused():
+    content = (";".join(["a"] * 150) + "\n").encode()
+    assert refusal(content, "a.csv").startswith("Arkusz ma 150 kolumn; import czyta najwyżej 100.")
+
+
+@pytest.mark.parametrize(
+    "content, filename, message",
+    [
+        (b"not a zip", "a.xlsx", "Nie można odczytać pliku jako arkusza XLSX."),
+        (b"PK\x03\x04broken", "a.xlsx", "Nie można odczytać pliku jako arkusza XLSX."),
+        (b"x" * 30, "a.pdf", "Wczytaj plik XLSX lub CSV."),
+    ],
+)
+def test_broken_or_foreign_files_are_refused(content, filename, message):
+    assert refusal(content, filename) == message
+
+
+def test_a_file_over_the_size_limit_is_refused_unread():
+    content = b"a;b\n" * 300_000
+    assert refusal(content, "a.csv", file_bytes=1024 * 1024) == "Plik jest większy niż 1 MB."
+
+
+def test_column_names():
+    assert [column_name(i) for i in (0, 25, 26, 16383)] == ["A", "Z", "AA", "XFD"]
