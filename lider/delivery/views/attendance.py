@@ -22,7 +22,7 @@ from lider.delivery.queries import (
     full_name,
     roster,
 )
-from lider.delivery.views.common import may_mark, refused_page, session_or_404
+from lider.delivery.views.common import counts_of, may_mark, refused_page, session_or_404
 from lider.people.models import Participant
 from lider.projects.access import project_view
 
@@ -64,16 +64,19 @@ def mark(request, project, pk, participant):
     else:
         error = _("Unknown attendance status.")
     if request.headers.get("HX-Request"):
-        row = attendance_sheet(session).filter(pk=person.pk).first()
+        # The row, and the summary above the list swapped out of band: one response.
+        rows = list(attendance_sheet(session))
+        row = next((r for r in rows if r.pk == person.pk), None)
         if row is None:
             raise Http404
         return render(
             request,
-            "delivery/backoffice/session.html#row",
+            "delivery/backoffice/session.html#marked",
             {
                 "project": project,
                 "session": session,
                 "row": row,
+                "counts": counts_of(rows),
                 "statuses": Attendance.Status.choices,
                 "can": {"mark_attendance": True},
                 "error": error,
