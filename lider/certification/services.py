@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lider.certification import printing, queries, rules
 from lider.certification.models import (
@@ -104,7 +105,7 @@ def _percent(value) -> Decimal | None:
     return number
 
 
-def save_test_scores(task, *, actor, scores: Mapping[int, tuple], note: str = "") -> int:
+def save_test_scores(task, *, actor, scores: Mapping[int, tuple], note="") -> int:
     """Save pre-/post-test percentages {participant id: (pre, post)}; returns rows changed.
 
     All or nothing; each created or changed row is audited."""
@@ -151,7 +152,9 @@ def import_test_scores(task, *, actor, file) -> int:
     from lider.certification import score_import
 
     scores = score_import.read(file, queries.enrolments(task))
-    return save_test_scores(task, actor=actor, scores=scores, note=_("imported from XLSX"))
+    return save_test_scores(
+        task, actor=actor, scores=scores, note=gettext_lazy("imported from XLSX")
+    )
 
 
 # Issuing

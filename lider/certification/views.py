@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lider.certification import exports, printing, queries, rules, services
@@ -194,7 +195,9 @@ def task_pdf(request, project, task_pk):
         audit.Action.EXPORT,
         task,
         project_id=project.pk,
-        note=_("certificates of the task in one PDF, %(count)s") % {"count": len(certificates)},
+        note=audit.Note(
+            gettext_lazy("certificates of the task in one PDF, %(count)s"), count=len(certificates)
+        ),
     )
     response = HttpResponse(printing.render(certificates), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="zaswiadczenia-{task.pk}.pdf"'
@@ -214,8 +217,10 @@ def task_zip(request, project, task_pk):
         audit.Action.EXPORT,
         task,
         project_id=project.pk,
-        note=_("certificates of the task as a ZIP of PDFs, %(count)s")
-        % {"count": len(certificates)},
+        note=audit.Note(
+            gettext_lazy("certificates of the task as a ZIP of PDFs, %(count)s"),
+            count=len(certificates),
+        ),
     )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -283,7 +288,9 @@ def _current_evaluation(certificate) -> rules.Evaluation | None:
 def certificate_pdf(request, project, pk):
     certificate = get_object_or_404(Certificate, pk=pk, project=project)
     pdf = printing.render([certificate])
-    audit.record(request.user, audit.Action.EXPORT, certificate, note=_("certificate PDF"))
+    audit.record(
+        request.user, audit.Action.EXPORT, certificate, note=gettext_lazy("certificate PDF")
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{services.attachment_name(certificate)}"'
     return response
@@ -408,7 +415,7 @@ def register_xlsx(request, project):
         request.user,
         audit.Action.EXPORT,
         project,
-        note=_("register of certificates, %(count)s rows") % {"count": count},
+        note=audit.Note(gettext_lazy("register of certificates, %(count)s rows"), count=count),
     )
     response = HttpResponse(
         content,

@@ -9,7 +9,15 @@ Services pass the acting user explicitly and wrap their writes:
     audit.created(person, actor=actor)                  # after creating
     audit.deleted(person, actor=actor)                  # before deleting
     audit.status_changed(application, actor=actor, old="new", new="accepted", note=reason)
-    audit.record(actor, AuditEntry.Action.EXPORT, obj, note="SL2014, 120 rows")
+    audit.record(actor, AuditEntry.Action.EXPORT, obj,
+                 note=audit.Note(gettext_lazy("%(name)s: %(rows)s rows"), name="SL2014", rows=120))
+
+Entries store raw values, as Django's LogEntry does, and are translated when read, whatever
+language the actor used: changed fields by name with choice values as stored (the page shows
+the field's verbose name and the choice's label: the `lider_audit` template tags), and a note
+given as `gettext_lazy(...)` or `Note(gettext_lazy(...), **values)` as its English message id
+(`AuditEntry.note_text` translates it). A plain string note (a reason typed by someone) is kept
+as written.
 
 The project an entry belongs to is `obj.audit_project_id` when the model defines it, else
 `obj.project_id`. Values of fields the model marks sensitive are stored masked, so the trail
@@ -22,16 +30,50 @@ from contextlib import contextmanager
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.utils import translation
+from django.utils.functional import Promise
 
 from lider.core import sensitive
-from lider.core.models import AuditEntry
+from lider.core.models import TRANSLATED_VALUES, AuditEntry
 
 Action = AuditEntry.Action
+
+
+class Note:
+    """A note translated when read: a lazy message with %(name)s values.
+
+    Values are stored as given; a lazy value (a choice's label) is stored as its message id and
+    translated when read too.
+    """
+
+    def __init__(self, message: Promise, **values):
+        self.message = message
+        self.values = values
+
+    def stored(self) -> tuple[str, dict]:
+        with translation.override(None):  # lazy text gives its message id, untranslated
+            values = {
+                name: str(value) if isinstance(value, Promise) else value
+                for name, value in self.values.items()
+            }
+            translated = [name for name, value in self.values.items() if isinstance(value, Promise)]
+            if translated:
+                values[TRANSLATED_VALUES] = translated
+            return str(self.message), values
+
+
+def _stored_note(note) -> tuple[str, dict | None]:
+    if isinstance(note, Note):
+        return note.stored()
+    if isinstance(note, Promise):
+        return Note(note).stored()
+    return note or "", None
 
 
 def record(actor, action, obj=None, *, changes=None, project_id=None, note="") -> AuditEntry:
     if project_id is None and obj is not None:
         project_id = project_of(obj)
+    note, note_values = _stored_note(note)
     return AuditEntry.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
@@ -41,6 +83,7 @@ def record(actor, action, obj=None, *, changes=None, project_id=None, note="") -
         project_id=project_id,
         changes=changes or {},
         note=note,
+        note_values=note_values,
     )
 
 
@@ -72,7 +115,7 @@ def _plain(obj, field):
     if isinstance(field, models.ForeignKey):
         return str(getattr(obj, field.name)) if value is not None else None
     if field.choices and value not in (None, ""):
-        return str(getattr(obj, f"get_{field.name}_display")())
+        return str(value)  # the stored value; the reader sees its label in their language
     if isinstance(value, datetime.date | datetime.datetime | datetime.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
@@ -120,6 +163,7 @@ def deleted(obj, *, actor, note="") -> AuditEntry:
 
 
 def status_changed(obj, *, actor, old, new, field="status", note="") -> AuditEntry:
+    """`old` and `new` are the stored values (e.g. "accepted"), never their labels."""
     return record(actor, Action.STATUS, obj, changes={field: [old, new]}, note=note)
 
 

@@ -4,7 +4,11 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+# The key of `AuditEntry.note_values` listing the values that are message ids themselves.
+TRANSLATED_VALUES = "_translated"
 
 
 class AuditQuerySet(models.QuerySet):
@@ -55,6 +59,10 @@ class AuditEntry(models.Model):
     project_id = models.BigIntegerField(_("project"), null=True, blank=True, db_index=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # None: the note is someone's own words (a reason), shown as written. A dict: the note is
+    # an English message id, translated for the reader and filled with these values (stored
+    # raw, as Django's LogEntry stores its change message); see `lider.core.audit.Note`.
+    note_values = models.JSONField(_("values of the note"), null=True, blank=True)
 
     objects = AuditQuerySet.as_manager()
 
@@ -76,6 +84,20 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied("Audit entries cannot be deleted.")
+
+    @property
+    def note_text(self) -> str:
+        """The note in the reader's language."""
+        if self.note_values is None or not self.note:
+            return self.note
+        values = dict(self.note_values)
+        for name in values.pop(TRANSLATED_VALUES, ()):
+            values[name] = gettext(values[name])
+        text = gettext(self.note)
+        try:
+            return text % values if values else text
+        except (KeyError, TypeError, ValueError):
+            return self.note
 
 
 class LoginFailure(models.Model):

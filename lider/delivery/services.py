@@ -243,8 +243,8 @@ def change_enrolment_status(
         audit.status_changed(
             enrolment,
             actor=actor,
-            old=str(Enrolment.Status(old).label),
-            new=str(Enrolment.Status(status).label),
+            old=old,
+            new=status,
             note=enrolment.drop_reason if status == Enrolment.Status.DROPPED else "",
         )
         if old in Enrolment.TAKES_PLACE and status not in Enrolment.TAKES_PLACE:
@@ -270,9 +270,9 @@ def promote_waiting(group: Group | None, *, actor) -> list[Enrolment]:
             audit.status_changed(
                 enrolment,
                 actor=actor,
-                old=str(Enrolment.Status.WAITING.label),
-                new=str(Enrolment.Status.QUALIFIED.label),
-                note=_("a place became free"),
+                old=Enrolment.Status.WAITING,
+                new=Enrolment.Status.QUALIFIED,
+                note=gettext_lazy("a place became free"),
             )
             promoted.append(enrolment)
     return promoted
@@ -315,8 +315,8 @@ def book_session(session: Session, *, participant, actor, at=None) -> SessionBoo
             audit.status_changed(
                 booking,
                 actor=actor,
-                old=str(SessionBooking.Status(old).label),
-                new=str(SessionBooking.Status(status).label),
+                old=old,
+                new=status,
             )
     return booking
 
@@ -334,8 +334,8 @@ def cancel_booking(booking: SessionBooking, *, actor) -> SessionBooking:
         audit.status_changed(
             booking,
             actor=actor,
-            old=str(SessionBooking.Status(old).label),
-            new=str(SessionBooking.Status.CANCELLED.label),
+            old=old,
+            new=SessionBooking.Status.CANCELLED,
         )
         if old == SessionBooking.Status.BOOKED:
             taken = SessionBooking.objects.filter(
@@ -355,9 +355,9 @@ def cancel_booking(booking: SessionBooking, *, actor) -> SessionBooking:
                     audit.status_changed(
                         following,
                         actor=actor,
-                        old=str(SessionBooking.Status.WAITING.label),
-                        new=str(SessionBooking.Status.BOOKED.label),
-                        note=_("a place became free"),
+                        old=SessionBooking.Status.WAITING,
+                        new=SessionBooking.Status.BOOKED,
+                        note=gettext_lazy("a place became free"),
                     )
     return booking
 
@@ -412,8 +412,8 @@ def _set_mark(session: Session, *, participant, status, actor) -> Attendance:
             audit.status_changed(
                 attendance,
                 actor=actor,
-                old=str(Attendance.Status(old).label),
-                new=str(Attendance.Status(status).label),
+                old=old,
+                new=status,
             )
     return attendance
 
@@ -449,7 +449,7 @@ def upload_signed_list(session: Session, *, upload, actor) -> Session:
     upload.seek(0)
     now = timezone.now()
     name = f"session-{session.pk}-{now:%Y%m%d%H%M%S}.{kind[0]}"
-    with audit.tracking(session, actor=actor, note=_("signed attendance list uploaded")):
+    with audit.tracking(session, actor=actor, note=gettext_lazy("signed attendance list uploaded")):
         session.signed_list.save(name, ContentFile(upload.read()), save=False)
         session.signed_list_uploaded_at = now
         session.signed_list_uploaded_by = actor
@@ -474,6 +474,6 @@ def regenerate_calendar_token(user, *, actor) -> CalendarToken:
             actor,
             audit.Action.UPDATE if not created else audit.Action.CREATE,
             token,
-            note=_("calendar feed address regenerated") if not created else "",
+            note=gettext_lazy("calendar feed address regenerated") if not created else "",
         )
     return token

@@ -30,7 +30,7 @@ def grant_role(project: Project, *, actor, user, role: str) -> Membership:
         membership,
         changes={
             "user": [None, user.get_username()],
-            "role": [None, membership.get_role_display()],
+            "role": [None, membership.role],
         },
     )
     return membership
@@ -46,7 +46,7 @@ def revoke_role(membership: Membership, *, actor) -> None:
         membership,
         changes={
             "user": [membership.user.get_username(), None],
-            "role": [membership.get_role_display(), None],
+            "role": [membership.role, None],
         },
     )
     membership.delete()

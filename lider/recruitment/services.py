@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lider.core import audit
 from lider.core.links import absolute_url
@@ -113,7 +114,7 @@ def submit_application(
             for text in consent_texts
         ]
     )
-    audit.created(application, actor=actor, note=str(application.get_source_display()))
+    audit.created(application, actor=actor, note=Application.Source(application.source).label)
     if subject.email:
         transaction.on_commit(lambda: send_confirmation(application.pk))
     return application
@@ -167,7 +168,9 @@ def recheck_project(project, *, actor) -> int:
         actor,
         audit.Action.UPDATE,
         project,
-        note=_("Applications checked again: %(count)s changed.") % {"count": len(changed)},
+        note=audit.Note(
+            gettext_lazy("Applications checked again: %(count)s changed."), count=len(changed)
+        ),
     )
     return len(changed)
 
@@ -198,8 +201,8 @@ def _change_status(application, new, *, actor, reason="", at=None) -> Applicatio
     audit.status_changed(
         application,
         actor=actor,
-        old=str(Status(old).label),
-        new=str(Status(new).label),
+        old=old,
+        new=new,
         note=reason,
     )
     return application
@@ -471,8 +474,12 @@ def import_applications(
         actor,
         audit.Action.CREATE,
         project,
-        note=_("Imported %(count)s applications from %(file)s (%(new)s new people).")
-        % {"count": len(rows), "file": filename, "new": len(new) + len(without_pesel)},
+        note=audit.Note(
+            gettext_lazy("Imported %(count)s applications from %(file)s (%(new)s new people)."),
+            count=len(rows),
+            file=filename,
+            new=len(new) + len(without_pesel),
+        ),
     )
     return len(rows)
 

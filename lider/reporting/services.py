@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lider.core import audit
 from lider.reporting import measures
@@ -67,7 +68,11 @@ def freeze_snapshot(
                 )
             )
         SnapshotValue.objects.bulk_create(rows)
-        audit.created(snapshot, actor=actor, note=f"{len(rows)}")
+        audit.created(
+            snapshot,
+            actor=actor,
+            note=audit.Note(gettext_lazy("indicator values frozen: %(count)s"), count=len(rows)),
+        )
     return snapshot
 
 

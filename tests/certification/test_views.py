@@ -286,7 +286,8 @@ def test_register_xlsx_is_audited_and_lists_revoked(client, training, coordinato
     assert [row[1] for row in rows[1:]] == [c.number for c in certificates]
     assert rows[2][5] == "unieważnione" and rows[2][7] == "pomyłka"
     entry = AuditEntry.objects.get(action="export")
-    assert entry.actor == auditor and entry.note == "rejestr zaświadczeń, wierszy: 3"
+    assert entry.actor == auditor and entry.note_text == "rejestr zaświadczeń, wierszy: 3"
+    assert entry.note == "register of certificates, %(count)s rows"
 
 
 def _queries(client, url) -> int:

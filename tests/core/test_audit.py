@@ -2,6 +2,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from lider.core import audit
 from lider.core.models import AuditEntry
 from lider.core.permissions import Role
 from tests.factories import ProjectFactory, member
@@ -110,8 +111,8 @@ def test_grant_and_revoke_are_audited(client, demo_card):
         .values_list("action", "actor__username", "changes")
     )
     assert actions == [
-        ("grant", "koordynator", {"user": [None, "trener"], "role": [None, "pracownik biura"]}),
-        ("revoke", "koordynator", {"user": ["trener", None], "role": ["pracownik biura", None]}),
+        ("grant", "koordynator", {"user": [None, "trener"], "role": [None, "office"]}),
+        ("revoke", "koordynator", {"user": ["trener", None], "role": ["office", None]}),
     ]
 
 
@@ -128,3 +129,115 @@ def test_coordinator_cannot_revoke_own_role(client, demo_card):
     client.force_login(membership.user)
     client.post(reverse("projects:revoke", kwargs={"slug": demo_card.slug, "pk": membership.pk}))
     assert demo_card.memberships.filter(pk=membership.pk).exists()
+
+
+# --- stored raw, translated when read -------------------------------------------------------
+
+
+def _application_with_history():
+    from lider.recruitment import services
+    from tests.factories import ApplicationFactory
+
+    application = ApplicationFactory(status="submitted")
+    audit.created(application, actor=None, note=application.Source(application.source).label)
+    coordinator = member(application.project, Role.COORDINATOR)
+    services.decide(application, actor=coordinator, decision="rejected", reason="Poza obszarem")
+    return application, coordinator
+
+
+def test_changes_keep_choice_values_and_the_page_shows_them_in_the_readers_language(client):
+    from django.utils import translation
+
+    application, coordinator = _application_with_history()
+    with translation.override("en"):  # the language of the actor does not matter
+        audit.status_changed(application, actor=coordinator, old="rejected", new="reserve", note="")
+    entries = AuditEntry.objects.for_object(application).order_by("pk")
+    assert [e.changes.get("status") for e in entries] == [
+        [None, "submitted"],
+        ["submitted", "rejected"],
+        ["rejected", "reserve"],
+    ]
+    assert entries[0].note == "paper form entered by the office"
+    assert entries[0].note_values == {}
+
+    client.force_login(coordinator)
+    url = reverse(
+        "recruitment:detail", kwargs={"slug": application.project.slug, "pk": application.pk}
+    )
+    page = client.get(url).content.decode()
+    history = page[page.index("<h2>Historia</h2>") :]
+    assert "złożone → odrzucone" in history
+    assert "odrzucone → lista rezerwowa" in history
+    assert "(formularz papierowy wprowadzony przez biuro)" in history
+    assert "None" not in history and "submitted" not in history
+
+    page = client.get("/en" + url).content.decode()
+    history = page[page.index("<h2>History</h2>") :]
+    assert "submitted → rejected" in history
+    assert "(paper form entered by the office)" in history
+
+
+def test_a_note_with_values_is_stored_in_english_and_read_in_polish(demo_card):
+    from django.utils import translation
+    from django.utils.translation import gettext_lazy
+
+    with translation.override("pl"):
+        entry = audit.record(
+            None,
+            AuditEntry.Action.EXPORT,
+            demo_card,
+            note=audit.Note(
+                gettext_lazy("register of certificates, %(count)s rows"),
+                count=3,
+            ),
+        )
+    entry.refresh_from_db()
+    assert entry.note == "register of certificates, %(count)s rows"
+    assert entry.note_values == {"count": 3}
+    assert entry.note_text == "rejestr zaświadczeń, wierszy: 3"
+    with translation.override("en"):
+        assert entry.note_text == "register of certificates, 3 rows"
+
+
+def test_a_note_typed_by_a_person_is_kept_as_written(demo_card):
+    entry = audit.record(None, AuditEntry.Action.UPDATE, demo_card, note="%(count)s rows")
+    entry.refresh_from_db()
+    assert entry.note_values is None
+    assert entry.note_text == "%(count)s rows"
+
+
+def test_audit_trail_shows_field_labels_choice_labels_and_no_raw_values(client, demo_card):
+    from lider.projects.services import grant_role
+    from tests.factories import UserFactory
+
+    administrator = demo_card.memberships.get(role=Role.ADMINISTRATOR).user
+    grant_role(demo_card, actor=administrator, user=UserFactory(username="ewa"), role="trainer")
+    audit.record(
+        administrator,
+        AuditEntry.Action.UPDATE,
+        demo_card,
+        changes={"end_date": ["2010-12-31", None], "is_public": [False, True]},
+    )
+    client.force_login(demo_card.memberships.get(role=Role.AUDITOR).user)
+    page = client.get(reverse("projects:audit", kwargs={"slug": demo_card.slug})).content
+    page = page.decode()
+    assert "<strong>rola</strong>: trener lub doradca" in page
+    assert "31.12.2010 → —" in page
+    assert "nie → tak" in page
+    for raw in ("None", "True", "False", "trainer<", "2010-12-31"):
+        assert raw not in page
+
+
+def test_entries_written_with_labels_before_are_still_shown(client, demo_card):
+    application, coordinator = _application_with_history()
+    AuditEntry.objects.create(
+        action=AuditEntry.Action.STATUS,
+        content_type=AuditEntry.objects.for_object(application).first().content_type,
+        object_id=str(application.pk),
+        changes={"status": ["odrzucone", "lista rezerwowa"]},
+    )
+    client.force_login(coordinator)
+    url = reverse(
+        "recruitment:detail", kwargs={"slug": application.project.slug, "pk": application.pk}
+    )
+    assert "odrzucone → lista rezerwowa" in client.get(url).content.decode()

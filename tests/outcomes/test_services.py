@@ -121,7 +121,7 @@ def test_verify_from_krs_fills_and_checks(krs_api):  # noqa: F811
         ("postal_code", "42-201", "42-200"),
     ]
     update = AuditEntry.objects.filter(action=AuditEntry.Action.UPDATE).get()
-    assert update.changes["verification"] == ["niesprawdzony", "sprawdzony w KRS"]
+    assert update.changes["verification"] == ["unverified", "krs"]
     assert "postal_code: 42-201 ≠ 42-200" in update.note
 
 

@@ -92,7 +92,7 @@ def test_accepting_creates_the_participant_and_audits_who(project, people_group)
     )
     entry = AuditEntry.objects.for_object(application).get(action="status")
     assert entry.actor == coordinator
-    assert entry.changes == {"status": ["złożone", "przyjęte"]}
+    assert entry.changes == {"status": ["submitted", "accepted"]}
     assert entry.project_id == project.pk
 
 

@@ -94,9 +94,15 @@ def test_pefs_export_masks_pesel_without_permission_and_is_audited():
     assert row["Opieka nad dziećmi do lat 7 lub opieka nad osobą zależną"] == "NIE"
     entry = AuditEntry.objects.get(action=AuditEntry.Action.EXPORT)
     assert entry.project_id == world.project.pk
-    assert (
-        entry.note == "PEFS 2007 (PO KL 2007–2013), uczestnicy indywidualni: 1 rows, "
-        "0 incomplete, PESEL masked"
+    assert entry.note == "%(profile)s: %(rows)s rows, %(incomplete)s incomplete, PESEL masked"
+    assert entry.note_values == {
+        "profile": "PEFS 2007 (PO KL 2007–2013), uczestnicy indywidualni",
+        "rows": 1,
+        "incomplete": 0,
+    }
+    assert entry.note_text == (
+        "PEFS 2007 (PO KL 2007–2013), uczestnicy indywidualni: wierszy: 1, niekompletnych: 0, "
+        "PESEL zamaskowany"
     )
 
 

@@ -6,6 +6,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lider.core import audit
@@ -161,7 +162,7 @@ def signed_list(request, project, pk):
         request.user,
         audit.Action.EXPORT,
         session,
-        note=_("signed attendance list downloaded"),
+        note=gettext_lazy("signed attendance list downloaded"),
     )
     return FileResponse(
         handle,

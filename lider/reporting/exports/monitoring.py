@@ -14,6 +14,7 @@ from operator import itemgetter
 
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lider.core import audit
 from lider.core.spreadsheets import Workbook
@@ -118,9 +119,15 @@ def export_participants(project, profile_key: str, *, actor, full_pesel: bool, t
         actor,
         audit.Action.EXPORT,
         project,
-        note=(
-            f"{profile.name}: {result.exported} rows, {len(result.incomplete)} incomplete, "
-            f"PESEL {'full' if full_pesel else 'masked'}"
+        note=audit.Note(
+            gettext_lazy("%(profile)s: %(rows)s rows, %(incomplete)s incomplete, full PESEL")
+            if full_pesel
+            else gettext_lazy(
+                "%(profile)s: %(rows)s rows, %(incomplete)s incomplete, PESEL masked"
+            ),
+            profile=profile.name,
+            rows=result.exported,
+            incomplete=len(result.incomplete),
         ),
         project_id=project.pk,
     )
