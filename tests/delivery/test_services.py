@@ -123,10 +123,13 @@ def test_dropping_out_promotes_the_first_waiting(task, coordinator):
     assert (first.status, second.status, third.status) == ("dropped", "qualified", "waiting")
     assert first.dropped_on == datetime.date(2010, 4, 1)
     assert first.drop_reason == "Podjęcie pracy"
-    notes = list(
-        AuditEntry.objects.filter(action="status").order_by("pk").values_list("object_id", "note")
-    )
+    entries = list(AuditEntry.objects.filter(action="status").order_by("pk"))
+    notes = [(entry.object_id, entry.note_text) for entry in entries]
     assert notes == [(str(first.pk), "Podjęcie pracy"), (str(second.pk), "zwolniło się miejsce")]
+    assert [entry.changes for entry in entries] == [
+        {"status": ["qualified", "dropped"]},
+        {"status": ["waiting", "qualified"]},
+    ]
 
 
 def test_invalid_transition_raises_polish_message(task, coordinator):

@@ -94,8 +94,9 @@ def test_import_all_good_rows(client, project, tmp_path):
     assert Person.objects.filter(pesel="90010112349").count() == 1
     assert all(a.is_eligible for a in imported)
     assert Consent.objects.filter(source="import").count() == 6
-    entry = AuditEntry.objects.get(note__startswith="Zaimportowano")
+    entry = AuditEntry.objects.get(note__startswith="Imported %(count)s applications")
     assert entry.actor == office and entry.project_id == project.pk
+    assert entry.note_text == "Zaimportowano zgłoszenia: 2 z pliku b.csv (nowe osoby: 1)."
     assert not list(tmp_path.joinpath("imports").glob("*"))[1:]  # the file is gone after import
 
 

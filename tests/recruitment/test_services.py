@@ -145,9 +145,9 @@ def test_withdrawal_offers_the_place_to_the_best_on_the_reserve_list(project, pe
         .order_by("pk")
         .values_list("changes", flat=True)
     ) == [
-        {"status": ["złożone", "lista rezerwowa"]},
-        {"status": ["lista rezerwowa", "zaproponowano miejsce"]},
-        {"status": ["zaproponowano miejsce", "przyjęte"]},
+        {"status": ["submitted", "reserve"]},
+        {"status": ["reserve", "offered"]},
+        {"status": ["offered", "accepted"]},
     ]
 
 
