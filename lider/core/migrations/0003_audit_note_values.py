@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0001_audit_and_login_failures'),
+        ('core', '0002_login_throttle_and_account_actions'),
     ]
 
     operations = [
