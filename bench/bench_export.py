@@ -129,7 +129,7 @@ def run_ours(slug: str, profile: str, path: str) -> dict:
     before = rss_mib()
     started = time.perf_counter()
     result = monitoring.export_participants(
-        project, profile, actor=None, full_pesel=True, target=path
+        project, profile, actor=None, full_sensitive=True, target=path
     )
     seconds = time.perf_counter() - started
     return {

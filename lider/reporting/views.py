@@ -278,7 +278,7 @@ def export_list(request, project):
         {
             "project": project,
             "profiles": PROFILES.values(),
-            "full_pesel": allows(request.project_roles, "personal.export"),
+            "full_sensitive": allows(request.project_roles, "personal.export"),
         },
     )
 
@@ -287,10 +287,10 @@ def export_list(request, project):
 def export_download(request, project, profile):
     if profile not in PROFILES:
         raise Http404
-    full_pesel = allows(request.project_roles, "personal.export")
+    full_sensitive = allows(request.project_roles, "personal.export")
     handle = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
     monitoring.export_participants(
-        project, profile, actor=request.user, full_pesel=full_pesel, target=handle
+        project, profile, actor=request.user, full_sensitive=full_sensitive, target=handle
     )
     handle.seek(0)
     return FileResponse(

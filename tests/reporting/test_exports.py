@@ -36,11 +36,11 @@ def read(content: bytes):
     return [book.get_sheet_by_index(i).to_python() for i in range(len(book.sheet_names))]
 
 
-def export(world, profile, *, full_pesel=True):
+def export(world, profile, *, full_sensitive=True):
     buffer = io.BytesIO()
     actor = UserFactory()
     result = monitoring.export_participants(
-        world.project, profile, actor=actor, full_pesel=full_pesel, target=buffer
+        world.project, profile, actor=actor, full_sensitive=full_sensitive, target=buffer
     )
     return result, read(buffer.getvalue())
 
@@ -82,7 +82,7 @@ def test_sl2014_export_has_official_headers_and_dictionary_labels():
 def test_pefs_export_masks_pesel_without_permission_and_is_audited():
     world = build(women=1, men=0)
     complete(world)
-    result, (sheet, _check) = export(world, "pefs2007", full_pesel=False)
+    result, (sheet, _check) = export(world, "pefs2007", full_sensitive=False)
 
     assert sheet[0] == [column.label for column in PEFS2007.columns]
     row = dict(zip(sheet[0], sheet[1], strict=True))
@@ -94,7 +94,9 @@ def test_pefs_export_masks_pesel_without_permission_and_is_audited():
     assert row["Opieka nad dziećmi do lat 7 lub opieka nad osobą zależną"] == "NIE"
     entry = AuditEntry.objects.get(action=AuditEntry.Action.EXPORT)
     assert entry.project_id == world.project.pk
-    assert entry.note == "%(profile)s: %(rows)s rows, %(incomplete)s incomplete, PESEL masked"
+    assert entry.note == (
+        "%(profile)s: %(rows)s rows, %(incomplete)s incomplete, PESEL and special categories masked"
+    )
     assert entry.note_values == {
         "profile": "PEFS 2007 (PO KL 2007–2013), uczestnicy indywidualni",
         "rows": 1,
@@ -102,7 +104,7 @@ def test_pefs_export_masks_pesel_without_permission_and_is_audited():
     }
     assert entry.note_text == (
         "PEFS 2007 (PO KL 2007–2013), uczestnicy indywidualni: wierszy: 1, niekompletnych: 0, "
-        "PESEL zamaskowany"
+        "PESEL i dane szczególnych kategorii zamaskowane"
     )
 
 
@@ -128,3 +130,41 @@ def test_text_that_looks_like_a_formula_stays_text():
     Person.objects.filter(pk=world.participants[0].person_id).update(first_name="=1+1")
     _result, (sheet, _check) = export(world, "sl2014")
     assert sheet[1][sheet[0].index("Imię")] == "=1+1"
+
+
+SPECIAL_COLUMNS = [
+    "Osoba należąca do mniejszości narodowej lub etnicznej, migrant, osoba obcego pochodzenia",
+    "Osoba bezdomna lub dotknięta wykluczeniem z dostępu do mieszkań",
+    "Osoba z niepełnosprawnościami",
+    "Osoba w innej niekorzystnej sytuacji społecznej",
+]
+
+
+def test_sl2014_masks_special_categories_without_permission():
+    world = build(women=2, men=0)
+    complete(world)
+    Person.objects.filter(pk=world.participants[1].person_id).update(homeless="")
+    result, (sheet, check) = export(world, "sl2014", full_sensitive=False)
+
+    row = dict(zip(sheet[0], sheet[1], strict=True))
+    assert [row[column] for column in SPECIAL_COLUMNS] == ["(ukryte)"] * 4
+    # Masking keeps the check of mandatory data: an unanswered question is still a gap.
+    assert result.exported == 1
+    assert check[1][2] == "Osoba bezdomna lub dotknięta wykluczeniem z dostępu do mieszkań"
+    assert AuditEntry.objects.get().note_text.endswith(
+        "PESEL i dane szczególnych kategorii zamaskowane"
+    )
+
+
+def test_sl2014_gives_special_categories_whole_with_permission():
+    world = build(women=1, men=0)
+    complete(world)
+    _result, (sheet, _check) = export(world, "sl2014", full_sensitive=True)
+
+    row = dict(zip(sheet[0], sheet[1], strict=True))
+    assert [row[column] for column in SPECIAL_COLUMNS] == [
+        "Odmowa podania informacji",
+        "Nie",
+        "Nie",
+        "Tak",
+    ]

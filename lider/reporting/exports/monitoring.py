@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lider.core import audit
+from lider.core.sensitive import HIDDEN
 from lider.core.spreadsheets import Workbook
 from lider.delivery.models import Enrolment
 from lider.people.models import Participant
@@ -47,19 +48,20 @@ def participants_rows(project):
     )
 
 
-def context_for(project, *, full_pesel: bool) -> Context:
+def context_for(project, *, full_sensitive: bool) -> Context:
     return Context(
         project_number=project.number,
         beneficiary=project.applicant.name,
         project_title=project.title,
         project_start=project.start_date,
         project_end=project.end_date,
-        full_pesel=full_pesel,
+        full_sensitive=full_sensitive,
     )
 
 
-def _getters(profile: Profile):
-    """One function per column: (row tuple, row dict, context) → value."""
+def _getters(profile: Profile, context: Context):
+    """One function per column: (row tuple, row dict, context) → value. Special-category
+    columns give "(hidden)" for any answer unless the context allows them whole."""
     names = list(FIELDS)
     getters = []
     for column in profile.columns:
@@ -67,14 +69,26 @@ def _getters(profile: Profile):
         if isinstance(source, str):
             index = names.index(source)
             if dictionary is None:
-                getters.append(lambda t, d, c, get=itemgetter(index): get(t))
+                getter = lambda t, d, c, get=itemgetter(index): get(t)  # noqa: E731
             else:
-                getters.append(lambda t, d, c, get=itemgetter(index), m=dictionary: m.get(get(t)))
+                getter = lambda t, d, c, get=itemgetter(index), m=dictionary: m.get(get(t))  # noqa: E731
         elif dictionary is None:
-            getters.append(lambda t, d, c, f=source: f(d, c))
+            getter = lambda t, d, c, f=source: f(d, c)  # noqa: E731
         else:
-            getters.append(lambda t, d, c, f=source, m=dictionary: m.get(f(d, c)))
+            getter = lambda t, d, c, f=source, m=dictionary: m.get(f(d, c))  # noqa: E731
+        if column.special and not context.full_sensitive:
+            getter = _masked(getter)
+        getters.append(getter)
     return getters
+
+
+def _masked(getter):
+    hidden = str(HIDDEN)
+
+    def masked(t, d, c):
+        return "" if getter(t, d, c) in (None, "") else hidden
+
+    return masked
 
 
 def write_export(profile: Profile, rows, context: Context, target) -> ExportResult:
@@ -87,7 +101,7 @@ def write_export(profile: Profile, rows, context: Context, target) -> ExportResu
     sheet.freeze_panes(1, 0)
     check.write_header(0, [_("Participant id"), _("Full name"), _("Missing mandatory data")])
     names = list(FIELDS)
-    getters = _getters(profile)
+    getters = _getters(profile, context)
     write_cells, write_check = sheet.write_row, check.write_row
     mandatory = [i for i, column in enumerate(profile.columns) if column.mandatory]
     labels = [column.label for column in profile.columns]
@@ -110,20 +124,29 @@ def write_export(profile: Profile, rows, context: Context, target) -> ExportResu
     return result
 
 
-def export_participants(project, profile_key: str, *, actor, full_pesel: bool, target):
-    """Export the project's participants in a profile; records an EXPORT audit entry."""
+def export_participants(project, profile_key: str, *, actor, full_sensitive: bool, target):
+    """Export the project's participants in a profile; records an EXPORT audit entry.
+
+    ``full_sensitive``: whole PESEL numbers and special-category answers, for an actor holding
+    ``personal.export``; without it they are masked."""
     profile = PROFILES[profile_key]
     rows = participants_rows(project).iterator(chunk_size=CHUNK)
-    result = write_export(profile, rows, context_for(project, full_pesel=full_pesel), target)
+    result = write_export(
+        profile, rows, context_for(project, full_sensitive=full_sensitive), target
+    )
     audit.record(
         actor,
         audit.Action.EXPORT,
         project,
         note=audit.Note(
-            gettext_lazy("%(profile)s: %(rows)s rows, %(incomplete)s incomplete, full PESEL")
-            if full_pesel
+            gettext_lazy(
+                "%(profile)s: %(rows)s rows, %(incomplete)s incomplete, "
+                "PESEL and special categories whole"
+            )
+            if full_sensitive
             else gettext_lazy(
-                "%(profile)s: %(rows)s rows, %(incomplete)s incomplete, PESEL masked"
+                "%(profile)s: %(rows)s rows, %(incomplete)s incomplete, "
+                "PESEL and special categories masked"
             ),
             profile=profile.name,
             rows=result.exported,
@@ -141,8 +164,8 @@ def export_filename(project, profile: Profile, today: datetime.date) -> str:
 def incomplete_participants(project, profile_key: str) -> list[tuple[int, str, list[str]]]:
     """The check report without writing a file: (participant id, name, missing columns)."""
     profile = PROFILES[profile_key]
-    context = context_for(project, full_pesel=False)
-    getters = _getters(profile)
+    context = context_for(project, full_sensitive=False)
+    getters = _getters(profile, context)
     names = list(FIELDS)
     mandatory = [(i, column.label) for i, column in enumerate(profile.columns) if column.mandatory]
     found = []

@@ -59,7 +59,9 @@ class Context:
     project_title: str
     project_start: datetime.date
     project_end: datetime.date
-    full_pesel: bool
+    # Whole PESEL numbers and special-category answers (the actor holds personal.export);
+    # otherwise PESEL keeps only the birth date and special-category cells read "(hidden)".
+    full_sensitive: bool
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,9 @@ class Column:
     source: str | Callable[[dict, Context], Any]
     mandatory: bool = False
     dictionary: Mapping[str, str] | None = None
+    # Special-category data (health, disability, minority or migrant, homelessness, other
+    # disadvantage): exported whole only to roles holding personal.export.
+    special: bool = False
 
 
 @dataclass(frozen=True)
@@ -90,7 +95,7 @@ def age_at_start(row: dict, context: Context) -> int | None:
 
 def pesel(row: dict, context: Context) -> str:
     value = row["pesel"] or ""
-    return value if context.full_pesel else mask_pesel(value)
+    return value if context.full_sensitive else mask_pesel(value)
 
 
 RURAL_TYPES = {"2", "5"}
@@ -301,19 +306,28 @@ SL2014 = Profile(
             "minority",
             mandatory=True,
             dictionary=SL_ANSWER,
+            special=True,
         ),
         Column(
             "Osoba bezdomna lub dotknięta wykluczeniem z dostępu do mieszkań",
             "homeless",
             mandatory=True,
             dictionary=SL_ANSWER,
+            special=True,
         ),
-        Column("Osoba z niepełnosprawnościami", "disability", mandatory=True, dictionary=SL_ANSWER),
+        Column(
+            "Osoba z niepełnosprawnościami",
+            "disability",
+            mandatory=True,
+            dictionary=SL_ANSWER,
+            special=True,
+        ),
         Column(
             "Osoba w innej niekorzystnej sytuacji społecznej",
             "disadvantage",
             mandatory=True,
             dictionary=SL_ANSWER,
+            special=True,
         ),
     ),
 )

@@ -39,7 +39,7 @@ class Command(BaseCommand):
             found,
             profile,
             actor=actor,
-            full_pesel=allows(roles, "personal.export"),
+            full_sensitive=allows(roles, "personal.export"),
             target=str(target),
         )
         self.stdout.write(
