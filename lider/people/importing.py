@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from lider.core import table_reader
 from lider.core.table_reader import TableError
+from lider.people import matching
 from lider.people.identifiers import normalise_postal_code, read_pesel
 from lider.people.models import Answer, Education, LabourStatus, Person
 from lider.territory.models import Unit
@@ -160,11 +161,29 @@ class PersonRow:
 
 
 @dataclass
+class Match:
+    """A row whose PESEL Lider already holds (outside the project): linking it is the office's
+    decision, made with the differences in view."""
+
+    row: int
+    given: PersonRow
+    records: list[Person]
+    differences: list[matching.Difference]
+
+    @property
+    def record(self) -> Person | None:
+        """The one record it can be linked to (None when several share the PESEL)."""
+        return self.records[0] if len(self.records) == 1 else None
+
+
+@dataclass
 class Checked:
     people: list[PersonRow] = field(default_factory=list)
     rows: list[int] = field(default_factory=list)  # spreadsheet row of each person
     errors: list[Problem] = field(default_factory=list)
     duplicates: list[Problem] = field(default_factory=list)
+    matches: list[Match] = field(default_factory=list)  # known, not confirmed: not imported
+    links: list[Match] = field(default_factory=list)  # known, confirmed: in `people`
     total: int = 0
 
     @property
@@ -262,6 +281,10 @@ FIELDS = (
     "phone", "email", "education", "labour_status", "disability", "minority_or_migrant",
     "homeless", "other_disadvantage",
 )  # fmt: skip
+# What the office compares before linking a row to a person Lider already holds.
+COMPARED = tuple(
+    name for name in FIELDS if name not in {"pesel", "other_document_type", "other_document_number"}
+)
 # Free-text columns and the most characters the database keeps of each.
 TEXT_LIMITS = tuple(
     (FIELDS.index(name), name, Person._meta.get_field(name).max_length)
@@ -273,9 +296,19 @@ TEXT_LIMITS = tuple(
 
 
 def validate(
-    table: list[list[str]], *, gminas, county_ids: set[int], taken_pesels: set[str]
+    table: list[list[str]],
+    *,
+    gminas,
+    county_ids: set[int],
+    taken_pesels: set[str],
+    confirmed: frozenset[int] = frozenset(),
 ) -> Checked:
-    """Check every row; people come back unsaved, problems by row and column."""
+    """Check every row; people come back unsaved, problems by row and column.
+
+    A row whose PESEL Lider already holds is never linked silently: it comes back in
+    `matches` (not imported) unless its row number is in `confirmed` — the rows the office
+    chose to link, having seen the differences — and the PESEL names one record only.
+    """
     result = Checked()
     if not table or not any(table[0]):
         raise TableError(_("The file is empty."))
@@ -473,4 +506,32 @@ def validate(
     units = Unit.objects.select_related("parent").in_bulk(set(gmina_ids)) if people else {}
     for person, gmina_id in zip(people, gmina_ids, strict=True):
         person.gmina = units[gmina_id]
+    _hold_known(result, confirmed)
     return result
+
+
+def _hold_known(result: Checked, confirmed: frozenset[int]) -> None:
+    """Take the rows of people Lider already holds out of `people`, unless confirmed."""
+    known = matching.people_by_pesel(p.pesel for p in result.people)
+    if not known:
+        return
+    people, rows = [], []
+    for person, number in zip(result.people, result.rows, strict=True):
+        records = known.get(person.pesel)
+        if records is None:
+            people.append(person)
+            rows.append(number)
+            continue
+        match = Match(
+            number,
+            person,
+            records,
+            matching.differences(records[0], person, COMPARED) if len(records) == 1 else [],
+        )
+        if number in confirmed and match.record is not None:
+            result.links.append(match)
+            people.append(person)
+            rows.append(number)
+        else:
+            result.matches.append(match)
+    result.people, result.rows = people, rows

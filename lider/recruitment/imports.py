@@ -5,6 +5,10 @@ uploader's session, until it is imported, cancelled or its preview expires
 (`LIDER_IMPORT_PREVIEW_MINUTES`, 2 hours by default). It holds PESEL numbers, so expired files
 are deleted at every upload and by `lider purge_import_files` (for a cron job); a preview
 opened after its time has no file any more.
+
+A row whose PESEL Lider already holds is shown with the differences between the file and the
+record; it is linked only if the office ticks it (audited on the person), otherwise it is not
+imported.
 """
 
 import secrets
@@ -17,8 +21,10 @@ from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
+from lider.core import audit
 from lider.people import importing
 from lider.projects.access import project_view
 from lider.projects.models import Project
@@ -56,13 +62,22 @@ def purge_expired(now: float | None = None) -> int:
     return deleted
 
 
-def check_file(project, content: bytes, filename: str) -> importing.Checked:
+def check_file(
+    project, content: bytes, filename: str, confirmed: frozenset[int] = frozenset()
+) -> importing.Checked:
     return importing.validate(
         importing.read_table(content, filename),
         gminas=importing.register_gminas(),
         county_ids=set(project.counties.values_list("pk", flat=True)),
         taken_pesels=services.taken_pesels(project),
+        confirmed=confirmed,
     )
+
+
+def _confirmed(request) -> frozenset[int]:
+    """The rows the office ticked to link to the people Lider already holds."""
+    values = request.POST.getlist("link")[:100_000]
+    return frozenset(int(v) for v in values if v.isascii() and v.isdigit() and len(v) < 9)
 
 
 def _forget(request, token: str, path: Path) -> None:
@@ -151,25 +166,55 @@ def _import(request, project, token, stored, path):
             messages.info(request, _("This file has already been imported."))
             return redirect("recruitment:list", slug=project.slug)
         try:
-            checked = check_file(project, path.read_bytes(), stored["name"])
+            checked = check_file(project, path.read_bytes(), stored["name"], _confirmed(request))
         except importing.TableError:
             checked = None
         if checked is None or checked.errors:
             return None  # the preview shows why
-        count = services.import_applications(
-            project,
-            people=checked.people,
-            actor=request.user,
-            consents_signed=request.POST.get("consents_signed") == "on",
-            target_group=project.target_groups.filter(pk=stored.get("target_group")).first(),
-            filename=stored["name"],
-        )
+        count = 0
+        if checked.people:
+            count = services.import_applications(
+                project,
+                people=checked.people,
+                actor=request.user,
+                consents_signed=request.POST.get("consents_signed") == "on",
+                target_group=project.target_groups.filter(pk=stored.get("target_group")).first(),
+                filename=stored["name"],
+            )
+        for link in checked.links:
+            audit.record(
+                request.user,
+                audit.Action.UPDATE,
+                link.record,
+                project_id=project.pk,
+                note=audit.Note(
+                    gettext_lazy(
+                        "The application imported from %(file)s (row %(row)s) was linked to "
+                        "this person, as the office confirmed after comparing the data; the "
+                        "record was not changed."
+                    ),
+                    file=stored["name"],
+                    row=link.row,
+                ),
+            )
     _forget(request, token, path)
     messages.success(
         request,
         _("Imported %(count)s applications; %(skipped)s duplicates were skipped.")
         % {"count": count, "skipped": len(checked.duplicates)},
     )
+    if checked.matches:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)s row was not imported: Lider already holds a person with its PESEL "
+                "and linking to that record was not confirmed.",
+                "%(count)s rows were not imported: Lider already holds people with their "
+                "PESELs and linking to those records was not confirmed.",
+                len(checked.matches),
+            )
+            % {"count": len(checked.matches)},
+        )
     return redirect("recruitment:list", slug=project.slug)
 
 

@@ -182,3 +182,37 @@ def test_hostile_files_are_refused_with_a_polish_message(content, filename, mess
     with pytest.raises(TableError) as error:
         read_table(content, filename)
     assert str(error.value).startswith(message)
+
+
+def test_a_pesel_lider_holds_is_held_back_with_differences_until_confirmed():
+    from tests.factories import PersonFactory
+
+    known = PersonFactory(
+        pesel="90010112349", first_name="Ewa", last_name="NOWAK",
+        birth_date=datetime.date(1990, 1, 1), sex="K", street="Polna", house_number="1",
+        flat_number="", postal_code="42-270",
+        city="Kłomnice", gmina=unit_by_code("2404052"), phone="600100200", email="",
+        education="isced3", labour_status="unemployed_registered",
+    )  # fmt: skip
+    other = row(PESEL="05210512347", Płeć="", **{"Data urodzenia": ""})
+    result = check([row(), other])
+    assert [p.pesel for p in result.people] == ["05210512347"] and result.rows == [3]
+    [match] = result.matches
+    assert (match.row, match.record, result.links) == (2, known, [])
+    # Case and spacing of a name are no difference; an empty record field is.
+    assert [(d.label, d.recorded, d.given) for d in match.differences] == [
+        ("imię", "Ewa", "Anna"),
+        ("e-mail", "—", "anna@example.pl"),
+    ]
+
+    counties = {unit_by_code("2404").pk, unit_by_code("2409").pk}
+    confirmed = validate(
+        [HEADER, row(), other],
+        gminas=register_gminas(),
+        county_ids=counties,
+        taken_pesels=set(),
+        confirmed=frozenset({2, 3}),  # 3 is new anyway: confirming it changes nothing
+    )
+    assert [p.pesel for p in confirmed.people] == ["90010112349", "05210512347"]
+    assert confirmed.rows == [2, 3] and confirmed.matches == []
+    assert [(m.row, m.record) for m in confirmed.links] == [(2, known)]

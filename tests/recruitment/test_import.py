@@ -86,17 +86,29 @@ def test_import_all_good_rows(client, project, tmp_path):
     ]
     text = "\n".join(";".join(r) for r in [header, *rows])
     preview = upload(client, project, SimpleUploadedFile("b.csv", text.encode(), "text/csv"))
-    response = client.post(preview, {"consents_signed": "on"}, follow=True)
+    page = client.get(preview).content.decode()
+    # The first row's PESEL is Ewa's record (another project): shown with the differences.
+    assert "Osoby już zapisane w Liderze" in page
+    assert "<li>Imię: Ewa → Anna</li>" in page
+    assert 'name="link" value="2"' in page
+    response = client.post(preview, {"consents_signed": "on", "link": "2"}, follow=True)
     assert "Zaimportowano zgłoszenia: 2; pominięto duplikaty: 0." in response.content.decode()
     imported = Application.objects.filter(source="import").select_related("person")
     assert sorted(a.person.last_name for a in imported) == sorted(["Nowak", known.last_name])
     assert imported.get(person__pesel="90010112349").person == known  # linked, not doubled
+    known.refresh_from_db()
+    assert known.first_name == "Ewa"  # the record is not overwritten by the file
     assert Person.objects.filter(pesel="90010112349").count() == 1
     assert all(a.is_eligible for a in imported)
     assert Consent.objects.filter(source="import").count() == 6
     entry = AuditEntry.objects.get(note__startswith="Imported %(count)s applications")
     assert entry.actor == office and entry.project_id == project.pk
     assert entry.note_text == "Zaimportowano zgłoszenia: 2 z pliku b.csv (nowe osoby: 1)."
+    link = AuditEntry.objects.get(object_id=str(known.pk), action="update")
+    assert link.actor == office and link.project_id == project.pk
+    assert link.note_text.startswith(
+        "Zgłoszenie zaimportowane z b.csv (wiersz 2) powiązano z tą osobą"
+    )
     assert not list(tmp_path.joinpath("imports").glob("*"))[1:]  # the file is gone after import
 
 
@@ -253,3 +265,33 @@ def test_a_person_added_between_check_and_import_is_a_message_not_a_500(
     assert response.status_code == 200
     assert "W międzyczasie dodano niektóre z tych osób" in response.content.decode()
     assert not Application.objects.exists()
+
+
+def test_a_known_pesel_is_not_linked_unless_the_office_confirms(client, project):
+    known = PersonFactory(pesel="90010112349", first_name="Ewa", email="ewa@example.pl")
+    client.force_login(member(project, Role.OFFICE))
+    body = row(PESEL="05210512347", Płeć="", **{"Data urodzenia": "", "E-mail": "b@x.pl"})
+    preview = upload(client, project, csv_file(row(), body))
+    page = client.get(preview).content.decode()
+    assert "Już zapisane w Liderze (powiązane tylko, jeśli je zaznaczysz poniżej): 1." in page
+    assert "<li>E-mail: ewa@example.pl → anna@example.pl</li>" in page
+    response = client.post(preview, {"consents_signed": "on"}, follow=True)
+    text = response.content.decode()
+    assert "Zaimportowano zgłoszenia: 1; pominięto duplikaty: 0." in text
+    assert "1 wiersza nie zaimportowano" in text or "Nie zaimportowano 1 wiersza" in text
+    imported = Application.objects.filter(project=project)
+    assert list(imported.values_list("person__pesel", flat=True)) == ["05210512347"]
+    assert not Application.objects.filter(person=known).exists()
+    known.refresh_from_db()
+    assert (known.first_name, known.email) == ("Ewa", "ewa@example.pl")
+    assert not AuditEntry.objects.filter(object_id=str(known.pk), action="update").exists()
+
+
+def test_a_forged_link_to_a_row_that_is_not_a_match_links_nothing(client, project):
+    known = PersonFactory(pesel="90010112349", first_name="Ewa")
+    client.force_login(member(project, Role.OFFICE))
+    body = row(PESEL="05210512347", Płeć="", **{"Data urodzenia": ""})
+    preview = upload(client, project, csv_file(body, row()))
+    client.post(preview, {"consents_signed": "on", "link": ["2", "x", "９", "99999999999"]})
+    assert not Application.objects.filter(person=known).exists()
+    assert Application.objects.filter(project=project).count() == 1

@@ -1,0 +1,71 @@
+"""Finding the people Lider already holds under an identifier, and how given data differ.
+
+Linking new data to an existing person is a decision of the office, never automatic: these
+functions only find the candidates and describe the differences for the office to judge.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import DEFAULT_DB_ALIAS, connections
+
+from lider.people.models import Person
+
+
+def people_by_pesel(pesels) -> dict[str, list[Person]]:
+    """Every person recorded under each of `pesels` (in order of creation), in one query per
+    few thousand PESELs."""
+    pesels = sorted({p for p in pesels if p})
+    size = connections[DEFAULT_DB_ALIAS].features.max_query_params or len(pesels) or 1
+    found: dict[str, list[Person]] = {}
+    for start in range(0, len(pesels), size):
+        people = (
+            Person.objects.filter(pesel__in=pesels[start : start + size])
+            .select_related("gmina")
+            .order_by("pk")
+        )
+        for person in people:
+            found.setdefault(person.pesel, []).append(person)
+    return found
+
+
+@dataclass(frozen=True)
+class Difference:
+    field: str
+    recorded: str  # as shown to the office
+    given: str
+
+    @property
+    def label(self) -> str:
+        return str(Person._meta.get_field(self.field).verbose_name)
+
+
+def _shown(name: str, value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    choices = Person._meta.get_field(name).flatchoices
+    if choices:
+        return str(dict(choices).get(value, value))
+    return str(value)
+
+
+def differences(person: Person, given, fields) -> list[Difference]:
+    """The fields in which `given` (any object with these attributes) says something other
+    than the record; a field `given` leaves empty is not a difference."""
+    found = []
+    for name in fields:
+        value = getattr(given, name)
+        if value is None or value == "":
+            continue
+        recorded = getattr(person, name)
+        if name == "gmina":
+            same = recorded is not None and recorded.pk == getattr(value, "pk", value)
+        elif isinstance(recorded, str) and isinstance(value, str):
+            same = " ".join(recorded.split()).casefold() == " ".join(value.split()).casefold()
+        else:
+            same = recorded == value
+        if not same:
+            found.append(Difference(name, _shown(name, recorded), _shown(name, value)))
+    return found
