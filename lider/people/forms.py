@@ -13,6 +13,17 @@ from lider.territory.models import Unit
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class SearchForm(forms.Form):
+    """The search box of the people and institution lists: bounded, no NUL bytes."""
+
+    q = forms.CharField(required=False, max_length=100)
+
+    @property
+    def term(self) -> str:
+        """What to search for; nothing when the input was refused (its error is shown)."""
+        return self.cleaned_data["q"] if self.is_valid() else ""
+
+
 class GminaField(forms.TypedChoiceField):
     """A gmina from a fixed list, grouped by county (<optgroup>): works without JavaScript.
 

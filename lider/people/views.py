@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from lider.core import audit
 from lider.core.permissions import allows
 from lider.people import queries
+from lider.people.forms import SearchForm
 from lider.people.models import Institution, Person
 from lider.projects.access import project_view
 
@@ -17,14 +18,19 @@ def _can(roles) -> dict:
 
 @project_view("people.view")
 def person_list(request, project):
-    search = request.GET.get("q", "").strip()
-    page = Paginator(queries.people_in(project, search=search), 50).get_page(
+    search = SearchForm(request.GET)
+    page = Paginator(queries.people_in(project, search=search.term), 50).get_page(
         request.GET.get("page")
     )
     return render(
         request,
         "people/backoffice/list.html",
-        {"project": project, "page": page, "search": search},
+        {
+            "project": project,
+            "page": page,
+            "search": search.term,
+            "search_errors": search.errors.get("q"),
+        },
     )
 
 
@@ -50,14 +56,19 @@ def person_detail(request, project, pk):
 
 @project_view("people.view")
 def institution_list(request, project):
-    search = request.GET.get("q", "").strip()
-    page = Paginator(queries.institutions_in(project, search=search), 50).get_page(
+    search = SearchForm(request.GET)
+    page = Paginator(queries.institutions_in(project, search=search.term), 50).get_page(
         request.GET.get("page")
     )
     return render(
         request,
         "people/backoffice/institutions.html",
-        {"project": project, "page": page, "search": search},
+        {
+            "project": project,
+            "page": page,
+            "search": search.term,
+            "search_errors": search.errors.get("q"),
+        },
     )
 
 

@@ -93,3 +93,19 @@ def test_person_search_by_name_or_pesel(client):
     url = reverse("people:list", kwargs={"slug": project.slug})
     assert list(client.get(url, {"q": "Zieli"}).context["page"]) == [anna]
     assert list(client.get(url, {"q": anna.pesel}).context["page"]) == [anna]
+
+
+@pytest.mark.parametrize("name", ["people:list", "people:institutions"])
+@pytest.mark.parametrize("typed", ["ż" * 30000, "Kowal\x00ska"])
+def test_list_search_refuses_overlong_or_nul_input_with_a_message(client, name, typed):
+    project = ProjectFactory()
+    ApplicationFactory(project=project)
+    Participant.objects.create(project=project, institution=InstitutionFactory())
+    client.force_login(member(project, Role.OFFICE))
+
+    response = client.get(reverse(name, kwargs={"slug": project.slug}), {"q": typed})
+
+    assert response.status_code == 200
+    assert response.context["search"] == ""
+    assert len(response.context["page"]) == 1
+    assert 'aria-invalid="true"' in response.content.decode()
