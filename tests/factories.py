@@ -109,6 +109,11 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
 
     project = factory.SubFactory(ProjectFactory)
     person = factory.SubFactory(PersonFactory)
+    institution = None
+    # What the application was submitted with (see Application's docstring).
+    pesel = factory.LazyAttribute(lambda a: a.person.pesel if a.person else "")
+    nip = factory.LazyAttribute(lambda a: a.institution.nip if a.institution else "")
+    email = factory.LazyAttribute(lambda a: (a.person or a.institution).email)
     source = "paper"
     submitted_at = factory.LazyFunction(
         lambda: datetime.datetime(2009, 12, 10, 10, 0, tzinfo=datetime.UTC)

@@ -185,14 +185,15 @@ class Person(Address):
         verbose_name_plural = _("people")
         ordering = ["last_name", "first_name", "pk"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["pesel"], condition=~models.Q(pesel=""), name="person_pesel_unique"
-            ),
             models.CheckConstraint(
                 condition=~models.Q(pesel="") | ~models.Q(other_document_number=""),
                 name="person_has_identifier",
             ),
         ]
+        # Not unique: a person applying brings their own record, and whoever knows a PESEL
+        # could claim it; the office links records that are the same person (see
+        # recruitment's Application). A PESEL applies once per project.
+        indexes = [models.Index(fields=["pesel"], name="person_pesel")]
 
     def __str__(self) -> str:
         return self.full_name
@@ -265,11 +266,10 @@ class Institution(Address):
         verbose_name = _("institution")
         verbose_name_plural = _("institutions")
         ordering = ["name", "pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["nip"], condition=~models.Q(nip=""), name="institution_nip_unique"
-            ),
-        ]
+        constraints = []
+        # Not unique: an institution applying brings its own record; the office links
+        # records that are the same (see recruitment's Application).
+        indexes = [models.Index(fields=["nip"], name="institution_nip")]
 
     def __str__(self) -> str:
         return self.name

@@ -115,6 +115,9 @@ class FilterForm(forms.Form):
         required=False,
         choices=[("", _("all")), ("yes", _("eligible")), ("no", _("not eligible"))],
     )
+    identity = forms.ChoiceField(
+        label=_("Identity"), required=False, choices=[("", _("all"))] + Application.Identity.choices
+    )
 
     def __init__(self, *args, counties, target_groups, **kwargs):
         super().__init__(*args, **kwargs)
@@ -175,3 +178,32 @@ RuleFormSet = forms.modelformset_factory(EligibilityRule, form=RuleForm, extra=1
 CriterionFormSet = forms.modelformset_factory(
     ScoringCriterion, fields=["order", "kind", "points"], extra=1, can_delete=True
 )
+
+
+class IdentityForm(forms.Form):
+    """The office's decision on an applicant whose identifier another record has."""
+
+    LINK, SEPARATE = "link", "separate"
+
+    action = forms.ChoiceField(
+        choices=[(LINK, _("link to the existing record")), (SEPARATE, _("keep separate"))]
+    )
+    record = forms.TypedChoiceField(label=_("Record"), coerce=int, required=False)
+    take = forms.MultipleChoiceField(
+        label=_("Take the submitted value"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, candidates, fields, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = {c.pk: c for c in candidates}
+        self.fields["record"].choices = [(pk, str(c)) for pk, c in self.candidates.items()]
+        self.fields["take"].choices = [(name, name) for name in fields]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == self.LINK:
+            if data.get("record") in (None, ""):
+                self.add_error("record", _("Choose the record to link to."))
+            else:
+                data["record"] = self.candidates[data["record"]]
+        return data

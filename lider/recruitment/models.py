@@ -5,6 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from lider.core.sensitive import mask_pesel
+
 
 class EligibilityRule(models.Model):
     """One declarative condition an applicant must meet; a project's rules are edited as data."""
@@ -77,8 +79,16 @@ class ScoringCriterion(models.Model):
             models.UniqueConstraint(fields=["project", "kind"], name="scoring_criterion_once"),
         ]
 
+    # Criteria met only by special-category data (health): whom they name is masked for roles
+    # without `personal.view_sensitive`, like the data itself.
+    SPECIAL_CATEGORY = frozenset({Kind.DISABILITY})
+
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.points})"
+
+    @property
+    def is_special_category(self) -> bool:
+        return self.kind in self.SPECIAL_CATEGORY
 
 
 class ConsentText(models.Model):
@@ -130,6 +140,31 @@ class ApplicationQuerySet(models.QuerySet):
 
 
 class Application(models.Model):
+    """One application to a project, with the applicant's data as submitted.
+
+    Status (who moves it, `services.ALLOWED` is the table): *submitted* by the applicant (the
+    public form), the office (a paper form) or an import → the office decides *accepted*
+    (a participant is made), *reserve list* or *rejected* (with a reason) → a free place is
+    *offered* to the first on the reserve list → the applicant (the e-mailed link) or the office
+    confirms it (*accepted*) or declines (*withdrawn*); an accepted participant may leave
+    (*withdrawn*). Each decision is e-mailed to the applicant in the application's language.
+
+    Identity (who the applicant is): an application never attaches to an existing record by
+    itself. It always brings its own record of the person or institution, made from what was
+    submitted, and remembers the identifier (`pesel`/`nip`) and the e-mail it came with:
+    - *new*: no other record had this identifier when it came in;
+    - *to check*: another record (or another application to this project) has the same
+      identifier; the office compares the two side by side and decides, audited:
+    - *linked*: the office found it is the same person or institution, so the application
+      moves to the existing record (taking over only the values the office chose) and its own
+      record is deleted;
+    - *separate*: the office found they differ, so the application keeps its own record.
+    An application still to check cannot be accepted and gets no place offered. E-mails about
+    an application go to the address it was submitted with (`email`), never to an address a
+    linked record carries. A PESEL (or NIP) applies once per project: among applications not
+    waiting for that check, the database allows one per identifier.
+    """
+
     class Status(models.TextChoices):
         SUBMITTED = "submitted", pgettext_lazy("application status", "submitted")
         ACCEPTED = "accepted", pgettext_lazy("application status", "accepted")
@@ -137,6 +172,12 @@ class Application(models.Model):
         OFFERED = "offered", pgettext_lazy("application status", "place offered")
         REJECTED = "rejected", pgettext_lazy("application status", "rejected")
         WITHDRAWN = "withdrawn", pgettext_lazy("application status", "withdrawn")
+
+    class Identity(models.TextChoices):
+        NEW = "new", pgettext_lazy("applicant identity", "new record")
+        TO_CHECK = "to_check", pgettext_lazy("applicant identity", "to check")
+        LINKED = "linked", pgettext_lazy("applicant identity", "linked to an existing record")
+        SEPARATE = "separate", pgettext_lazy("applicant identity", "kept as a separate record")
 
     class Source(models.TextChoices):
         ONLINE = "online", _("online form")
@@ -161,6 +202,16 @@ class Application(models.Model):
         blank=True,
         related_name="applications",
         verbose_name=_("institution"),
+    )
+    pesel = models.CharField(_("PESEL as submitted"), max_length=11, blank=True)
+    nip = models.CharField(_("NIP as submitted"), max_length=10, blank=True)
+    email = models.EmailField(
+        _("e-mail of the application"),
+        blank=True,
+        help_text=_("Every message about this application goes to this address only."),
+    )
+    identity = models.CharField(
+        _("identity"), max_length=10, choices=Identity.choices, default=Identity.NEW
     )
     target_group = models.ForeignKey(
         "projects.TargetGroup",
@@ -198,6 +249,8 @@ class Application(models.Model):
         verbose_name=_("participant"),
     )
 
+    sensitive_fields = {"pesel": mask_pesel}
+
     objects = ApplicationQuerySet.as_manager()
 
     class Meta:
@@ -215,6 +268,16 @@ class Application(models.Model):
                 condition=models.Q(institution__isnull=False),
                 name="application_institution_once",
             ),
+            models.UniqueConstraint(
+                fields=["project", "pesel"],
+                condition=~models.Q(pesel="") & ~models.Q(identity="to_check"),
+                name="application_pesel_once",
+            ),
+            models.UniqueConstraint(
+                fields=["project", "nip"],
+                condition=~models.Q(nip="") & ~models.Q(identity="to_check"),
+                name="application_nip_once",
+            ),
             models.CheckConstraint(
                 condition=models.Q(person__isnull=False, institution__isnull=True)
                 | models.Q(person__isnull=True, institution__isnull=False),
@@ -229,6 +292,10 @@ class Application(models.Model):
     @property
     def applicant(self):
         return self.person or self.institution
+
+    @property
+    def identifier(self) -> str:
+        return self.pesel or self.nip
 
 
 class Consent(models.Model):

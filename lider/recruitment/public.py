@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
 from lider.people.forms import InstitutionForm, PersonForm
 from lider.projects.models import Project
@@ -45,14 +44,15 @@ def _apply(request, slug, *, kind):
     form = ApplicationForm(data, project=project, consent_texts=texts, prefix="a")
     limited = False
     if request.method == "POST":
-        if form.is_robot:
+        # Every submission counts, valid or not: trying identifiers is limited too.
+        limited = _limit_reached(request)
+        _count(request)
+        if form.is_robot and not limited:
             # Answer as if it worked: a robot learns nothing.
             return redirect("recruitment_public:sent", slug=project.slug)
-        limited = _limit_reached(request)
         if not limited and subject_form.is_valid() & form.is_valid():
             application = submit_forms(project, subject_form, form, kind=kind)
             if application is not None:
-                _count(request)
                 return redirect("recruitment_public:sent", slug=project.slug)
     fieldsets = PERSON_FIELDSETS if kind == "person" else INSTITUTION_FIELDSETS
     return render(
@@ -89,7 +89,8 @@ def _count(request) -> None:
 def submit_forms(project, subject_form, form, *, kind, source="online", actor=None):
     """Refuse with the rules' own explanations, or a duplicate; else record the application.
 
-    Shared by the public form and the office entering a paper form."""
+    Shared by the public form and the office entering a paper form. Nothing in the answer
+    depends on records already known: only on what was submitted and the project's rules."""
     subject = subject_form.instance
     target_group = form.cleaned_data["target_group"]
     refused = services.refusals(
@@ -101,26 +102,8 @@ def submit_forms(project, subject_form, form, *, kind, source="online", actor=No
             field = "birth_date"
         target = form if field == "target_group" else subject_form
         target.add_error(field, ValidationError(rules.explain(result), code=result["code"]))
-    if (
-        kind == "person"
-        and subject.pesel
-        and services.already_applied(project, pesel=subject.pesel)
-    ):
-        subject_form.add_error(
-            "pesel",
-            ValidationError(
-                _("A person with this PESEL has already applied to this project."),
-                code="duplicate",
-            ),
-        )
-    if kind == "institution" and subject.nip and services.already_applied(project, nip=subject.nip):
-        subject_form.add_error(
-            "nip",
-            ValidationError(
-                _("An institution with this NIP has already applied to this project."),
-                code="duplicate",
-            ),
-        )
+    # Whether the PESEL (or NIP) is known is never answered here: the application is
+    # recorded either way and the office sees the match (see Application's docstring).
     if subject_form.errors or form.errors:
         return None
     try:
@@ -146,9 +129,13 @@ def confirm_place(request, slug, token):
     project = application.project
     confirmed = False
     if request.method == "POST" and application.status == Application.Status.OFFERED:
-        services.confirm_offer(application, actor=None)
+        try:
+            services.confirm_offer(application, actor=None)
+        except ValidationError:
+            pass  # taken meanwhile (a double click): the page shows the status as it is
+        else:
+            confirmed = True
         application.refresh_from_db()
-        confirmed = True
     return render(
         request,
         "recruitment/public/confirm.html",

@@ -13,7 +13,7 @@ def applications_for(project):
     )
 
 
-def filtered(applications, *, status="", county="", target_group="", eligible=""):
+def filtered(applications, *, status="", county="", target_group="", eligible="", identity=""):
     if status:
         applications = applications.filter(status=status)
     if county:
@@ -24,6 +24,8 @@ def filtered(applications, *, status="", county="", target_group="", eligible=""
         applications = applications.filter(target_group_id=target_group)
     if eligible in {"yes", "no"}:
         applications = applications.filter(is_eligible=eligible == "yes")
+    if identity:
+        applications = applications.filter(identity=identity)
     return applications
 
 
@@ -34,6 +36,7 @@ def counts(applications) -> dict:
         total=Count("pk"),
         eligible=Count("pk", filter=Q(is_eligible=True)),
         not_eligible=Count("pk", filter=Q(is_eligible=False)),
+        to_check=Count("pk", filter=Q(identity=Application.Identity.TO_CHECK)),
         **statuses,
     )
 

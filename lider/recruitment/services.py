@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -51,13 +51,20 @@ def refusals(project, *, person=None, institution=None, target_group=None, on) -
     return [r for r in results if not r["passed"]]
 
 
-def already_applied(project, *, pesel: str = "", nip: str = "") -> bool:
-    applications = Application.objects.filter(project=project)
-    if pesel:
-        return applications.filter(person__pesel=pesel).exists()
-    if nip:
-        return applications.filter(institution__nip=nip).exists()
-    return False
+IDENTIFIER = {"person": "pesel", "institution": "nip"}
+
+
+def _kind(subject) -> str:
+    return "person" if isinstance(subject, Person) else "institution"
+
+
+def _must_check(project, subject, *, identity_field: str, value: str) -> bool:
+    """Whether another record, or another application to the project, has this identifier."""
+    if not value:
+        return False
+    others = type(subject).objects.filter(**{identity_field: value}).exclude(pk=subject.pk)
+    applied = Application.objects.filter(project=project, **{identity_field: value})
+    return others.exists() or applied.exists()
 
 
 @transaction.atomic
@@ -75,17 +82,20 @@ def submit_application(
 ) -> Application:
     """Record an application with its consents, check it and send the confirmation e-mail.
 
-    A person known by PESEL (or an institution by NIP) from another project is the same one:
-    the existing record is linked and not overwritten by what an anonymous form says.
+    The applicant's data is saved as submitted, as the application's own record: it never
+    attaches to, overwrites or reveals a record already known by the same PESEL (or NIP).
+    When one is, the application is marked "to check" and the office decides whether they are
+    the same (`link_applicant`) or not (`keep_separate`). The answer to the applicant is the
+    same either way.
     """
     submitted_at = submitted_at or timezone.now()
-    person = _existing_or_new(person, actor=actor) if person is not None else None
-    institution = _existing_or_new(institution, actor=actor) if institution is not None else None
     subject = person or institution
-    if Application.objects.filter(project=project, person=person, institution=institution).exists():
-        raise ValidationError(
-            _("This applicant has already applied to this project."), code="duplicate"
-        )
+    kind = _kind(subject)
+    identity_field = IDENTIFIER[kind]
+    if subject.pk is None:
+        subject.save()
+        audit.created(subject, actor=actor)
+    value = getattr(subject, identity_field)
     application = Application(
         project=project,
         person=person,
@@ -94,9 +104,23 @@ def submit_application(
         source=source,
         submitted_at=submitted_at,
         language=language,
+        email=subject.email,
+        **{identity_field: value},
     )
+    if _must_check(project, subject, identity_field=identity_field, value=value):
+        application.identity = Application.Identity.TO_CHECK
     check(application)
-    application.save()
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError:
+        # The same identifier was recorded in the project by a request running at the same
+        # time (a double submit): this one waits for the office's check like any other.
+        if application.identity == Application.Identity.TO_CHECK:
+            raise
+        application.pk = None
+        application.identity = Application.Identity.TO_CHECK
+        application.save()
     consent_source = {
         Application.Source.ONLINE: Consent.Source.ONLINE,
         Application.Source.PAPER: Consent.Source.PAPER,
@@ -115,39 +139,201 @@ def submit_application(
         ]
     )
     audit.created(application, actor=actor, note=Application.Source(application.source).label)
-    if subject.email:
+    if application.email:
         transaction.on_commit(lambda: send_confirmation(application.pk))
     return application
 
 
-def _existing_or_new(obj, *, actor):
-    if isinstance(obj, Person) and obj.pesel:
-        existing = Person.objects.filter(pesel=obj.pesel).first()
-    elif isinstance(obj, Institution) and obj.nip:
-        existing = Institution.objects.filter(nip=obj.nip).first()
-    else:
-        existing = None
-    if existing is not None:
-        return existing
-    obj.save()
-    audit.created(obj, actor=actor)
-    return obj
+def identity_candidates(application: Application) -> list:
+    """Other records with the identifier the application came with (for the office's check)."""
+    subject = application.applicant
+    kind = _kind(subject)
+    value = application.identifier
+    if not value:
+        return []
+    model = type(subject)
+    return list(
+        model.objects.filter(**{IDENTIFIER[kind]: value})
+        .exclude(pk=subject.pk)
+        .select_related("gmina__parent")
+        .order_by("pk")
+    )
+
+
+def same_identifier_in_project(application: Application):
+    """The project's other applications with the same identifier."""
+    if not application.identifier:
+        return Application.objects.none()
+    field = "pesel" if application.pesel else "nip"
+    return Application.objects.filter(
+        project_id=application.project_id, **{field: application.identifier}
+    ).exclude(pk=application.pk)
+
+
+# What the office may take over from the submitted record into the one it links to.
+PERSON_FIELDS = (
+    "first_name", "last_name", "birth_date", "sex", "other_document_type",
+    "other_document_number", "street", "house_number", "flat_number", "postal_code", "city",
+    "gmina", "phone", "email", "education", "labour_status", "labour_detail",
+    "cares_for_dependants", "disability", "minority_or_migrant", "homeless",
+    "other_disadvantage",
+)  # fmt: skip
+INSTITUTION_FIELDS = (
+    "name", "legal_form", "kind", "regon", "krs", "website", "street", "house_number",
+    "flat_number", "postal_code", "city", "gmina", "phone", "email",
+)  # fmt: skip
+
+
+def comparable_fields(subject) -> tuple[str, ...]:
+    return PERSON_FIELDS if isinstance(subject, Person) else INSTITUTION_FIELDS
+
+
+def _locked_to_check(application: Application) -> Application:
+    application = (
+        Application.objects.select_for_update()
+        .select_related("person", "institution", "project")
+        .get(pk=application.pk)
+    )
+    if application.identity != Application.Identity.TO_CHECK:
+        raise ValidationError(
+            _("The identity of this applicant has already been decided."), code="identity"
+        )
+    return application
+
+
+@transaction.atomic
+def link_applicant(application: Application, *, actor, to, take: tuple = ()) -> Application:
+    """The office finds the applicant is the known record `to`: the application moves to it,
+    `to` takes over the submitted values named in `take` (and nothing else), and the
+    application's own record is deleted. Audited."""
+    application = _locked_to_check(application)
+    own = application.applicant
+    kind = _kind(own)
+    if (
+        not isinstance(to, type(own))
+        or to.pk == own.pk
+        or (getattr(to, IDENTIFIER[kind]) != application.identifier)
+    ):
+        raise ValidationError(
+            _("Link only to a record with the same identifier."), code="identifier"
+        )
+    if Application.objects.filter(project_id=application.project_id, **{kind: to}).exists():
+        raise ValidationError(
+            _(
+                "That record has already applied to this project, so this is a second "
+                "application: reject it instead of linking."
+            ),
+            code="duplicate",
+        )
+    take = [name for name in take if name in comparable_fields(own)]
+    if take:
+        note = gettext_lazy("Taken from an application.")
+        with audit.tracking(to, actor=actor, fields=take, note=note):
+            for name in take:
+                setattr(to, name, getattr(own, name))
+            to.save(update_fields=take)
+    old = application.identity
+    setattr(application, kind, to)
+    application.identity = Application.Identity.LINKED
+    check(application)
+    application.save(update_fields=[kind, "identity", "is_eligible", "eligibility", "score"])
+    audit.record(
+        actor,
+        audit.Action.UPDATE,
+        application,
+        changes={"identity": [old, application.identity], kind: [str(own), str(to)]},
+    )
+    audit.deleted(own, actor=actor, note=gettext_lazy("Submitted with an application, now linked."))
+    own.delete()
+    return application
+
+
+@transaction.atomic
+def keep_separate(application: Application, *, actor) -> Application:
+    """The office finds the applicant is not the known record: the application keeps its own.
+    A PESEL (or NIP) still applies once per project. Audited."""
+    application = _locked_to_check(application)
+    held = same_identifier_in_project(application).exclude(identity=Application.Identity.TO_CHECK)
+    if held.exists():
+        raise ValidationError(
+            _(
+                "Another application to this project has the same identifier, which may apply "
+                "only once per project: reject one of the two applications."
+            ),
+            code="duplicate",
+        )
+    old = application.identity
+    application.identity = Application.Identity.SEPARATE
+    try:
+        with transaction.atomic():
+            application.save(update_fields=["identity"])
+    except IntegrityError as error:
+        raise ValidationError(
+            _(
+                "Another application to this project has the same identifier, which may apply "
+                "only once per project: reject one of the two applications."
+            ),
+            code="duplicate",
+        ) from error
+    audit.record(
+        actor,
+        audit.Action.UPDATE,
+        application,
+        changes={"identity": [old, application.identity]},
+    )
+    return application
+
+
+def _send(application: Application, subject: str, template: str, **extra) -> None:
+    """A message about an application, to the address it was submitted with, in its language."""
+    context = {"application": application, "project": application.project, **extra}
+    send_mail(
+        subject % {"title": application.project.title},
+        render_to_string(template, context),
+        settings.DEFAULT_FROM_EMAIL,
+        [application.email],
+    )
+
+
+def _for_mail(application_id: int) -> Application:
+    return Application.objects.select_related("project", "person", "institution").get(
+        pk=application_id
+    )
 
 
 def send_confirmation(application_id: int) -> None:
     """The confirmation e-mail, in the language the applicant used."""
-    application = Application.objects.select_related("project", "person", "institution").get(
-        pk=application_id
-    )
-    subject = application.applicant
+    application = _for_mail(application_id)
     with translation.override(application.language):
-        context = {"application": application, "project": application.project}
-        send_mail(
-            _("Your application to the project %(title)s") % {"title": application.project.title},
-            render_to_string("recruitment/email/confirmation.txt", context),
-            settings.DEFAULT_FROM_EMAIL,
-            [subject.email],
+        _send(
+            application,
+            _("Your application to the project %(title)s"),
+            "recruitment/email/confirmation.txt",
         )
+
+
+def reserve_position(application: Application) -> int | None:
+    """The place on the reserve list from which free places are offered (1 = next)."""
+    waiting = Application.objects.filter(project_id=application.project_id, is_eligible=True)
+    order = list(waiting.reserve_list().values_list("pk", flat=True))
+    return order.index(application.pk) + 1 if application.pk in order else None
+
+
+def send_decision(application_id: int, decision: str, position: int | None = None) -> None:
+    """Tell the applicant a decision (accepted; on the reserve list, at `position`; rejected,
+    with the reason), in the language of the application."""
+    application = _for_mail(application_id)
+    with translation.override(application.language):
+        if decision == Status.ACCEPTED:
+            subject = _("Your application to the project %(title)s has been accepted")
+            template = "recruitment/email/accepted.txt"
+        elif decision == Status.RESERVE:
+            subject = _("Your application to the project %(title)s: the reserve list")
+            template = "recruitment/email/reserve.txt"
+        else:
+            subject = _("Your application to the project %(title)s has not been accepted")
+            template = "recruitment/email/rejected.txt"
+        _send(application, subject, template, position=position)
 
 
 @transaction.atomic
@@ -221,10 +407,29 @@ def decide(application: Application, *, actor, decision: str, reason: str = "") 
             _("An applicant who does not meet the eligibility rules cannot be accepted."),
             code="ineligible",
         )
+    if decision == Status.ACCEPTED and application.identity == Application.Identity.TO_CHECK:
+        raise ValidationError(
+            _(
+                "Another record has the same identifier as this applicant: decide first whether "
+                "they are the same (link) or not (keep separate)."
+            ),
+            code="identity",
+        )
     _change_status(application, decision, actor=actor, reason=reason.strip())
     if decision == Status.ACCEPTED:
         _make_participant(application, actor=actor)
+    _notify(application)
     return application
+
+
+def _notify(application: Application) -> None:
+    """E-mail the decision just made, once it is committed (the place on the reserve list is
+    the one it has now)."""
+    if not application.email:
+        return
+    pk, decision = application.pk, application.status
+    position = reserve_position(application) if decision == Status.RESERVE else None
+    transaction.on_commit(lambda: send_decision(pk, decision, position))
 
 
 def _make_participant(application: Application, *, actor) -> Participant:
@@ -263,6 +468,7 @@ def offer_place(project, *, actor) -> Application | None:
     """Offer a free place to the first on the reserve list (by points, then by date)."""
     first = (
         Application.objects.filter(project=project, is_eligible=True)
+        .exclude(identity=Application.Identity.TO_CHECK)
         .reserve_list()
         .select_for_update()
         .first()
@@ -270,7 +476,7 @@ def offer_place(project, *, actor) -> Application | None:
     if first is None:
         return None
     _change_status(first, Status.OFFERED, actor=actor, reason=_("A place became free."))
-    if first.applicant.email:
+    if first.email:
         transaction.on_commit(lambda: send_offer(first.pk))
     return first
 
@@ -292,24 +498,17 @@ def application_for_token(token: str, *, max_age_days: int = 30) -> Application 
 
 def send_offer(application_id: int) -> None:
     """Tell the first on the reserve list that a place is theirs if they confirm it."""
-    application = Application.objects.select_related("project", "person", "institution").get(
-        pk=application_id
-    )
+    application = _for_mail(application_id)
     with translation.override(application.language):
         path = reverse(
             "recruitment_public:confirm",
             kwargs={"slug": application.project.slug, "token": offer_token(application)},
         )
-        context = {
-            "application": application,
-            "project": application.project,
-            "link": absolute_url(path),
-        }
-        send_mail(
-            _("A place for you in the project %(title)s") % {"title": application.project.title},
-            render_to_string("recruitment/email/offer.txt", context),
-            settings.DEFAULT_FROM_EMAIL,
-            [application.applicant.email],
+        _send(
+            application,
+            _("A place for you in the project %(title)s"),
+            "recruitment/email/offer.txt",
+            link=absolute_url(path),
         )
 
 
@@ -321,6 +520,7 @@ def confirm_offer(application: Application, *, actor) -> Application:
         raise ValidationError(_("This application has no place offered."), code="status")
     _change_status(application, Status.ACCEPTED, actor=actor, reason=_("The offered place taken."))
     _make_participant(application, actor=actor)
+    _notify(application)
     return application
 
 
@@ -378,7 +578,7 @@ PERSON_COLUMNS = (
 APPLICATION_COLUMNS = (
     "project_id", "person_id", "institution_id", "target_group_id", "status", "source",
     "submitted_at", "language", "is_eligible", "eligibility", "score", "decision_reason",
-    "decided_at", "decided_by_id", "participant_id",
+    "decided_at", "decided_by_id", "participant_id", "pesel", "nip", "email", "identity",
 )  # fmt: skip
 CONSENT_COLUMNS = (
     "application_id", "text_id", "purpose", "given_at", "source", "withdrawn_at",
@@ -425,13 +625,15 @@ def import_applications(
     Person.objects.bulk_create(without_pesel)
     others = iter(without_pesel)
     subjects = [known.get(p.pesel, p) if p.pesel else next(others) for p in people]
+    # The office imports the file: a row whose PESEL is known is linked to that record.
+    linked, new_record = Application.Identity.LINKED, Application.Identity.NEW
     ctx = rules.context_for(project)
     on = timezone.localdate(submitted_at)
     status, source = Application.Status.SUBMITTED, Application.Source.IMPORT
     language = translation.get_language() or settings.LANGUAGE_CODE
     group_id = target_group.pk if target_group else None
     rows = []
-    for person in subjects:  # as `check` does, without an Application to fill
+    for row, person in zip(people, subjects, strict=True):  # as `check`, without an Application
         eligibility = rules.evaluate(ctx, person=person, target_group=target_group, on=on)
         rows.append(
             (
@@ -450,6 +652,10 @@ def import_applications(
                 None,
                 None,
                 None,
+                row.pesel,
+                "",
+                row.email,
+                linked if row.pesel in known else new_record,
             )  # fmt: skip
         )
     bulk.insert_values(Application, APPLICATION_COLUMNS, rows)

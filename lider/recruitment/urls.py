@@ -14,6 +14,7 @@ urlpatterns = [
     path("<slug:slug>/rekrutacja/import/<str:token>/anuluj/", imports.cancel, name="import_cancel"),
     path("<slug:slug>/rekrutacja/<int:pk>/", views.application_detail, name="detail"),
     path("<slug:slug>/rekrutacja/<int:pk>/decyzja/", views.decide, name="decide"),
+    path("<slug:slug>/rekrutacja/<int:pk>/tozsamosc/", views.identity, name="identity"),
     path("<slug:slug>/rekrutacja/<int:pk>/rezygnacja/", views.withdraw, name="withdraw"),
     path("<slug:slug>/rekrutacja/<int:pk>/potwierdz/", views.confirm_offer, name="confirm"),
     path(

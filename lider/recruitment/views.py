@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lider.core import audit
+from lider.core import audit, sensitive
 from lider.core.permissions import allows
 from lider.people.forms import InstitutionForm, PersonForm
 from lider.projects.access import project_view
@@ -20,6 +20,7 @@ from lider.recruitment.forms import (
     CriterionFormSet,
     DecisionForm,
     FilterForm,
+    IdentityForm,
     RuleFormSet,
     WithdrawalForm,
 )
@@ -38,6 +39,7 @@ def _can(roles) -> dict:
             "people.view",
             "people.import",
             "audit.view_object",
+            "personal.view_sensitive",
         )
     }
 
@@ -95,6 +97,11 @@ def application_detail(request, project, pk):
     )
     ctx = rules.context_for(project)
     on = timezone.localdate(application.submitted_at)
+    met = rules.points(ctx, person=application.person, institution=application.institution, on=on)
+    # A criterion met only by special-category data (disability) names it: such criteria
+    # are left out of the breakdown for roles that may not see that data.
+    masked = not allows(request.project_roles, "personal.view_sensitive")
+    hides_some = masked and any(c.is_special_category for c in ctx.criteria)
     return render(
         request,
         "recruitment/backoffice/detail.html",
@@ -102,8 +109,10 @@ def application_detail(request, project, pk):
             "project": project,
             "application": application,
             "verdicts": [(r, rules.explain(r)) for r in application.eligibility],
-            "points": rules.points(
-                ctx, person=application.person, institution=application.institution, on=on
+            "points": [(c, p) for c, p in met if not (masked and c.is_special_category)],
+            "points_hidden": hides_some,
+            "same_in_project": services.same_identifier_in_project(application).select_related(
+                "person", "institution"
             ),
             "consents": application.consents.select_related("text"),
             "decision_form": DecisionForm(),
@@ -268,6 +277,83 @@ def new_application(request, project):
             "fieldsets": [
                 (legend, [subject_form[n] for n in names]) for legend, names in fieldsets
             ],
+            "can": _can(request.project_roles),
+        },
+    )
+
+
+def _shown(obj, name: str) -> str:
+    """A value for the comparison, masked when the field is sensitive."""
+    if sensitive.is_sensitive(obj, name):
+        return sensitive.display(obj, name, reveal=False) or "—"
+    value = getattr(obj, name)
+    if value in (None, ""):
+        return "—"
+    getter = getattr(obj, f"get_{name}_display", None)
+    if getter is not None:
+        return str(getter())
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if hasattr(value, "strftime"):
+        return value.strftime("%d.%m.%Y")
+    return str(value)
+
+
+def _comparison(own, other, fields) -> list[dict]:
+    rows = []
+    for name in fields:
+        field = own._meta.get_field(name)
+        differs = getattr(own, field.attname) != getattr(other, field.attname)
+        rows.append(
+            {
+                "name": name,
+                "label": field.verbose_name,
+                "submitted": _shown(own, name),
+                "known": _shown(other, name),
+                "differs": differs,
+            }
+        )
+    return rows
+
+
+@project_view("recruitment.manage")
+def identity(request, project, pk):
+    """The office compares an applicant with the records of the same PESEL (or NIP) side by
+    side, and links the application to one of them or keeps it separate."""
+    application = get_object_or_404(queries.applications_for(project), pk=pk)
+    own = application.applicant
+    candidates = services.identity_candidates(application)
+    fields = services.comparable_fields(own)
+    form = IdentityForm(
+        request.POST if request.method == "POST" else None, candidates=candidates, fields=fields
+    )
+    if request.method == "POST" and application.identity == Application.Identity.TO_CHECK:
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if data["action"] == IdentityForm.LINK:
+                    services.link_applicant(
+                        application, actor=request.user, to=data["record"], take=data["take"]
+                    )
+                else:
+                    services.keep_separate(application, actor=request.user)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("The identity of the applicant has been decided."))
+                return _back(project, application)
+        else:
+            messages.error(request, _("Choose the record to link to."))
+    return render(
+        request,
+        "recruitment/backoffice/identity.html",
+        {
+            "project": project,
+            "application": application,
+            "candidates": [(c, _comparison(own, c, fields)) for c in candidates],
+            "same_in_project": services.same_identifier_in_project(application).select_related(
+                "person", "institution"
+            ),
             "can": _can(request.project_roles),
         },
     )

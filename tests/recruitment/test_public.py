@@ -8,9 +8,10 @@ from django.core.cache import cache
 from lider.core.models import AuditEntry
 from lider.core.permissions import Role
 from lider.people.models import Institution, Person
+from lider.projects.models import TargetGroup
 from lider.recruitment.models import Application, Consent
 from lider.territory.queries import unit_by_code
-from tests.factories import PersonFactory, member, valid_pesel
+from tests.factories import PersonFactory, ProjectFactory, member, valid_pesel
 
 pytestmark = pytest.mark.django_db
 
@@ -179,14 +180,36 @@ def test_bad_person_data_gets_a_precise_polish_message(client, project, changes,
     assert not Person.objects.exists()
 
 
-def test_duplicate_pesel_in_the_project_is_refused(client, project):
-    client.post(url(project), person_data(project))
-    response = client.post(url(project), person_data(project, **{"s-email": "inny@example.pl"}))
-    assert (
-        "id_s-pesel_error",
-        "Osoba z tym numerem PESEL już zgłosiła się do tego projektu.",
-    ) in errors_of(response)
-    assert Application.objects.count() == 1
+def test_duplicate_pesel_gets_the_same_answer_and_the_office_sees_it(client, project):
+    first = client.post(url(project), person_data(project), follow=True)
+    second = client.post(
+        url(project), person_data(project, **{"s-email": "inny@example.pl"}), follow=True
+    )
+    unknown = client.post(
+        url(project), person_data(project, **{"s-pesel": valid_pesel(300)}), follow=True
+    )
+    assert first.redirect_chain == second.redirect_chain == unknown.redirect_chain
+
+    def without_tokens(response):  # CSRF tokens are masked anew on every page
+        return re.sub(r'(csrf-token" content|csrfmiddlewaretoken" value)="\w+"', "", response.text)
+
+    assert without_tokens(first) == without_tokens(second) == without_tokens(unknown)
+    assert "Dziękujemy" in without_tokens(second)
+    assert list(Application.objects.order_by("pk").values_list("identity", "email")) == [
+        ("new", "anna@example.pl"),
+        ("to_check", "inny@example.pl"),
+        ("new", "anna@example.pl"),
+    ]
+    client.force_login(member(project, Role.OFFICE))
+    listing = client.get(f"/biuro/projekty/{project.slug}/rekrutacja/").content.decode()
+    assert listing.count('<strong class="badge">tożsamość do sprawdzenia</strong>') == 1
+
+
+def test_a_repeated_post_is_answered_not_a_server_error(client, project):
+    data = person_data(project)
+    assert client.post(url(project), data).status_code == 302
+    assert client.post(url(project), data).status_code == 302
+    assert sorted(Application.objects.values_list("identity", flat=True)) == ["new", "to_check"]
 
 
 def test_person_without_pesel_gives_document_birth_date_and_sex(client, project):
@@ -262,11 +285,88 @@ def test_rate_limit_per_address(client, project):
     assert Application.objects.count() == 5
 
 
-def test_known_person_from_another_project_is_linked_not_doubled(client, project):
-    known = PersonFactory(pesel="90010112349", first_name="Anna")
+def test_rate_limit_counts_every_submission_valid_or_not(client, project):
+    for _ in range(5):
+        response = client.post(url(project), person_data(project, **{"s-pesel": "123"}))
+        assert response.status_code == 200
+    response = client.post(url(project), person_data(project))
+    assert response.status_code == 429
+    assert not Application.objects.exists()
+
+
+def test_a_known_pesel_cannot_take_over_the_record(
+    client, project, django_capture_on_commit_callbacks
+):
+    """Someone who knows Anna's PESEL applies first with their own e-mail; then Anna applies."""
+    other = ProjectFactory(counties=list(project.counties.all()))
+    other_group = TargetGroup.objects.create(project=other, order=1, description="Osoby")
+    attacker = person_data(
+        project,
+        **{
+            "s-first_name": "Jan",
+            "s-last_name": "Oszust",
+            "s-email": "oszust@example.pl",
+            "a-target_group": str(other_group.pk),
+        },
+    )
+    for name in ("a-consent_processing", "a-consent_monitoring", "a-consent_report_after_exit"):
+        del attacker[name]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"/projekty/{other.slug}/zgloszenie/", attacker).status_code == 302
+    planted = Person.objects.get()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url(project), person_data(project)).status_code == 302
+
+    application = Application.objects.get(project=project)
+    anna = application.person
+    assert anna != planted
+    assert (anna.first_name, anna.last_name, anna.email) == (
+        "Anna",
+        "Kowalczyk",
+        "anna@example.pl",
+    )
+    assert (application.identity, application.email) == ("to_check", "anna@example.pl")
+    planted.refresh_from_db()
+    assert (planted.first_name, planted.email) == ("Jan", "oszust@example.pl")
+    assert [m.to for m in mail.outbox] == [["oszust@example.pl"], ["anna@example.pl"]]
+
+    # The office compares the two side by side and keeps them apart, audited.
+    office = member(project, Role.OFFICE)
+    client.force_login(office)
+    page = f"/biuro/projekty/{project.slug}/rekrutacja/{application.pk}/tozsamosc/"
+    body = client.get(page).content.decode()
+    assert "Kowalczyk" in body and "Oszust" in body and body.count("różni się") >= 3
+    assert "90010112349" not in body
+    response = client.post(page, {"action": "separate"})
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.identity == "separate" and application.person == anna
+    entry = AuditEntry.objects.for_object(application).get(action="update")
+    assert entry.actor == office
+
+
+def test_offers_go_to_the_address_of_the_application_even_when_linked(
+    client, project, django_capture_on_commit_callbacks
+):
+    from lider.recruitment import services
+
+    known = PersonFactory(pesel="90010112349", email="stary@example.pl")
     assert client.post(url(project), person_data(project)).status_code == 302
-    assert Person.objects.count() == 1
-    assert Application.objects.get().person == known
+    application = Application.objects.get()
+    assert application.person != known
+    coordinator = member(project, Role.COORDINATOR)
+    client.force_login(coordinator)
+    page = f"/biuro/projekty/{project.slug}/rekrutacja/{application.pk}/tozsamosc/"
+    response = client.post(page, {"action": "link", "record": known.pk, "take": ["street"]})
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert (application.person, application.identity) == (known, "linked")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decide(application, actor=coordinator, decision="reserve")
+        services.offer_place(project, actor=coordinator)
+    assert [m.to for m in mail.outbox] == [["anna@example.pl"], ["anna@example.pl"]]
 
 
 def test_offered_applicant_confirms_the_place_from_the_email(

@@ -3,10 +3,11 @@ import datetime
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
 from lider.core.models import AuditEntry
 from lider.core.permissions import Role
-from lider.people.models import Participant
+from lider.people.models import Participant, Person
 from lider.recruitment import services
 from lider.recruitment.models import Application, Consent
 from lider.territory.queries import unit_by_code
@@ -64,20 +65,93 @@ def test_confirmation_email_in_the_applicants_language(
     assert mail.outbox[0].subject == f"Your application to the project {project.title}"
 
 
-def test_known_pesel_reuses_the_person_in_another_project(project, people_group):
+def test_known_pesel_keeps_its_own_record_and_waits_for_the_office(project, people_group):
+    known = PersonFactory(first_name="Ewa", email="ewa@example.pl")
+    application = submit(project, people_group, pesel=known.pesel, first_name="Inna")
+    assert application.person != known
+    assert (application.person.first_name, application.person.pesel) == ("Inna", known.pesel)
+    assert (application.identity, application.pesel) == ("to_check", known.pesel)
+    known.refresh_from_db()
+    assert (known.first_name, known.email) == ("Ewa", "ewa@example.pl")
+
+
+def test_unknown_pesel_is_a_new_record(project, people_group):
+    application = submit(project, people_group, email="anna@example.pl")
+    assert (application.identity, application.email) == ("new", "anna@example.pl")
+    assert application.pesel == application.person.pesel
+
+
+def test_same_pesel_twice_in_a_project_is_recorded_for_the_office(project, people_group):
+    first = submit(project, people_group)
+    second = submit(project, people_group, pesel=first.person.pesel, email="inny@example.pl")
+    assert (first.identity, second.identity) == ("new", "to_check")
+    assert [a.pk for a in services.same_identifier_in_project(second)] == [first.pk]
+    with pytest.raises(ValidationError) as error:
+        services.link_applicant(second, actor=None, to=first.person)
+    assert error.value.code == "duplicate"
+    with pytest.raises(ValidationError) as error:
+        services.keep_separate(second, actor=None)
+    assert error.value.code == "duplicate"
+    second.refresh_from_db()
+    assert second.identity == "to_check"
+
+
+def test_a_pesel_applies_once_per_project_in_the_database(project, people_group):
+    first = submit(project, people_group)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ApplicationFactory(project=project, person=PersonFactory(pesel=first.pesel))
+
+
+def test_an_application_to_check_cannot_be_accepted_or_offered(project, people_group):
+    known = PersonFactory()
+    application = submit(project, people_group, pesel=known.pesel)
+    with pytest.raises(ValidationError) as error:
+        services.decide(application, actor=None, decision="accepted")
+    assert error.value.code == "identity"
+    services.decide(application, actor=None, decision="reserve")
+    assert services.offer_place(project, actor=None) is None
+    assert not Participant.objects.exists()
+
+
+def test_office_links_an_applicant_taking_only_chosen_values(project, people_group):
+    office = member(project, Role.OFFICE)
+    known = PersonFactory(first_name="Ewa", street="Stara", phone="111", email="ewa@example.pl")
+    application = submit(
+        project, people_group, pesel=known.pesel, street="Nowa", phone="222", email="e@x.pl"
+    )
+    own = application.person
+
+    services.link_applicant(application, actor=office, to=known, take=("street", "pesel"))
+
+    application.refresh_from_db()
+    known.refresh_from_db()
+    assert (application.person, application.identity) == (known, "linked")
+    assert (known.street, known.phone, known.email) == ("Nowa", "111", "ewa@example.pl")
+    assert application.email == "e@x.pl"  # messages still go where the application came from
+    assert not Person.objects.filter(pk=own.pk).exists()
+    entry = AuditEntry.objects.for_object(application).get(action="update")
+    assert entry.actor == office and entry.project_id == project.pk
+    assert entry.changes["identity"] == ["to_check", "linked"]
+    assert AuditEntry.objects.for_object(known).get(action="update").changes == {
+        "street": ["Stara", "Nowa"]
+    }
+    assert AuditEntry.objects.for_object(own).filter(action="delete", actor=office).exists()
+    with pytest.raises(ValidationError):
+        services.keep_separate(application, actor=office)  # decided once
+    services.decide(application, actor=office, decision="accepted")
+    assert Participant.objects.get().person == known
+
+
+def test_office_keeps_an_applicant_separate(project, people_group):
+    office = member(project, Role.OFFICE)
     known = PersonFactory(first_name="Ewa")
     application = submit(project, people_group, pesel=known.pesel, first_name="Inna")
-    assert application.person == known
-    known.refresh_from_db()
-    assert known.first_name == "Ewa"
-
-
-def test_same_pesel_twice_in_a_project_is_refused(project, people_group):
-    first = submit(project, people_group)
-    with pytest.raises(ValidationError) as error:
-        submit(project, people_group, pesel=first.person.pesel)
-    assert error.value.messages == ["Ten kandydat już złożył zgłoszenie do tego projektu."]
-    assert Application.objects.count() == 1
+    services.keep_separate(application, actor=office)
+    application.refresh_from_db()
+    assert application.identity == "separate" and application.person.first_name == "Inna"
+    assert AuditEntry.objects.for_object(application).get(action="update").actor == office
+    services.decide(application, actor=office, decision="accepted")
+    assert Participant.objects.get().person == application.person
 
 
 def test_accepting_creates_the_participant_and_audits_who(project, people_group):
@@ -190,3 +264,74 @@ def test_recheck_after_a_rule_changes(project, people_group):
     assert services.recheck_project(project, actor=None) == 1
     application.refresh_from_db()
     assert application.is_eligible is False
+
+
+@pytest.mark.parametrize(
+    "language, subjects, phrases",
+    [
+        (
+            "pl",
+            ["Twoje zgłoszenie do projektu {t}: lista rezerwowa",
+             "Twoje zgłoszenie do projektu {t} nie zostało przyjęte",
+             "Twoje zgłoszenie do projektu {t} zostało przyjęte"],
+            ["Twoje miejsce na liście rezerwowej: 2.", "Uzasadnienie: Brak miejsc",
+             "jesteś uczestnikiem lub uczestniczką projektu"],
+        ),
+        (
+            "en",
+            ["Your application to the project {t}: the reserve list",
+             "Your application to the project {t} has not been accepted",
+             "Your application to the project {t} has been accepted"],
+            ["Your place on the reserve list: 2.", "Reason: Brak miejsc",
+             "you are a participant of the project"],
+        ),
+    ],
+)  # fmt: skip
+def test_each_decision_is_emailed_in_the_language_of_the_application(
+    project, people_group, django_capture_on_commit_callbacks, language, subjects, phrases
+):
+    coordinator = member(project, Role.COORDINATOR)
+    ahead = submit(project, people_group, pesel=valid_pesel(420))
+    services.decide(ahead, actor=coordinator, decision="reserve")  # more points: first
+    applicant = services.submit_application(
+        project,
+        person=PersonFactory.build(email="ola@example.pl", labour_status="employed"),
+        target_group=people_group,
+        consent_texts=[],
+        language=language,
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decide(applicant, actor=coordinator, decision="reserve")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decide(applicant, actor=coordinator, decision="rejected", reason="Brak miejsc")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decide(applicant, actor=coordinator, decision="accepted")
+    assert [m.to for m in mail.outbox] == [["ola@example.pl"]] * 3
+    assert [m.subject for m in mail.outbox] == [s.format(t=project.title) for s in subjects]
+    for message, phrase in zip(mail.outbox, phrases, strict=True):
+        assert phrase in message.body
+
+
+def test_the_offer_is_emailed_in_the_language_of_the_application(
+    project, people_group, django_capture_on_commit_callbacks
+):
+    applicant = services.submit_application(
+        project,
+        person=PersonFactory.build(email="ola@example.pl"),
+        target_group=people_group,
+        consent_texts=[],
+        language="en",
+    )
+    services.decide(applicant, actor=None, decision="reserve")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.offer_place(project, actor=None)
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["ola@example.pl"], f"A place for you in the project {project.title}")
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.confirm_offer(applicant, actor=None)
+    assert mail.outbox[-1].subject == (
+        f"Your application to the project {project.title} has been accepted"
+    )

@@ -261,3 +261,80 @@ def test_office_enters_a_paper_application(client, project):
     body = client.post(url, young).content.decode()
     assert "poniżej wymaganego minimum 18" in body
     assert Application.objects.count() == 1
+
+
+def test_paper_application_with_a_known_pesel_is_not_linked_by_itself(client, project):
+    from tests.recruitment.test_public import person_data
+
+    known = PersonFactory(pesel="90010112349", first_name="Ewa", email="ewa@example.pl")
+    client.force_login(member(project, Role.OFFICE))
+    response = client.post(
+        reverse("recruitment:new", kwargs={"slug": project.slug}), person_data(project)
+    )
+    application = Application.objects.get()
+    assert response.status_code == 302
+    assert application.person != known and application.identity == "to_check"
+    known.refresh_from_db()
+    assert (known.first_name, known.email) == ("Ewa", "ewa@example.pl")
+    body = client.get(response.url).content.decode()
+    assert "porównaj i zdecyduj" in body
+
+
+def test_scoring_breakdown_hides_special_category_criteria_from_roles_without_the_permission(
+    client, project
+):
+    application = ApplicationFactory(
+        project=project,
+        person=PersonFactory(disability="yes", labour_status="employed"),
+        target_group=project.target_groups.get(order=1),
+    )
+    url = reverse("recruitment:detail", kwargs={"slug": project.slug, "pk": application.pk})
+    client.force_login(member(project, Role.PARTNER))
+    body = client.get(url).content.decode()
+    assert "niepełnosprawności" not in body and ": 8</li>" not in body
+    assert "Kryteria oparte na danych szczególnej kategorii nie są pokazywane" in body
+    assert "kobieta: 5" in body
+    client.force_login(member(project, Role.COORDINATOR))
+    body = client.get(url).content.decode()
+    assert "osoba z niepełnosprawnościami: 8" in body
+    assert "nie są pokazywane" not in body
+
+
+def test_history_shows_no_none_and_counts_are_a_row_of_figures(client, project):
+    from tests.recruitment.test_services import submit
+
+    application = submit(project, project.target_groups.get(order=1))
+    coordinator = member(project, Role.COORDINATOR)
+    services.decide(application, actor=coordinator, decision="reserve")
+    client.force_login(coordinator)
+    url = reverse("recruitment:detail", kwargs={"slug": project.slug, "pk": application.pk})
+    history = client.get(url).content.decode().split("<h2>Historia</h2>")[1]
+    assert "None" not in history
+    assert "utworzono; tożsamość: nowy rekord (formularz internetowy)" in history
+    assert ": złożone → lista rezerwowa" in history
+    listing = client.get(list_url(project)).content.decode()
+    assert '<dl class="figures">' in listing
+    assert '<dd><a href="?status=reserve">1</a></dd>' in listing
+    with open("lider/static/css/lider.css") as css:
+        assert "dl.figures { display: flex" in css.read()
+
+
+def test_identity_page_shows_both_records_and_the_decision_is_refused_twice(client, project):
+    from tests.recruitment.test_services import submit
+
+    known = PersonFactory(first_name="Ewa", disability="yes")
+    application = submit(
+        project, project.target_groups.get(order=1), pesel=known.pesel, first_name="Inna"
+    )
+    url = reverse("recruitment:identity", kwargs={"slug": project.slug, "pk": application.pk})
+    client.force_login(member(project, Role.OFFICE))
+    body = client.get(url).content.decode()
+    assert "Ewa" in body and "Inna" in body
+    assert "(ukryte)" in body and ">tak<" not in body  # special-category answers masked
+    assert client.post(url, {"action": "link"}).status_code == 200
+    application.refresh_from_db()
+    assert application.identity == "to_check"  # no record chosen: nothing changed
+    assert client.post(url, {"action": "link", "record": known.pk}).status_code == 302
+    assert client.post(url, {"action": "separate"}).status_code == 200
+    application.refresh_from_db()
+    assert (application.identity, application.person) == ("linked", known)

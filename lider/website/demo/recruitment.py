@@ -143,10 +143,14 @@ def load_recruitment(project: Project) -> int:
         if (participant.person_id, participant.institution_id) in have:
             continue
         group = people_group if participant.person_id else institutions_group
+        subject = participant.subject
         application = Application(
             project=project,
             person=participant.person,
             institution=participant.institution,
+            pesel=getattr(subject, "pesel", ""),
+            nip=getattr(subject, "nip", ""),
+            email=subject.email,
             target_group=group,
             status=Application.Status.ACCEPTED,
             source=Application.Source.PAPER if n % 3 else Application.Source.ONLINE,
@@ -173,6 +177,8 @@ def load_recruitment(project: Project) -> int:
         application = Application(
             project=project,
             person=person,
+            pesel=person.pesel,
+            email=person.email,
             target_group=people_group,
             source=Application.Source.ONLINE,
             submitted_at=OPENED + datetime.timedelta(days=10, hours=n),
