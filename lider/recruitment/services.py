@@ -607,10 +607,18 @@ def import_applications(
     new = [p for p in people if p.pesel and p.pesel not in known]
     read_person = attrgetter(*PERSON_COLUMNS)
     bulk.insert_values(Person, PERSON_COLUMNS, [read_person(p) for p in new])
-    ids = {}
+    ids, found = {}, 0
     for chunk in _chunks([p.pesel for p in new]):
-        saved = Person.objects.filter(pesel__in=chunk).exclude(pesel="").order_by()
-        ids.update(saved.values_list("pesel", "pk"))
+        saved = list(
+            Person.objects.filter(pesel__in=chunk).exclude(pesel="").values_list("pesel", "pk")
+        )
+        found += len(saved)
+        ids.update(saved)
+    if found != len(new):
+        # A PESEL may be held by several records (see Application), so one saved meanwhile
+        # (a form, another import) would make the ids read back ambiguous: the whole import
+        # is refused and the caller checks the file again.
+        raise IntegrityError("A person with one of these PESELs was saved meanwhile.")
     for person in new:
         person.pk = ids[person.pesel]
     # No key to read these back by: the ORM gives them ids (they are few, if any).
