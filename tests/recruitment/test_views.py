@@ -308,7 +308,7 @@ def test_history_shows_no_none_and_counts_are_a_row_of_figures(client, project):
     services.decide(application, actor=coordinator, decision="reserve")
     client.force_login(coordinator)
     url = reverse("recruitment:detail", kwargs={"slug": project.slug, "pk": application.pk})
-    history = client.get(url).content.decode().split("<h2>Historia</h2>")[1]
+    history = " ".join(client.get(url).content.decode().split("<h2>Historia</h2>")[1].split())
     assert "None" not in history
     assert "utworzono; tożsamość: nowy rekord (formularz internetowy)" in history
     assert ": złożone → lista rezerwowa" in history
