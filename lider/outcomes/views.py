@@ -35,7 +35,10 @@ def entity_detail(request, project, pk):
         {
             "project": project,
             "entity": entity,
-            "history": audit.history(entity),
+            # The history names who changed what: only for roles that may read object histories.
+            "history": audit.history(entity)
+            if allows(request.project_roles, "audit.view_object")
+            else None,
             "can_manage": allows(request.project_roles, "outcomes.manage"),
             "manual_form": ManualConfirmationForm(),
         },

@@ -241,3 +241,57 @@ def test_entries_written_with_labels_before_are_still_shown(client, demo_card):
         "recruitment:detail", kwargs={"slug": application.project.slug, "pk": application.pk}
     )
     assert "odrzucone → lista rezerwowa" in client.get(url).content.decode()
+
+
+def test_audit_trail_never_shows_a_sensitive_value_and_masks_in_the_readers_language(
+    client, demo_card
+):
+    """A Person's special-category answers and PESEL are masked on the audit trail, also in an
+    entry that holds them whole (written before masking, or by a path that stored them)."""
+
+    import datetime
+
+    from lider.people.models import Person
+
+    person = Person.objects.create(
+        first_name="Anna",
+        last_name="Nowak",
+        pesel="90010112349",
+        birth_date=datetime.date(1990, 1, 1),
+        disability="yes",
+    )
+    stored = audit.snapshot(person)
+    assert stored["disability"] == "(ukryte)"
+    assert stored["pesel"] == "900101*****"
+    audit.record(
+        None,
+        AuditEntry.Action.CREATE,
+        person,
+        changes={"disability": [None, stored["disability"]]},
+        project_id=demo_card.pk,
+    )
+    audit.record(
+        None,
+        AuditEntry.Action.UPDATE,
+        person,
+        changes={
+            "disability": ["no", "yes"],
+            "homeless": [None, "yes"],
+            "pesel": ["", "90010112349"],
+        },
+        project_id=demo_card.pk,
+    )
+    client.force_login(demo_card.memberships.get(role=Role.AUDITOR).user)
+    url = reverse("projects:audit", kwargs={"slug": demo_card.slug})
+
+    page = client.get(url).content.decode()
+    english = client.get("/en" + url).content.decode()
+
+    assert "90010112349" not in page
+    assert "900101*****" in page
+    assert "<strong>osoba z niepełnosprawnościami</strong>: (ukryte) → (ukryte)" in page
+    assert "<strong>osoba z niepełnosprawnościami</strong>: (ukryte)</li>" in page
+    for answer in (">tak<", "→ tak", "nie →"):
+        assert answer not in page
+    assert "(ukryte)" not in english
+    assert "(hidden)" in english

@@ -97,3 +97,52 @@ def test_entity_detail_shows_verification_and_founders(client):
     assert "sprawdzono w KRS dnia 01.04.2011" in body
     assert "Jan Kos" in body
     assert "Sprawdź w KRS" not in body  # the auditor only reads
+
+
+# Administrators first set up a second factor; coordinators and auditors stand for the roles
+# that may read histories.
+@pytest.mark.parametrize(
+    "role", [r for r in Role if r not in {Role.PARTICIPANT, Role.ADMINISTRATOR}]
+)
+def test_entity_history_only_for_roles_that_may_read_histories(client, role):
+    from lider.core import audit
+    from lider.core.permissions import allows
+    from lider.outcomes import services
+
+    project = ProjectFactory()
+    office = member(project, Role.OFFICE)
+    office.first_name, office.last_name = "Urszula", "Biurowa"
+    office.save()
+    entity = services.record_entity(project, actor=office, name="Fundacja", legal_form="foundation")
+    audit.record(office, audit.Action.UPDATE, entity, note="Sprawdzone przez Urszulę")
+    client.force_login(member(project, role))
+
+    response = client.get(
+        reverse("outcomes:detail", kwargs={"slug": project.slug, "pk": entity.pk})
+    )
+
+    assert response.status_code == 200
+    text = response.content.decode()
+    shown = allows({role}, "audit.view_object")
+    assert ("<h2>Historia</h2>" in text) is shown
+    assert ("Sprawdzone przez Urszulę" in text) is shown
+
+
+def test_entity_drilldown_shows_a_dash_not_none(client):
+    from tests.reporting.builders import build, indicator
+
+    world = build(women=1, men=0)
+    FoundedEntity.objects.create(project=world.project, name="Spółdzielnia", legal_form="other")
+    found = indicator(world, "entities_founded")
+    client.force_login(member(world.project, Role.PARTNER))
+
+    response = client.get(
+        reverse("reporting:records", kwargs={"slug": world.project.slug, "pk": found.pk})
+    )
+
+    text = response.content.decode()
+    assert "Spółdzielnia" in text
+    assert "None" not in text
+    row = text[text.index("Spółdzielnia") :].split("</tr>")[0]
+    # KRS, registration date and county unknown: a dash each
+    assert row.count("<td>—</td>") == 3

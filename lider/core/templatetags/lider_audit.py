@@ -7,6 +7,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from lider.core import sensitive
+
 register = template.Library()
 
 EMPTY = "—"
@@ -34,6 +36,12 @@ def audit_value(entry, name, value):
     """A stored value as the reader should see it: a choice's label, yes/no, a date, "—"."""
     if value is None or value == "" or value == []:
         return EMPTY
+    model = entry.content_type.model_class() if entry.content_type_id else None
+    if model is not None and sensitive.is_sensitive(model, name):
+        # Stored masked; masked again on read so that an entry written before masking (or by
+        # a path that stored the value itself) never shows it, and "(hidden)" is in the
+        # reader's language. The whole value is shown only through the audited "show" action.
+        return sensitive.mask(model, name, value)
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, list):
