@@ -93,9 +93,9 @@ def test_a_bad_address_is_refused(address):
 
 @pytest.fixture
 def served(monkeypatch):
-    """Run `lider serve` without starting a server: what runserver would have been given."""
+    """Run `lider serve` without starting a server: the addresses gunicorn would bind."""
     calls = []
-    monkeypatch.setattr(serve, "call_command", lambda *args, **kwargs: calls.append(args))
+    monkeypatch.setattr(serve, "run_gunicorn", lambda options: calls.append(options["bind"]))
     return calls
 
 
@@ -104,7 +104,7 @@ def test_serve_sets_site_url_to_its_address(served, settings, monkeypatch):
     settings.SITE_URL = "http://127.0.0.1:8000"
     serve.Command().run_from_argv(["lider", "serve", "127.0.0.1:8101"])
     assert settings.SITE_URL == "http://127.0.0.1:8101"
-    assert served == [("runserver", "127.0.0.1:8101")]
+    assert served == ["127.0.0.1:8101"]
     assert printing.verification_url("K7M4XQ9P2W").startswith("http://127.0.0.1:8101/")
 
 
