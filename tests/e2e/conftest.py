@@ -91,8 +91,18 @@ def _wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def demo_env(tmp_path_factory):
-    """The environment of a demo database of its own, migrated and loaded once per session."""
+def live_base() -> str:
+    """The address the demo will be served at (chosen before the demo is loaded)."""
+    return f"http://127.0.0.1:{_free_port()}"
+
+
+@pytest.fixture(scope="session")
+def demo_env(tmp_path_factory, live_base):
+    """The environment of a demo database of its own, migrated and loaded once per session.
+
+    The demo's certificates are issued with QR codes for the address it will be served at,
+    as ``make demo PORT=…`` does; the server itself is started without SITE_URL.
+    """
     data = tmp_path_factory.mktemp("e2e-data")
     env = {
         key: value
@@ -110,7 +120,7 @@ def demo_env(tmp_path_factory):
         env.pop("DATABASE_URL", None)
     try:
         _run(env, "migrate", "--no-input")
-        _run(env, "demo")
+        _run({**env, "SITE_URL": live_base}, "demo")
         yield env
     finally:
         if name:
@@ -120,11 +130,30 @@ def demo_env(tmp_path_factory):
 FACTS = """
 import json
 from lider.certification.models import Certificate
+from lider.delivery.models import Attendance, Session
 c = Certificate.objects.select_related("participant__person").get(number="LRES/2010/001")
-print(json.dumps({"certificate": {
-    "number": c.number, "code": c.code, "grouped_code": c.grouped_code,
-    "full_name": c.full_name, "surname": c.participant.person.last_name,
-}}))
+missed = (
+    Attendance.objects.filter(
+        session__task__kind="group_advisory",
+        session__trainers__username="trener",
+        status__in=["excused", "absent"],
+    )
+    .select_related("session__task", "participant__person")
+    .order_by("session__date", "session__pk", "participant__person__last_name")
+    .first()
+)
+session = missed.session
+print(json.dumps({
+    "certificate": {
+        "number": c.number, "code": c.code, "grouped_code": c.grouped_code,
+        "full_name": c.full_name, "surname": c.participant.person.last_name,
+    },
+    "session": {
+        "pk": session.pk, "title": session.title, "date": session.date.strftime("%d.%m.%Y"),
+        "capacity": session.capacity, "task": session.task_id,
+        "missed_by": missed.participant.person.full_name, "missed_as": missed.status,
+    },
+}))
 """
 
 
@@ -136,10 +165,10 @@ def demo_facts(demo_env):
 
 
 @pytest.fixture(scope="session")
-def live_demo(demo_env):
+def live_demo(demo_env, live_base):
     """The base URL of the demo served by ``lider serve`` (no SITE_URL set: serve sets it)."""
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
+    base = live_base
+    port = urlsplit(base).port
     log = Path(demo_env["LIDER_DATA_DIR"]) / "serve.log"
     with open(log, "w") as output:
         process = subprocess.Popen(
@@ -190,12 +219,23 @@ class CheckedPage:
     errors: list[str] = field(default_factory=list)
 
     def url(self, path: str) -> str:
-        return self.base + path
+        """An absolute URL for a path on the live demo (an absolute URL is kept)."""
+        return path if "://" in path else self.base + path
 
     def goto(self, path: str):
         response = self.page.goto(self.url(path))
         self.check()
         return response
+
+    def follow(self, locator, *, what: str = "", tap: bool = False):
+        """Click (or tap) a link or a submit button, wait for the new page, and check it."""
+        with self.page.expect_navigation() as navigation:
+            if tap:
+                locator.tap()
+            else:
+                locator.click()
+        self.check(what)
+        return navigation.value
 
     def check(self, what: str = "") -> None:
         """Run axe on the page as it is now (after a navigation or an htmx swap)."""
@@ -227,8 +267,7 @@ class CheckedPage:
         self.goto("/biuro/logowanie/")
         self.page.get_by_label("Nazwa użytkownika").fill(username)
         self.page.get_by_label("Hasło").fill(PASSWORDS[username])
-        self.page.get_by_role("button", name="Zaloguj").click()
-        self.check()
+        self.follow(self.page.get_by_role("button", name="Zaloguj"))
 
 
 def _open(chromium, live_demo, **context_options):

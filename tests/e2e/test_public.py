@@ -27,8 +27,7 @@ def test_application_from_the_project_page_with_errors_then_sent(browser_page):
     browser_page.goto(PROJECT)
     expect(page.get_by_role("heading", level=1)).to_have_text("Lider na Rynku Ekonomii Społecznej")
 
-    page.get_by_role("link", name="Zgłoś się do projektu").click()
-    browser_page.check()
+    browser_page.follow(page.get_by_role("link", name="Zgłoś się do projektu"))
     expect(page).to_have_url(re.compile(rf"{PROJECT}zgloszenie/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Formularz zgłoszeniowy")
 
@@ -45,8 +44,9 @@ def test_application_from_the_project_page_with_errors_then_sent(browser_page):
     page.locator("#id_a-target_group_0").check()
     # The e-mail address and two of the three consents are left out on purpose.
     page.locator("#id_a-consent_processing").check()
-    page.get_by_role("button", name="Wyślij zgłoszenie").click()
-    browser_page.check("the form with errors")
+    browser_page.follow(
+        page.get_by_role("button", name="Wyślij zgłoszenie"), what="the form with errors"
+    )
 
     expect(page).to_have_url(re.compile(rf"{PROJECT}zgloszenie/$"))
     expect(page.locator("#id_s-pesel")).to_have_attribute("aria-invalid", "true")
@@ -62,8 +62,9 @@ def test_application_from_the_project_page_with_errors_then_sent(browser_page):
     page.locator("#id_a-consent_processing").check()
     page.locator("#id_a-consent_monitoring").check()
     page.locator("#id_a-consent_report_after_exit").check()
-    page.get_by_role("button", name="Wyślij zgłoszenie").click()
-    browser_page.check("the application sent")
+    browser_page.follow(
+        page.get_by_role("button", name="Wyślij zgłoszenie"), what="the application sent"
+    )
 
     expect(page).to_have_url(re.compile(rf"{PROJECT}zgloszenie/wyslane/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Zgłoszenie wysłane")
@@ -73,12 +74,12 @@ def test_certificate_verified_by_code(browser_page, demo_facts):
     page = browser_page.page
     certificate = demo_facts["certificate"]
     browser_page.goto(PROJECT)
-    page.get_by_role("link", name=re.compile("^Sprawdź (certyfikat|zaświadczenie)")).click()
-    browser_page.check()
+    browser_page.follow(
+        page.get_by_role("link", name=re.compile("^Sprawdź (certyfikat|zaświadczenie)"))
+    )
     # Typed as a person copies it from paper: lower case, with the printed dashes.
     page.locator("#id_code").fill(certificate["grouped_code"].lower())
-    page.get_by_role("button", name="Sprawdź", exact=True).click()
-    browser_page.check()
+    browser_page.follow(page.get_by_role("button", name="Sprawdź", exact=True))
 
     expect(page).to_have_url(re.compile(rf"/weryfikacja/{certificate['code']}/$"))
     main = page.locator("main")
@@ -92,8 +93,9 @@ def test_certificate_verified_by_printed_number(browser_page, demo_facts):
     certificate = demo_facts["certificate"]
     browser_page.goto("/weryfikacja/")
     page.locator("#id_code").fill(certificate["number"])
-    page.get_by_role("button", name="Sprawdź", exact=True).click()
-    browser_page.check("a number alone")
+    browser_page.follow(
+        page.get_by_role("button", name="Sprawdź", exact=True), what="a number alone"
+    )
 
     main = page.locator("main")
     expect(page.get_by_role("heading", level=1)).to_contain_text(certificate["number"])
@@ -102,15 +104,17 @@ def test_certificate_verified_by_printed_number(browser_page, demo_facts):
     expect(main).not_to_contain_text(certificate["full_name"])
 
     page.locator("#id_surname").fill(certificate["surname"])
-    page.get_by_role("button", name="Sprawdź", exact=True).click()
-    browser_page.check("the number with the surname")
+    browser_page.follow(
+        page.get_by_role("button", name="Sprawdź", exact=True), what="the number with the surname"
+    )
     expect(page).to_have_url(re.compile(rf"/weryfikacja/{certificate['code']}/$"))
     expect(main).to_contain_text(certificate["full_name"])
 
 
 def _switch(browser_page, language: str) -> None:
-    browser_page.page.get_by_role("button", name=language).click()
-    browser_page.check(f"switched to {language}")
+    browser_page.follow(
+        browser_page.page.get_by_role("button", name=language), what=f"switched to {language}"
+    )
 
 
 def test_language_switch_both_ways_on_public_pages(browser_page, demo_facts):
