@@ -36,10 +36,21 @@ PASSWORDS = {
 LIDER = Path(sys.executable).with_name("lider")
 
 
+def _is_e2e(item) -> bool:
+    return "tests/e2e/" in item.nodeid.replace("\\", "/")
+
+
 def pytest_collection_modifyitems(items):
+    """Mark the browser tests ``e2e`` and run them last.
+
+    Playwright's sync API keeps an event loop running in the main thread while the browser is
+    open (a session fixture); Django refuses database access from a thread with a running
+    loop, so no database test may run after the first browser test.
+    """
     for item in items:
-        if "tests/e2e/" in item.nodeid.replace("\\", "/"):
+        if _is_e2e(item):
             item.add_marker(pytest.mark.e2e)
+    items.sort(key=_is_e2e)
 
 
 def _free_port() -> int:
