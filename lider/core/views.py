@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
 from lider.core import accounts
 from lider.core.access import installation_view
@@ -32,6 +33,9 @@ login = LoginView.as_view()
 login.lider_permission = PUBLIC
 logout = auth_views.LogoutView.as_view()
 logout.lider_permission = PUBLIC
+
+
+SETUP_KEY = "lider_totp_setup_key"
 
 
 def _next_url(request) -> str:
@@ -62,13 +66,18 @@ def second_factor_setup(request):
     """Show a new TOTP secret as a QR code and confirm it with the first code."""
     if confirmed_device(request.user) is not None:
         return redirect("backoffice:second_factor")
-    device, _created = TOTPDevice.objects.get_or_create(
-        user=request.user, confirmed=False, defaults={"name": "Lider"}
-    )
+    # A GET changes nothing: the new secret waits in the session until the first code confirms
+    # it, and only the POST stores the device.
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if device is None:
+        key = request.session.get(SETUP_KEY) or random_hex(20)
+        request.session[SETUP_KEY] = key
+        device = TOTPDevice(user=request.user, name="Lider", key=key, confirmed=False)
     form = TokenForm(request.POST or None, device=device)
     if request.method == "POST" and form.is_valid():
         device.confirmed = True
-        device.save(update_fields=["confirmed"])
+        device.save()
+        request.session.pop(SETUP_KEY, None)
         otp_login(request, device)
         messages.success(request, _("Two-factor login is now on for your account."))
         return redirect(_next_url(request))

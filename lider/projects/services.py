@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from lider.core import audit
+from lider.core.permissions import Role
 from lider.projects.models import Membership, Project
 
 
@@ -36,10 +37,35 @@ def grant_role(project: Project, *, actor, user, role: str) -> Membership:
     return membership
 
 
+def revoke_refusal(membership: Membership, *, actor) -> ValidationError | None:
+    """Why this role may not be revoked by this actor, or None when it may."""
+    if membership.user_id == actor.pk and membership.role in {Role.ADMINISTRATOR, Role.COORDINATOR}:
+        return ValidationError(_("You cannot revoke your own managing role."), code="self")
+    if membership.role == Role.ADMINISTRATOR and not (
+        Membership.objects.filter(project_id=membership.project_id, role=Role.ADMINISTRATOR)
+        .exclude(pk=membership.pk)
+        .exists()
+    ):
+        return ValidationError(
+            _(
+                "This is the last administrator of the project, and a project always keeps one. "
+                "Grant the administrator role to someone else first."
+            ),
+            code="last_administrator",
+        )
+    return None
+
+
 @transaction.atomic
 def revoke_role(membership: Membership, *, actor) -> None:
-    if membership.user_id == actor.pk and membership.role in {"administrator", "coordinator"}:
-        raise ValidationError(_("You cannot revoke your own managing role."), code="self")
+    # Lock the project's administrators, so two revocations at once cannot leave none.
+    list(
+        Membership.objects.select_for_update()
+        .filter(project_id=membership.project_id, role=Role.ADMINISTRATOR)
+        .values_list("pk", flat=True)
+    )
+    if (refusal := revoke_refusal(membership, actor=actor)) is not None:
+        raise refusal
     audit.record(
         actor,
         audit.Action.REVOKE,

@@ -100,16 +100,34 @@ def role_list(request, project):
 
 
 @project_view("roles.manage")
-@require_POST
 def role_revoke(request, project, pk):
-    membership = get_object_or_404(Membership, pk=pk, project=project)
-    try:
-        services.revoke_role(membership, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
-    else:
-        messages.success(request, _("The role has been revoked."))
-    return redirect("projects:roles", slug=project.slug)
+    """A page that says what revoking the role will do; the POST from it revokes."""
+    membership = get_object_or_404(
+        Membership.objects.select_related("user"), pk=pk, project=project
+    )
+    if request.method == "POST":
+        try:
+            services.revoke_role(membership, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("The role has been revoked."))
+        return redirect("projects:roles", slug=project.slug)
+    other_roles = (
+        Membership.objects.filter(project=project, user=membership.user)
+        .exclude(pk=membership.pk)
+        .order_by("role")
+    )
+    return render(
+        request,
+        "projects/backoffice/role_revoke.html",
+        {
+            "project": project,
+            "membership": membership,
+            "other_roles": other_roles,
+            "refusal": services.revoke_refusal(membership, actor=request.user),
+        },
+    )
 
 
 @project_view("audit.view_object")

@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from lider.certification import printing
 from lider.certification.models import Certificate
@@ -89,14 +88,19 @@ def certificate_pdf(request, pk):
 
 
 @login_required
-@require_POST
 def consent_withdraw(request, pk):
+    """A page that says what withdrawing the consent means; the POST from it withdraws."""
     person = _person(request.user)
     if person is None:
         raise Http404
     consent = get_object_or_404(
-        Consent, pk=pk, application__person=person, withdrawn_at__isnull=True
+        Consent.objects.select_related("application__project", "text"),
+        pk=pk,
+        application__person=person,
+        withdrawn_at__isnull=True,
     )
-    withdraw_consent(consent, actor=request.user)
-    messages.success(request, _("Your consent has been withdrawn."))
-    return redirect("website:account")
+    if request.method == "POST":
+        withdraw_consent(consent, actor=request.user)
+        messages.success(request, _("Your consent has been withdrawn."))
+        return redirect("website:account")
+    return render(request, "website/participant/consent_withdraw.html", {"consent": consent})

@@ -137,6 +137,23 @@ def test_own_certificate_downloads_and_others_do_not(client, setting):
     assert client.get(theirs).status_code == 404
 
 
+def test_withdrawing_a_consent_asks_first_and_says_what_it_means(client, setting):
+    client.force_login(setting["user"])
+    consent = setting["consent"]
+    url = reverse("website:consent_withdraw", kwargs={"pk": consent.pk})
+    account = client.get(reverse("website:account")).content.decode()
+    assert f'href="{url}"' in account
+    page = client.get(url)
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "Wycofujesz zgodę" in body
+    assert setting["project"].title in body
+    assert "pozostaje zgodne z prawem" in body
+    consent.refresh_from_db()
+    assert consent.withdrawn_at is None  # the GET changed nothing
+    assert not AuditEntry.objects.filter(content_type__model="consent").exists()
+
+
 def test_participant_withdraws_consent_and_it_is_audited(client, setting):
     client.force_login(setting["user"])
     consent = setting["consent"]

@@ -221,6 +221,14 @@ def load_people(project: Project) -> Population:
     if participant_user and first_trainee.user_id is None:
         first_trainee.user = participant_user
         first_trainee.save(update_fields=["user"])
+    if participant_user and (participant_user.first_name, participant_user.last_name) != (
+        first_trainee.first_name,
+        first_trainee.last_name,
+    ):
+        # One person, one name: the account carries the name of the person it belongs to.
+        participant_user.first_name = first_trainee.first_name
+        participant_user.last_name = first_trainee.last_name
+        participant_user.save(update_fields=["first_name", "last_name"])
 
     return Population(
         trainees={code: [participants[p.pesel] for p in group] for code, group in trainees.items()},

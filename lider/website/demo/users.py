@@ -6,6 +6,7 @@ from lider.core.permissions import Role
 from lider.projects.models import Membership, Project
 
 # (login, first name, last name, role, password). Printed by `lider demo`; demo only.
+# The participant account takes the name of the person it is linked to (demo/people.py).
 DEMO_USERS = [
     ("administrator", "Adam", "Kowalski", Role.ADMINISTRATOR, "Demo-administrator-2009"),
     ("koordynator", "Katarzyna", "Nowak", Role.COORDINATOR, "Demo-koordynator-2009"),
