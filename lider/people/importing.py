@@ -12,9 +12,7 @@ fraction of a second.
 
 import datetime
 import re
-import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 from operator import itemgetter
 
 from django.core.exceptions import ValidationError
@@ -26,93 +24,20 @@ from lider.core import table_reader
 from lider.core.table_reader import TableError
 from lider.people import matching
 from lider.people.identifiers import normalise_postal_code, read_pesel
-from lider.people.models import Answer, Education, LabourStatus, Person
+from lider.people.import_columns import (
+    CODED,
+    DATE_FORMATS,
+    LABEL,
+    REQUIRED,
+    SEXES,
+    coded_message,
+    key,
+)
+from lider.people.import_columns import headers as known_headers
+from lider.people.models import Person
 from lider.territory.models import Unit
 
-_NOT_KEPT = re.compile(r"[^a-z0-9@.+]+")
-
-
-@lru_cache(maxsize=4096)  # a column repeats a handful of values (education, status, gmina)
-def _key(text: str) -> str:
-    """Header or value as compared: lower case, no diacritics, single spaces."""
-    text = unicodedata.normalize("NFKD", str(text).strip().lower())
-    text = "".join(c for c in text if not unicodedata.combining(c)).replace("ł", "l")
-    return " ".join(_NOT_KEPT.sub(" ", text).split())
-
-
-# Column header (as an office writes it) → Person field.
-COLUMNS = {
-    "Imię": "first_name",
-    "Nazwisko": "last_name",
-    "PESEL": "pesel",
-    "Rodzaj dokumentu": "other_document_type",
-    "Numer dokumentu": "other_document_number",
-    "Płeć": "sex",
-    "Data urodzenia": "birth_date",
-    "Ulica": "street",
-    "Nr domu": "house_number",
-    "Nr lokalu": "flat_number",
-    "Kod pocztowy": "postal_code",
-    "Miejscowość": "city",
-    "Gmina": "gmina",
-    "Telefon": "phone",
-    "E-mail": "email",
-    "Wykształcenie": "education",
-    "Status na rynku pracy": "labour_status",
-    "Osoba z niepełnosprawnościami": "disability",
-    "Mniejszość lub migrant": "minority_or_migrant",
-    "Osoba bezdomna": "homeless",
-    "Inna niekorzystna sytuacja": "other_disadvantage",
-}
-HEADERS = {_key(header): name for header, name in COLUMNS.items()}
-HEADERS.update({_key("Adres e-mail"): "email", _key("Nr budynku"): "house_number"})
-REQUIRED = ["first_name", "last_name", "gmina"]
-LABEL = {name: header for header, name in COLUMNS.items()}
-
-SEXES = {
-    _key(v): code
-    for code, values in {"K": ("K", "Kobieta"), "M": ("M", "Mężczyzna")}.items()
-    for v in values
-}
-EDUCATION = {
-    **{_key(f"ISCED {n}"): code for n, code in enumerate(Education.values[:5])},
-    _key("ISCED 0"): Education.BELOW_PRIMARY,
-    _key("niższe niż podstawowe"): Education.BELOW_PRIMARY,
-    _key("brak"): Education.BELOW_PRIMARY,
-    _key("podstawowe"): Education.PRIMARY,
-    _key("gimnazjalne"): Education.LOWER_SECONDARY,
-    _key("ponadgimnazjalne"): Education.UPPER_SECONDARY,
-    _key("średnie"): Education.UPPER_SECONDARY,
-    _key("zasadnicze zawodowe"): Education.UPPER_SECONDARY,
-    _key("policealne"): Education.POST_SECONDARY,
-    _key("pomaturalne"): Education.POST_SECONDARY,
-    _key("wyższe"): Education.TERTIARY,
-    _key("ISCED 5-8"): Education.TERTIARY,
-    **{_key(code): code for code in Education.values},
-}
-LABOUR = {
-    _key("bezrobotny zarejestrowany"): LabourStatus.UNEMPLOYED_REGISTERED,
-    _key("osoba bezrobotna zarejestrowana w ewidencji urzędów pracy"): (
-        LabourStatus.UNEMPLOYED_REGISTERED
-    ),
-    _key("bezrobotny niezarejestrowany"): LabourStatus.UNEMPLOYED_UNREGISTERED,
-    _key("osoba bezrobotna niezarejestrowana w ewidencji urzędów pracy"): (
-        LabourStatus.UNEMPLOYED_UNREGISTERED
-    ),
-    _key("bierny zawodowo"): LabourStatus.INACTIVE,
-    _key("osoba bierna zawodowo"): LabourStatus.INACTIVE,
-    _key("pracujący"): LabourStatus.EMPLOYED,
-    _key("osoba pracująca"): LabourStatus.EMPLOYED,
-    **{_key(code): code for code in LabourStatus.values},
-}
-ANSWERS = {
-    _key("tak"): Answer.YES,
-    _key("nie"): Answer.NO,
-    _key("odmowa"): Answer.REFUSED,
-    _key("odmowa podania informacji"): Answer.REFUSED,
-}
 EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
-DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y", "%d/%m/%Y")
 PART_NAMES = {Unit.GminaType.TOWN_PART: "miasto", Unit.GminaType.RURAL_PART: "obszar wiejski"}
 _email = EmailValidator()
 
@@ -145,14 +70,14 @@ class PersonRow:
     email: str = ""
     education: str = ""
     labour_status: str = ""
+    labour_detail: str = ""
+    cares_for_dependants: bool | None = None
     disability: str = ""
     minority_or_migrant: str = ""
     homeless: str = ""
     other_disadvantage: str = ""
     pk: int | None = None  # set once saved
     # Person fields a spreadsheet does not fill.
-    labour_detail = ""
-    cares_for_dependants = None
     user_id = None
 
     @property
@@ -182,6 +107,7 @@ class Checked:
     rows: list[int] = field(default_factory=list)  # spreadsheet row of each person
     errors: list[Problem] = field(default_factory=list)
     duplicates: list[Problem] = field(default_factory=list)
+    unknown_columns: list[str] = field(default_factory=list)  # "C: Uwagi": read by nobody
     matches: list[Match] = field(default_factory=list)  # known, not confirmed: not imported
     links: list[Match] = field(default_factory=list)  # known, confirmed: in `people`
     total: int = 0
@@ -206,24 +132,6 @@ def _date(value: str):
     return None
 
 
-CODED = [
-    ("education", EDUCATION),
-    ("labour_status", LABOUR),
-    ("disability", ANSWERS),
-    ("minority_or_migrant", ANSWERS),
-    ("homeless", ANSWERS),
-    ("other_disadvantage", ANSWERS),
-]
-
-
-def _coded_message(name: str) -> str:
-    if name == "education":
-        return _("Unknown level of education: %(value)s.")
-    if name == "labour_status":
-        return _("Unknown labour-market status: %(value)s.")
-    return _("Write tak, nie or odmowa (not %(value)s).")
-
-
 class _Gminas:
     """Gminas of the register by TERC code and (built at the first need) by name key."""
 
@@ -237,16 +145,16 @@ class _Gminas:
         if self._by_name is None:
             self._by_name = {}
             for row in self.rows:
-                self._by_name.setdefault(_key(row[2]), []).append(row)
+                self._by_name.setdefault(key(row[2]), []).append(row)
                 part = PART_NAMES.get(row[3])
                 if part:
-                    self._by_name.setdefault(_key(f"{row[2]} {part}"), []).append(row)
+                    self._by_name.setdefault(key(f"{row[2]} {part}"), []).append(row)
         return self._by_name
 
     def find(self, value: str, county_ids: set[int]):
         """(pk of the one gmina in the area, None) or (None, the reason there is none)."""
         unit = self.by_code.get(value) if value.isascii() and value.isdigit() else None
-        candidates = [unit] if unit else self.by_name.get(_key(value), [])
+        candidates = [unit] if unit else self.by_name.get(key(value), [])
         inside = [u for u in candidates if u[4] in county_ids]
         if len(inside) == 1:
             return inside[0][0], None
@@ -278,8 +186,8 @@ def register_gminas():
 FIELDS = (
     "first_name", "last_name", "pesel", "other_document_type", "other_document_number",
     "birth_date", "sex", "street", "house_number", "flat_number", "postal_code", "city", "gmina",
-    "phone", "email", "education", "labour_status", "disability", "minority_or_migrant",
-    "homeless", "other_disadvantage",
+    "phone", "email", "education", "labour_status", "labour_detail", "cares_for_dependants",
+    "disability", "minority_or_migrant", "homeless", "other_disadvantage",
 )  # fmt: skip
 # What the office compares before linking a row to a person Lider already holds.
 COMPARED = tuple(
@@ -293,6 +201,27 @@ TEXT_LIMITS = tuple(
         "house_number", "flat_number", "city", "phone", "email",
     )
 )  # fmt: skip
+
+
+def _header(cells: list[str], result: "Checked") -> list[str | None]:
+    """The field of each column; columns nobody reads go to `result.unknown_columns`, and a
+    field given by two columns refuses the file (which one is meant?)."""
+    known = known_headers()
+    header, where = [], {}
+    for index, cell in enumerate(cells):
+        name = known.get(key(cell)) if cell else None
+        column = table_reader.column_name(index)
+        if cell and name is None:
+            result.unknown_columns.append(f"{column}: {cell}")
+        if name in where:
+            raise TableError(
+                _("Columns %(first)s and %(second)s both mean “%(field)s”: keep one of them.")
+                % {"first": where[name], "second": column, "field": LABEL[name]}
+            )
+        if name:
+            where[name] = column
+        header.append(name)
+    return header
 
 
 def validate(
@@ -312,7 +241,7 @@ def validate(
     result = Checked()
     if not table or not any(table[0]):
         raise TableError(_("The file is empty."))
-    header = [HEADERS.get(_key(h)) for h in table[0]]
+    header = _header(table[0], result)
     missing = [LABEL[name] for name in REQUIRED if name not in header]
     if missing:
         raise TableError(
@@ -343,8 +272,8 @@ def validate(
         (
             first_name, last_name, pesel, other_document_type, other_document_number,
             given_date, given_sex, street, house_number, flat_number, postal, city, gmina,
-            phone, email, education, labour_status, disability, minority_or_migrant,
-            homeless, other_disadvantage,
+            phone, email, education, labour_status, labour_detail, cares_for_dependants,
+            disability, minority_or_migrant, homeless, other_disadvantage,
         ) = values = cells_of(cells)  # fmt: skip
         before = len(errors)
         for index, name, limit in TEXT_LIMITS:
@@ -405,7 +334,7 @@ def validate(
                 Problem(number, label["birth_date"], _("Without a PESEL this is required."))
             )
         if given_sex:
-            written = SEXES.get(_key(given_sex))
+            written = SEXES.get(key(given_sex))
             if written is None:
                 errors.append(Problem(number, label["sex"], _("Write K (woman) or M (man).")))
             elif sex and written != sex:
@@ -439,23 +368,23 @@ def validate(
                 errors.append(
                     Problem(number, label["email"], _("This is not a valid e-mail address."))
                 )
-        coded = [education, labour_status, disability, minority_or_migrant, homeless]
-        coded.append(other_disadvantage)
+        coded = [education, labour_status, labour_detail, cares_for_dependants, disability]
+        coded += (minority_or_migrant, homeless, other_disadvantage)
         for index, (name, choices) in enumerate(CODED):
             value = coded[index]
             if value:
-                key = (name, value)
-                if key in coded_of:
-                    code = coded_of[key]
+                cached = (name, value)
+                if cached in coded_of:
+                    code = coded_of[cached]
                 else:
-                    code = coded_of[key] = choices.get(_key(value))
+                    code = coded_of[cached] = choices.get(key(value))
                 if code is None:
                     errors.append(
-                        Problem(number, label[name], _coded_message(name) % {"value": value})
+                        Problem(number, label[name], coded_message(name) % {"value": value})
                     )
                 coded[index] = code
             else:
-                coded[index] = ""
+                coded[index] = None if name == "cares_for_dependants" else ""
 
         if len(errors) > before:
             continue

@@ -18,14 +18,15 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.db import IntegrityError, transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from lider.core import audit
-from lider.people import importing
+from lider.core.spreadsheets import XLSX_CONTENT_TYPE
+from lider.people import import_template, importing
 from lider.projects.access import project_view
 from lider.projects.models import Project
 from lider.recruitment import services
@@ -216,6 +217,14 @@ def _import(request, project, token, stored, path):
             % {"count": len(checked.matches)},
         )
     return redirect("recruitment:list", slug=project.slug)
+
+
+@project_view("people.import")
+def template(request, project):
+    """The XLSX template: every column, and a sheet of the values each accepts."""
+    response = HttpResponse(import_template.template_xlsx(), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="wzor-importu-osob.xlsx"'
+    return response
 
 
 @project_view("people.import")

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<slug:slug>/rekrutacja/zasady/", views.edit_rules, name="rules"),
     path("<slug:slug>/rekrutacja/nowe/", views.new_application, name="new"),
     path("<slug:slug>/rekrutacja/import/", imports.upload, name="import"),
+    path("<slug:slug>/rekrutacja/import/wzor.xlsx", imports.template, name="import_template"),
     path("<slug:slug>/rekrutacja/import/<str:token>/", imports.preview, name="import_preview"),
     path("<slug:slug>/rekrutacja/import/<str:token>/anuluj/", imports.cancel, name="import_cancel"),
     path("<slug:slug>/rekrutacja/<int:pk>/", views.application_detail, name="detail"),
