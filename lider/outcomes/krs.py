@@ -22,19 +22,26 @@ hour, both per (KRS number, register); failures are not cached. The cache holds 
 so a cached extract is parsed by the current code.
 
 Settings, read at call time: ``KRS_API_URL`` (default ``https://api-krs.ms.gov.pl``) and
-``KRS_API_TIMEOUT`` in seconds (default 5), which ``urllib`` applies to the connection and to
-each read of the socket.
+``KRS_API_TIMEOUT`` in seconds (default 5): the time the whole exchange may take, from
+connecting to the last byte (a server that drips its answer is cut off when it is up).
+
+What the register sends is bounded before it is used: a redirect is an unexpected status (never
+followed), a body over ``MAX_RESPONSE_BYTES`` or JSON nested deeper than ``MAX_DEPTH`` is
+malformed, and so is an extract whose name, legal form, identifiers or address parts are longer
+than any real one. An identifier that does not validate is kept as given (it is shown as a
+difference); :func:`lider.outcomes.services.verify_from_krs` never saves it.
 """
 
+import contextlib
 import datetime
 import enum
 import json
 import logging
-import urllib.error
+import socket
+import threading
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass, field
-from http.client import HTTPException
+from http.client import HTTPConnection, HTTPException, HTTPSConnection
 from typing import Any
 
 from django.conf import settings
@@ -50,7 +57,13 @@ DEFAULT_API_URL = "https://api-krs.ms.gov.pl"
 DEFAULT_TIMEOUT = 5.0
 FOUND_CACHE_SECONDS = 24 * 60 * 60
 NOT_FOUND_CACHE_SECONDS = 60 * 60
-MAX_RESPONSE_BYTES = 5 * 1024 * 1024
+MAX_RESPONSE_BYTES = 2 * 1024 * 1024  # a real extract is tens of kilobytes
+MAX_DEPTH = 20  # a real extract nests objects about eight deep
+# Longest text accepted from an extract for each kind of field (longer: not a real extract).
+MAX_NAME = 300  # FoundedEntity.name and krs_name
+MAX_LEGAL_FORM = 100  # FoundedEntity.krs_legal_form
+MAX_IDENTIFIER = 20  # NIP, REGON as given ("PL 573-123-45-60")
+MAX_ADDRESS_PART = 200
 REGISTERS = ("S", "P")
 USER_AGENT = "lider (KRS extract client; +https://api-krs.ms.gov.pl)"
 
@@ -212,43 +225,118 @@ def _request(krs: str, register: str) -> dict | str:
     timeout = float(getattr(settings, "KRS_API_TIMEOUT", DEFAULT_TIMEOUT))
     query = urllib.parse.urlencode({"rejestr": register, "format": "json"})
     url = f"{base}/api/krs/OdpisAktualny/{krs}?{query}"
-    request = urllib.request.Request(
-        url, headers={"Accept": "application/json", "User-Agent": USER_AGENT}
-    )
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            status = response.status
-            body = response.read(MAX_RESPONSE_BYTES + 1)
-    except urllib.error.HTTPError as error:
-        error.close()
-        if error.code == 404:
-            return _NOT_FOUND
-        logger.warning("KRS API %s answered HTTP %s", url, error.code)
-        raise KrsUnavailable(krs, STATUS_MESSAGE, status=error.code) from error
-    except TimeoutError as error:
-        logger.warning("KRS API %s timed out", url)
+        status, body = _get(url, timeout)
+    except _Deadline as error:
+        logger.warning("KRS API %s did not answer within %s s", url, timeout)
         raise KrsUnavailable(krs, TIMEOUT_MESSAGE) from error
-    except urllib.error.URLError as error:
-        logger.warning("KRS API %s unreachable: %s", url, error.reason)
-        message = TIMEOUT_MESSAGE if isinstance(error.reason, TimeoutError) else None
-        raise KrsUnavailable(krs, message or CONNECTION_MESSAGE) from error
-    except (OSError, HTTPException) as error:
-        logger.warning("KRS API %s failed: %s", url, error)
+    except _TooLarge as error:
+        logger.warning("KRS API %s sent more than %s bytes", url, MAX_RESPONSE_BYTES)
+        raise KrsUnavailable(krs, MALFORMED_MESSAGE) from error
+    except (OSError, HTTPException, ValueError) as error:
+        logger.warning("KRS API %s failed: %r", url, error)
         raise KrsUnavailable(krs, CONNECTION_MESSAGE) from error
+    if status == 404:
+        return _NOT_FOUND
     if status == 204:
         return _STRUCK_OFF
-    if status != 200:
+    if status != 200:  # a redirect too: the register's answer is never looked for elsewhere
+        logger.warning("KRS API %s answered HTTP %s", url, status)
         raise KrsUnavailable(krs, STATUS_MESSAGE, status=status)
-    if len(body) > MAX_RESPONSE_BYTES:
-        raise KrsUnavailable(krs, MALFORMED_MESSAGE)
     try:
         payload = json.loads(body)
-    except ValueError as error:  # also UnicodeDecodeError; the maintenance page is HTML
+    except (ValueError, RecursionError) as error:  # also UnicodeDecodeError; HTML maintenance
         logger.warning("KRS API %s sent no JSON: %r", url, body[:200])
         raise KrsUnavailable(krs, MALFORMED_MESSAGE) from error
+    if _too_deep(payload):
+        logger.warning("KRS API %s sent JSON nested deeper than %s", url, MAX_DEPTH)
+        raise KrsUnavailable(krs, MALFORMED_MESSAGE)
     # Parse now, so that a malformed document is never cached as a found extract.
     parse_extract(payload, krs=krs, register=register)
     return payload
+
+
+class _Deadline(Exception):
+    """The whole exchange took longer than the timeout."""
+
+
+class _TooLarge(Exception):
+    """The answer is larger than MAX_RESPONSE_BYTES."""
+
+
+def _get(url: str, timeout: float) -> tuple[int, bytes]:
+    """(status, body) of one GET, within ``timeout`` seconds in all, redirects not followed.
+
+    ``urllib`` applies its timeout to each read of the socket, so a server that sends a byte
+    a second holds the request (and the office's page) for as long as it likes. Here a timer
+    shuts the socket when the time is up, whatever phase the exchange is in.
+    """
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ValueError(f"not an http(s) URL: {url!r}")
+    connection_class = HTTPSConnection if parts.scheme == "https" else HTTPConnection
+    connection = connection_class(parts.hostname, parts.port, timeout=timeout)
+    expired = threading.Event()
+    sockets = []  # the connected socket: the response may outlive the connection's hold on it
+
+    def expire():
+        expired.set()
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    timer = threading.Timer(timeout, expire)
+    timer.daemon = True
+    timer.start()
+    response = None
+    try:
+        connection.connect()
+        sockets.append(connection.sock)
+        if expired.is_set():
+            raise _Deadline
+        target = parts.path + (f"?{parts.query}" if parts.query else "")
+        connection.request(
+            "GET", target, headers={"Accept": "application/json", "User-Agent": USER_AGENT}
+        )
+        response = connection.getresponse()
+        declared = response.getheader("Content-Length")
+        if declared and declared.isdigit() and int(declared) > MAX_RESPONSE_BYTES:
+            raise _TooLarge
+        body = response.read(MAX_RESPONSE_BYTES + 1)
+        if len(body) > MAX_RESPONSE_BYTES:
+            raise _TooLarge
+        if expired.is_set():
+            raise _Deadline
+        return response.status, body
+    except (TimeoutError, OSError, HTTPException) as error:
+        if expired.is_set() or isinstance(error, TimeoutError):
+            raise _Deadline from error
+        raise
+    finally:
+        timer.cancel()
+        if response is not None:
+            response.close()
+        connection.close()
+        for sock in sockets:
+            sock.close()
+
+
+def _too_deep(value, limit: int | None = None) -> bool:
+    """Whether JSON ``value`` nests more than MAX_DEPTH objects/arrays (without recursion)."""
+    limit = MAX_DEPTH if limit is None else limit
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
 
 
 def _parse(payload: dict, krs: str, register: str) -> KrsEntity:
@@ -270,10 +358,10 @@ def _parse(payload: dict, krs: str, register: str) -> KrsEntity:
         raise ValueError(f"unknown register {register_name!r}")
     if (krs and number != krs) or (register and register_name != register):
         raise ValueError(f"asked for {krs} in {register}, got {number} in {register_name}")
-    name = _text(entity, "nazwa")
+    name = _text(entity, "nazwa", MAX_NAME)
     if not name:
         raise ValueError("no name")
-    legal_form = _text(entity, "formaPrawna")
+    legal_form = _text(entity, "formaPrawna", MAX_LEGAL_FORM)
     return KrsEntity(
         krs=number,
         register=register_name,
@@ -281,17 +369,18 @@ def _parse(payload: dict, krs: str, register: str) -> KrsEntity:
         legal_form=legal_form,
         legal_form_code=legal_form_code(legal_form, name),
         registration_date=_date(_text(header, "dataRejestracjiWKRS")),
-        nip=_identifier(normalise_nip, _text(identifiers, "nip")),
-        regon=_identifier(normalise_regon, _text(identifiers, "regon")),
-        voivodeship=_text(seat, "wojewodztwo"),
-        county=_text(seat, "powiat"),
-        gmina=_text(seat, "gmina"),
-        city=_text(address, "miejscowosc") or _text(seat, "miejscowosc"),
-        street=_text(address, "ulica"),
-        house_number=_text(address, "nrDomu"),
-        flat_number=_text(address, "nrLokalu"),
-        postal_code=_text(address, "kodPocztowy"),
-        post_office=_text(address, "poczta"),
+        nip=_identifier(normalise_nip, _text(identifiers, "nip", MAX_IDENTIFIER)),
+        regon=_identifier(normalise_regon, _text(identifiers, "regon", MAX_IDENTIFIER)),
+        voivodeship=_text(seat, "wojewodztwo", MAX_ADDRESS_PART),
+        county=_text(seat, "powiat", MAX_ADDRESS_PART),
+        gmina=_text(seat, "gmina", MAX_ADDRESS_PART),
+        city=_text(address, "miejscowosc", MAX_ADDRESS_PART)
+        or _text(seat, "miejscowosc", MAX_ADDRESS_PART),
+        street=_text(address, "ulica", MAX_ADDRESS_PART),
+        house_number=_text(address, "nrDomu", MAX_ADDRESS_PART),
+        flat_number=_text(address, "nrLokalu", MAX_ADDRESS_PART),
+        postal_code=_text(address, "kodPocztowy", MAX_ADDRESS_PART),
+        post_office=_text(address, "poczta", MAX_ADDRESS_PART),
         stan_z_dnia=_date(_text(header, "stanZDnia")),
         raw=payload,
     )
@@ -304,13 +393,17 @@ def _section(mapping: dict, key: str) -> dict:
     return value
 
 
-def _text(mapping: dict, key: str) -> str:
+def _text(mapping: dict, key: str, limit: int = 40) -> str:
+    """The text at ``key``; longer than ``limit`` it is not a real extract (ValueError)."""
     value = mapping.get(key)
     if value is None:
         return ""
-    if not isinstance(value, str | int):
+    if isinstance(value, bool) or not isinstance(value, str | int):
         raise ValueError(f"{key!r} is not text")
-    return str(value).strip()
+    text = str(value).strip() if isinstance(value, str) else str(value)
+    if len(text) > limit or "\x00" in text:
+        raise ValueError(f"{key!r} is longer than {limit} characters or holds a NUL")
+    return text
 
 
 def _date(value: str) -> datetime.date | None:

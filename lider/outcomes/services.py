@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from lider.core import audit
 from lider.outcomes import krs as krs_client
 from lider.outcomes.models import FoundedEntity
+from lider.projects.identifiers import normalise_nip, normalise_regon
 from lider.territory.models import Unit
 
 ENTITY_FIELDS = [
@@ -37,6 +38,9 @@ class KrsCheck:
     extract: krs_client.KrsEntity
     filled: list[str] = field(default_factory=list)
     differences: list[tuple[str, str, str]] = field(default_factory=list)  # field, ours, KRS
+    # Values KRS gives for empty fields that the field cannot hold (an invalid NIP, a street
+    # longer than the column): left empty, listed for the person checking (field, KRS).
+    refused: list[tuple[str, str]] = field(default_factory=list)
 
 
 def record_entity(project, *, actor, founders=(), **values) -> FoundedEntity:
@@ -117,7 +121,12 @@ def verify_from_krs(
         if theirs in (None, ""):
             continue
         if ours in (None, ""):
-            setattr(entity, name, theirs)
+            try:
+                value = _fitting(entity, name, theirs)
+            except ValidationError:
+                check.refused.append((name, str(theirs)))
+                continue
+            setattr(entity, name, value)
             check.filled.append(name)
         elif not _same(ours, theirs):
             check.differences.append((name, str(ours), str(theirs)))
@@ -131,7 +140,10 @@ def verify_from_krs(
     entity.verification = FoundedEntity.Verification.KRS
     entity.verified_on = today or timezone.localdate()
     entity.confirmed_by = None
-    note = "; ".join(f"{name}: {ours} ≠ {theirs}" for name, ours, theirs in check.differences)
+    note = "; ".join(
+        [f"{name}: {ours} ≠ {theirs}" for name, ours, theirs in check.differences]
+        + [f"{name}: — ≠ {theirs}" for name, theirs in check.refused]
+    )
     with audit.tracking(entity, actor=actor, note=note):
         entity.save(
             update_fields=[
@@ -158,6 +170,17 @@ def confirm_manually(
     with audit.tracking(entity, actor=actor, note=note):
         entity.save(update_fields=["verification", "verified_on", "confirmed_by"])
     return entity
+
+
+def _fitting(entity: FoundedEntity, name: str, value):
+    """``value`` as field ``name`` stores it, validated as a form would (length, choices,
+    identifier check digits); ValidationError when it does not fit."""
+    if name in IDENTIFIERS:
+        value = IDENTIFIERS[name](value)
+    return FoundedEntity._meta.get_field(name).clean(value, entity)
+
+
+IDENTIFIERS = {"nip": normalise_nip, "regon": normalise_regon}
 
 
 def seat_from_extract(extract: krs_client.KrsEntity) -> Unit | None:

@@ -105,6 +105,13 @@ def entity_verify(request, project, pk):
                 _("%(field)s differs from KRS: %(ours)s (record) / %(theirs)s (KRS).")
                 % {"field": label, "ours": ours, "theirs": theirs},
             )
+        for name, theirs in check.refused:
+            label = FoundedEntity._meta.get_field(name).verbose_name
+            messages.warning(
+                request,
+                _("KRS gives %(field)s as “%(theirs)s”, which is not valid; the field stays empty.")
+                % {"field": label, "theirs": theirs},
+            )
     return redirect("outcomes:detail", slug=project.slug, pk=pk)
 
 

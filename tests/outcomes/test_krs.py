@@ -51,7 +51,10 @@ class FakeKrsApi(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), FakeKrsHandler)
         self.extracts: dict[tuple[str, str], bytes] = {}
         self.struck_off: set[tuple[str, str]] = set()
-        self.mode: str | None = None  # None, "hang", "500", "broken", "maintenance"
+        # None, "hang", "500", "broken", "maintenance", "redirect", "drip", "drip-headers",
+        # "nested", "deep", "huge", "tampered" (answers self.tampered)
+        self.mode: str | None = None
+        self.tampered = b""
         self.requests: list[tuple[str, str]] = []
         self.queries: list[dict] = []
         self.headers: list[dict] = []
@@ -80,6 +83,35 @@ class FakeKrsHandler(BaseHTTPRequestHandler):
         if mode == "hang":
             self.server.release.wait(10)
             return
+        if mode == "redirect":  # to the other register's extract, which exists
+            self.send_response(302)
+            self.send_header("Location", f"{PREFIX}0000234567?rejestr=P&format=json")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if mode in {"drip", "drip-headers"}:
+            return self.drip(
+                self.server.extracts["0000123456", "S"], headers=mode == "drip-headers"
+            )
+        if mode == "nested":
+            depth = 200_000
+            return self.answer(200, b'{"odpis": ' + b"[" * depth + b"]" * depth + b"}")
+        if mode == "deep":  # the real extract with an extra part nested 60 levels deep
+            payload = json.loads(self.server.extracts["0000123456", "S"])
+            deep = 1
+            for _ in range(60):
+                deep = {"a": deep}
+            payload["odpis"]["dane"]["dzial9"] = deep
+            return self.answer(200, json.dumps(payload).encode())
+        if mode == "huge":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(50 * 1024 * 1024))
+            self.end_headers()
+            self.wfile.write(b'{"odpis": "' + b"x" * 65536)
+            return
+        if mode == "tampered":  # the fixture with the values the test put in
+            return self.answer(200, self.server.tampered)
         if mode == "500":
             return self.answer(500, b"Internal Server Error", "text/plain")
         if mode == "broken":
@@ -95,6 +127,30 @@ class FakeKrsHandler(BaseHTTPRequestHandler):
         if body is None:
             return self.answer(404, b"", "text/plain")
         return self.answer(200, body)
+
+    def drip(self, body: bytes, *, headers: bool):
+        """A byte every 20 ms (of the headers, or of the body) for three seconds, then the
+        rest: each byte comes well within any per-read timeout."""
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        if headers:
+            self.wfile.write(b"".join(self._headers_buffer))
+            self._headers_buffer = []
+            self.wfile.flush()
+            chunk, body = b"X-Slow: " + b"y" * 4000 + b"\r\n\r\n" + body, b""
+        else:
+            self.end_headers()
+            chunk = body
+        try:
+            for i in range(150):  # three seconds, then the rest at once
+                if self.server.release.wait(0.02):
+                    return
+                self.wfile.write(chunk[i : i + 1])
+                self.wfile.flush()
+            self.wfile.write(chunk[150:])
+        except OSError:
+            return
 
     def answer(self, status: int, body: bytes, content_type="application/json; charset=utf-8"):
         self.send_response(status)
@@ -509,3 +565,87 @@ def test_messages_have_polish_translations():
     assert msgids <= set(table)
     assert all(table[msgid] for msgid in msgids)
     assert all(table[msgid].count("%(krs)s") == msgid.count("%(krs)s") for msgid in msgids)
+
+
+# Hostile answers of the register (issue 11): none may hold the request past the timeout, be
+# followed elsewhere, or exhaust the server; each is "unavailable", which offers the manual path.
+
+
+@pytest.mark.parametrize("mode", ["drip", "drip-headers"])
+def test_fetch_extract_slow_drip_is_cut_off_at_the_timeout(krs_api, settings, mode):
+    settings.KRS_API_TIMEOUT = 0.5
+    krs_api.mode = mode
+    started = time.monotonic()
+
+    with pytest.raises(KrsUnavailable) as error:
+        fetch_extract("0000123456", register="S")
+
+    assert time.monotonic() - started < 1.5
+    assert error.value.message == krs_module.TIMEOUT_MESSAGE
+
+
+def test_fetch_extract_does_not_follow_a_redirect(krs_api):
+    krs_api.mode = "redirect"
+
+    with pytest.raises(KrsUnavailable) as error:
+        fetch_extract("0000123456", register="S")
+
+    assert error.value.message == krs_module.STATUS_MESSAGE
+    assert error.value.params["status"] == 302
+    assert krs_api.requests == [("0000123456", "S")]
+
+
+@pytest.mark.parametrize("mode", ["nested", "deep", "huge"])
+def test_fetch_extract_refuses_nested_or_huge_json(krs_api, mode):
+    krs_api.mode = mode
+
+    with pytest.raises(KrsUnavailable) as error:
+        fetch_extract("0000123456", register="S")
+
+    assert error.value.message == krs_module.MALFORMED_MESSAGE
+    assert cache.get("krs:odpis-aktualny:S:0000123456") is None
+
+
+def tampered(change) -> bytes:
+    payload = load("odpis_aktualny_S_0000123456.json")
+    change(payload["odpis"])
+    return json.dumps(payload).encode()
+
+
+def _set(path, value):
+    def change(odpis):
+        *parents, last = path
+        node = odpis
+        for key in parents:
+            node = node[key]
+        node[last] = value
+
+    return change
+
+
+ENTITY = ("dane", "dzial1", "danePodmiotu")
+ADDRESS = ("dane", "dzial1", "siedzibaIAdres", "adres")
+
+
+@pytest.mark.parametrize(
+    "path, value",
+    [
+        ((*ENTITY, "nazwa"), "FUNDACJA " + "X" * 400),
+        ((*ENTITY, "formaPrawna"), "F" * 101),
+        ((*ENTITY, "identyfikatory", "nip"), "5" * 21),
+        ((*ENTITY, "identyfikatory", "regon"), "2" * 5000),
+        ((*ADDRESS, "ulica"), "UL. " + "D" * 300),
+        (("naglowekA", "numerKRS"), "0" * 50 + "123456"),
+        ((*ENTITY, "nazwa"), "FUNDACJA\x00"),
+        ((*ENTITY, "nazwa"), 10**400),
+    ],
+    ids=["name", "legal-form", "nip", "regon", "street", "krs", "nul", "huge-number"],
+)
+def test_fetch_extract_refuses_over_long_texts(krs_api, path, value):
+    krs_api.mode = "tampered"
+    krs_api.tampered = tampered(_set(path, value))
+
+    with pytest.raises(KrsUnavailable) as error:
+        fetch_extract("0000123456", register="S")
+
+    assert error.value.message == krs_module.MALFORMED_MESSAGE

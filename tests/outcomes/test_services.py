@@ -182,3 +182,38 @@ def test_update_entity_with_new_krs_drops_verification(krs_api):  # noqa: F811
     assert entity.verification == FoundedEntity.Verification.UNVERIFIED
     assert entity.verified_on is None
     assert entity.krs_name == ""
+
+
+def invalid_values_extract(krs_api):  # noqa: F811
+    from tests.outcomes.test_krs import tampered
+
+    def change(odpis):
+        identifiers = odpis["dane"]["dzial1"]["danePodmiotu"]["identyfikatory"]
+        identifiers["nip"] = "PL 573-123-45-61"  # wrong check digit, longer than the column
+        identifiers["regon"] = "24123456100000"
+        odpis["dane"]["dzial1"]["siedzibaIAdres"]["adres"]["miejscowosc"] = "C" * 150
+
+    krs_api.mode = "tampered"
+    krs_api.tampered = tampered(change)
+
+
+def test_verify_from_krs_never_saves_values_the_fields_cannot_hold(krs_api):  # noqa: F811
+    project, actor = ProjectFactory(), UserFactory()
+    entity = services.record_entity(
+        project, actor=actor, name="Stowarzyszenie", legal_form="association", krs="0000123456"
+    )
+    invalid_values_extract(krs_api)
+
+    check = services.verify_from_krs(entity, actor=actor, today=TODAY)
+
+    entity.refresh_from_db()
+    assert (entity.nip, entity.regon, entity.city) == ("", "", "")
+    assert check.refused == [
+        ("nip", "PL 573-123-45-61"),
+        ("regon", "24123456100000"),
+        ("city", "C" + "c" * 149),  # as title-cased for the record
+    ]
+    assert "street" in check.filled
+    assert entity.verification == FoundedEntity.Verification.KRS
+    update = AuditEntry.objects.filter(action=AuditEntry.Action.UPDATE).get()
+    assert "nip: — ≠ PL 573-123-45-61" in update.note

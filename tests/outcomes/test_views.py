@@ -146,3 +146,28 @@ def test_entity_drilldown_shows_a_dash_not_none(client):
     row = text[text.index("Spółdzielnia") :].split("</tr>")[0]
     # KRS, registration date and county unknown: a dash each
     assert row.count("<td>—</td>") == 3
+
+
+def test_entity_verify_with_invalid_values_from_krs_warns_in_polish(client, krs_api):  # noqa: F811
+    from tests.outcomes.test_services import invalid_values_extract
+
+    project = ProjectFactory()
+    client.force_login(member(project, Role.COORDINATOR))
+    entity = FoundedEntity.objects.create(
+        project=project, name="Stowarzyszenie", legal_form="association", krs="0000123456"
+    )
+    invalid_values_extract(krs_api)
+
+    response = client.post(
+        reverse("outcomes:verify", kwargs={"slug": project.slug, "pk": entity.pk}), follow=True
+    )
+
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert (
+        "KRS podaje NIP jako „PL 573-123-45-61”, co jest nieprawidłowe; pole pozostaje puste."
+        in text
+    )
+    entity.refresh_from_db()
+    assert entity.nip == ""
+    assert entity.verification == FoundedEntity.Verification.KRS
