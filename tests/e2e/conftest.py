@@ -211,7 +211,10 @@ def chromium_path() -> str:
 
 @pytest.fixture(scope="session")
 def chromium():
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # A loaded two-core CI machine renders a certificate PDF in more than the default 5 s.
+    expect.set_options(timeout=15_000)
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path())

@@ -11,10 +11,13 @@ import io
 import re
 
 import pypdfium2
+import pytest
 import zxingcpp
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import SLUG
+
+pytestmark = pytest.mark.e2e
 
 # The attendance summary's figures, in order: on the list, present, late, excused, absent,
 # not marked.

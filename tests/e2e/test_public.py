@@ -3,9 +3,12 @@ and the language switch, each page checked by axe-core (WCAG 2.1 A and AA)."""
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import SLUG
+
+pytestmark = pytest.mark.e2e
 
 PROJECT = f"/projekty/{SLUG}/"
 VALID = re.compile("(certyfikat|zaświadczenie) jest ważn")
