@@ -190,7 +190,7 @@ def comparable_fields(subject) -> tuple[str, ...]:
 
 def _locked_to_check(application: Application) -> Application:
     application = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("person", "institution", "project")
         .get(pk=application.pk)
     )

@@ -407,3 +407,20 @@ def test_offered_applicant_confirms_the_place_from_the_email(
     entry = AuditEntry.objects.for_object(waiting).filter(action="status").latest("pk")
     assert entry.actor is None and entry.changes == {"status": ["offered", "accepted"]}
     assert client.get(path.replace("miejsce/", "miejsce/x")).status_code == 404
+
+
+def test_a_known_nip_keeps_the_submitted_institution(client, project):
+    known = Institution.objects.create(
+        name="Stara Nazwa", legal_form="association", kind="ngo", nip="7680002466", email="a@b.pl"
+    )
+    response = client.post(url(project, "instytucja/"), institution_data(project))
+    assert response.status_code == 302
+    application = Application.objects.get()
+    assert application.institution != known
+    assert (application.institution.name, application.email) == (
+        "Stowarzyszenie Jurajskie",
+        "biuro@jura.example.pl",
+    )
+    assert (application.identity, application.nip) == ("to_check", "7680002466")
+    known.refresh_from_db()
+    assert (known.name, known.email) == ("Stara Nazwa", "a@b.pl")
