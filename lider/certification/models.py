@@ -279,7 +279,13 @@ class Certificate(models.Model):
     revoke_reason = models.TextField(_("reason for revoking"), blank=True)
     # As printed: kept here so the certificate outlives changes and anonymisation.
     full_name = models.CharField(_("full name"), max_length=200)
-    gender = models.CharField(max_length=6, blank=True)
+    # The grammatical gender of the certificate's wording ("ukończył" / "ukończyła").
+    gender = models.CharField(
+        _("grammatical gender"),
+        max_length=6,
+        blank=True,
+        choices=[("female", _("feminine")), ("male", _("masculine"))],
+    )
     training_title = models.CharField(_("training"), max_length=300)
     hours = models.DecimalField(_("hours"), max_digits=7, decimal_places=2)
     start_date = models.DateField(_("start date"))
@@ -347,7 +353,10 @@ class BulkIssueRun(models.Model):
         FAILED = "failed", _("failed")
 
     task = models.ForeignKey(
-        "projects.Task", on_delete=models.CASCADE, related_name="bulk_issue_runs"
+        "projects.Task",
+        on_delete=models.CASCADE,
+        related_name="bulk_issue_runs",
+        verbose_name=_("task"),
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
@@ -355,12 +364,16 @@ class BulkIssueRun(models.Model):
     total = models.PositiveIntegerField(_("to issue"), default=0)
     done = models.PositiveIntegerField(_("issued"), default=0)
     issued_on = models.DateField(_("issue date"))
-    error = models.TextField(blank=True)
+    error = models.TextField(_("error"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("started by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("bulk issue run")

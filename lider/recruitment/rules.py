@@ -91,6 +91,16 @@ def evaluate(
         elif rule.kind == Kind.MIN_AGE:
             if person is None:
                 results.append(_result(rule, True, "age_not_applicable"))
+            elif person.birth_date > on:  # an age below zero means the birth date is wrong
+                results.append(
+                    _result(
+                        rule,
+                        False,
+                        "born_after",
+                        birth=person.birth_date.isoformat(),
+                        date=on.isoformat(),
+                    )
+                )
             else:
                 age = age_on(person.birth_date, on)
                 key = (rule.pk, age, on)
@@ -119,8 +129,9 @@ def is_eligible(results: list[dict]) -> bool:
 def explain(result: dict) -> str:
     """The reason of one verdict, in the active language."""
     params = dict(result.get("params", {}))
-    if "date" in params:
-        params["date"] = formats.date_format(datetime.date.fromisoformat(params["date"]), "d.m.Y")
+    for name in ("date", "birth"):
+        if name in params:
+            params[name] = formats.date_format(datetime.date.fromisoformat(params[name]), "d.m.Y")
     messages = {
         "area_inside": _("The gmina %(gmina)s, %(county)s, lies within the project's area."),
         "area_outside": _(
@@ -134,6 +145,10 @@ def explain(result: dict) -> str:
             "Age on the day of application (%(date)s): %(age)s, below the minimum of %(minimum)s."
         ),
         "age_not_applicable": _("The age limit does not apply to institutions."),
+        "born_after": _(
+            "The birth date (%(birth)s) is later than the day of application (%(date)s): "
+            "check the birth date."
+        ),
         "group_ok": _("Declared target group: %(group)s"),
         "group_missing": _("No target group is declared."),
         "group_not_admitted": _("The declared target group is not admitted: %(group)s"),

@@ -105,3 +105,19 @@ def test_score_adds_the_points_of_met_criteria(project):
         sex="M", labour_status="employed", disability="refused", gmina=unit_by_code("2409025")
     )
     assert rules.score(ctx, person=koziegłowy_rural, on=DAY) == 3
+
+
+def test_a_birth_date_after_the_application_gives_no_negative_age(project, people_group):
+    person = PersonFactory.build(birth_date=datetime.date(2010, 3, 1))
+    results = rules.evaluate(
+        rules.context_for(project),
+        person=person,
+        target_group=people_group,
+        on=datetime.date(2009, 12, 10),
+    )
+    age = next(r for r in results if r["kind"] == "min_age")
+    assert age["passed"] is False
+    assert rules.explain(age) == (
+        "Data urodzenia (01.03.2010) jest późniejsza niż dzień zgłoszenia (10.12.2009): "
+        "sprawdź datę urodzenia."
+    )

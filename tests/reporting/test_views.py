@@ -92,6 +92,18 @@ def test_drilldown_lists_sessions_and_entities(client):
     assert "Fundacja" in client.get(url).content.decode()
 
 
+def test_drilldown_shows_a_dash_for_what_is_not_known_yet(client):
+    from lider.outcomes.models import FoundedEntity
+
+    world = build()
+    entities = with_indicators(world)[4]
+    FoundedEntity.objects.update(registration_date=None, seat=None)
+    client.force_login(member(world.project, Role.OFFICE))
+    url = reverse("reporting:records", kwargs={"slug": world.project.slug, "pk": entities.pk})
+    row = re.search(r"<tr><td>1</td>(.*?)</tr>", client.get(url).content.decode()).group(1)
+    assert row == "<td>Fundacja</td><td>—</td><td>—</td><td>—</td>"
+
+
 @pytest.mark.parametrize("rows", [1, 3])
 def test_drilldown_constant_number_of_queries(client, rows):
     world = build(women=rows, men=0)

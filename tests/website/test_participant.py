@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from lider.certification.models import Certificate, CertificateSeries
 from lider.core.models import AuditEntry
@@ -126,6 +126,15 @@ def test_account_shows_own_data_only(client, setting):
     assert "Ewa" not in body
     assert "T/2010/002" not in body
     assert "90010112349" not in body  # no need to show even their own PESEL here
+
+
+def test_account_shows_attendance_in_the_readers_language(client, setting):
+    client.force_login(setting["user"])
+    body = client.get(reverse("website:account")).content.decode()
+    assert "<td>obecny</td>" in body and "present" not in body
+    with translation.override("en"):
+        english = client.get(reverse("website:account")).content.decode()
+    assert "<td>present</td>" in english
 
 
 def test_own_certificate_downloads_and_others_do_not(client, setting):

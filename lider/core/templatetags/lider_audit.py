@@ -1,10 +1,12 @@
 """Audit entries in the reader's language: field names and stored values made readable."""
 
 import datetime
+import json
 
 from django import template
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import formats, timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from lider.core import sensitive
@@ -44,6 +46,11 @@ def audit_value(entry, name, value):
         return sensitive.mask(model, name, value)
     if isinstance(value, bool):
         return _("yes") if value else _("no")
+    if isinstance(value, dict) or (
+        isinstance(value, list) and any(isinstance(item, dict | list) for item in value)
+    ):
+        # Structured data (rule parameters, an evaluation) is shown as stored, marked as data.
+        return format_html("<code>{}</code>", json.dumps(value, ensure_ascii=False, sort_keys=True))
     if isinstance(value, list):
         return ", ".join(str(audit_value(entry, name, item)) for item in value)
     field = _field(entry, name)

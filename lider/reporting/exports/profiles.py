@@ -88,8 +88,8 @@ class Profile:
 
 def age_at_start(row: dict, context: Context) -> int | None:
     born, start = row["birth_date"], row["start"]
-    if born is None or start is None:
-        return None
+    if born is None or start is None or born > start:
+        return None  # no age rather than a negative one: the check report lists it as missing
     return start.year - born.year - ((start.month, start.day) < (born.month, born.day))
 
 

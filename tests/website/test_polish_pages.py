@@ -1,0 +1,326 @@
+"""Every page of the demo, rendered in Polish, shows no English words and no raw "None".
+
+The pages are read from the URL configuration, as the permission matrix reads them: a new page
+whose URL has an id this module does not know how to fill fails
+`test_every_page_has_real_ids`, so it cannot slip past unchecked.
+"""
+
+import re
+from html.parser import HTMLParser
+from itertools import chain
+from pprint import pformat
+
+import pytest
+from django.contrib.auth.models import User
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+# Words of the English interface that never belong to a Polish screen: whole words, compared
+# case-sensitively where the word is a Python value ("None", "True", "False").
+ENGLISH_WORDS = {
+    "present", "absent", "excused", "late", "rows", "row", "incomplete", "masked", "full",
+    "task", "group", "name", "save", "delete", "cancel", "edit", "submit", "search", "filter",
+    "yes", "back", "next", "previous", "page", "the", "and", "of", "with", "for",
+    "accepted", "rejected", "reserve", "pending", "draft", "created", "changed", "deleted",
+    "valid", "revoked", "issued", "required", "male", "female", "woman", "man", "trainer",
+    "coordinator", "participant", "session", "sessions", "attendance", "certificate",
+    "venue", "date", "time", "people", "person", "institution", "institutions", "history",
+    "none", "unknown", "total", "women", "men", "new", "withdrawn", "offered", "confirmed",
+    "years", "hours", "minutes", "from", "until", "show", "hide", "download", "upload",
+}  # fmt: skip
+RAW_VALUES = {"None", "True", "False", "nan", "null"}
+
+WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+LINK = re.compile(r"(?:https?://|/)\S+|\S+@\S+")
+
+
+class VisibleText(HTMLParser):
+    """The interface's text: text nodes outside <script>, <style>, <template>, and <code> (data
+    shown as stored, such as a rule's parameters in the audit trail)."""
+
+    HIDDEN = {"script", "style", "template", "code"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.depth = 0
+        self.parts = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.HIDDEN:
+            self.depth += 1
+
+    def handle_endtag(self, tag):
+        if tag in self.HIDDEN and self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if not self.depth:
+            self.parts.append(data)
+
+
+def visible_text(html: str) -> str:
+    parser = VisibleText()
+    parser.feed(html)
+    return " ".join(parser.parts)
+
+
+def foreign_words(html: str) -> list[str]:
+    """English words and raw Python values in the page's visible text, in order of appearance."""
+    found = []
+    for line in visible_text(html).splitlines():
+        for word in WORD.findall(LINK.sub(" ", line)):
+            if word in RAW_VALUES or word.lower() in ENGLISH_WORDS:
+                found.append(word)
+    return found
+
+
+def test_foreign_words_finds_english_and_raw_values_in_text_only():
+    html = (
+        '<main title="present"><a href="/biuro/rows/">Obecność</a><p>3 rows, None</p>'
+        "<script>var excused = true;</script><p>Status: Present</p>"
+        "<p>zob. https://example.org/task/name lub biuro@lider.example</p>"
+        '<p>Zadanie 1, Grupa A, nieobecna, wiersze</p><code>{"task": 1}</code></main>'
+    )
+    assert foreign_words(html) == ["rows", "None", "Present"]
+
+
+def routes(resolver=None, prefix="", namespace=""):
+    """(URL name, route) of every page, admin excluded (Django's own, translated by Django)."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            if route.startswith("admin/"):
+                continue
+            inner = namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
+            yield from routes(pattern, route, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield namespace + pattern.name, route
+
+
+# Files, feeds and actions that answer no HTML page of their own (they redirect or download).
+NOT_PAGES = {
+    "set_language", "backoffice:logout", "projects:reveal",
+    "delivery:list_pdf", "delivery:signed_list", "delivery_public:project_feed",
+    "delivery_public:trainer_feed", "certification:register_xlsx", "certification:pdf",
+    "certification:task_pdf", "certification:task_zip", "reporting:export",
+    "website:certificate_pdf", "website:after_login", "recruitment:import_preview",
+    "recruitment:import_cancel",
+    "recruitment_public:confirm", "certification_public:verify",
+}  # fmt: skip
+
+
+def demo_objects(project) -> dict:
+    """One real object of each kind the demo project's URLs take."""
+    from lider.certification.models import BulkIssueRun, Certificate
+    from lider.certification.services import start_bulk_issue
+    from lider.delivery.models import Enrolment, Session, SessionBooking
+    from lider.outcomes.models import FoundedEntity
+    from lider.people.models import Participant
+    from lider.projects.models import Membership
+    from lider.recruitment.models import Application, Consent
+    from lider.reporting.models import Indicator, SnapshotValue
+    from lider.reporting.services import freeze_snapshot
+
+    # The demo has no snapshot nor bulk-issue run of its own: make one each, as an office would.
+    coordinator = User.objects.get(username="koordynator")
+    freeze_snapshot(project, actor=coordinator, reporting_date=project.end_date)
+    task = Certificate.objects.filter(project=project).order_by("pk").first().task
+    start_bulk_issue(task, actor=coordinator)
+    session = Session.objects.filter(task__project=project, attendance__isnull=False).first()
+    return {
+        "membership": Membership.objects.filter(project=project).order_by("pk").first(),
+        "person": Participant.objects.filter(project=project, person__isnull=False).first(),
+        "institution": Participant.objects.filter(
+            project=project, institution__isnull=False
+        ).first(),
+        "application": Application.objects.filter(project=project).order_by("pk").first(),
+        "consent": Consent.objects.filter(application__project=project).order_by("pk").first(),
+        "entities": list(FoundedEntity.objects.filter(project=project).order_by("pk")),
+        "indicators": list(Indicator.objects.filter(goal__project=project).order_by("pk")),
+        "values": list(SnapshotValue.objects.filter(snapshot__project=project).order_by("pk")),
+        "session": session,
+        "booking": SessionBooking.objects.filter(session=session).first()
+        or SessionBooking.objects.filter(session__task__project=project).first(),
+        "enrolment": Enrolment.objects.filter(task__project=project).order_by("pk").first(),
+        "certificate": Certificate.objects.filter(project=project).order_by("pk").first(),
+        "run": BulkIssueRun.objects.filter(task__project=project).order_by("pk").first(),
+    }
+
+
+def _session(d):
+    return {"pk": d["session"].pk}
+
+
+def _task(d):
+    return {"task": d["enrolment"].task_id}
+
+
+def _certificate_task(d):
+    return {"task_pk": d["certificate"].task_id}
+
+
+def _entity(d):
+    return {"pk": d["entities"][0].pk}
+
+
+def _indicator(d):
+    return {"pk": d["indicators"][0].pk}
+
+
+def _application(d):
+    return {"pk": d["application"].pk}
+
+
+# For each URL name with ids: its ids (or a list of them), from the demo objects.
+IDS = {
+    "projects:revoke": lambda d: {"pk": d["membership"].pk},
+    "people:detail": lambda d: {"pk": d["person"].person_id},
+    "people:institution": lambda d: {"pk": d["institution"].institution_id},
+    "recruitment:detail": _application,
+    "recruitment:decide": _application,
+    "recruitment:withdraw": _application,
+    "recruitment:confirm": _application,
+    "recruitment:withdraw_consent": lambda d: {"pk": d["consent"].pk},
+    "outcomes:detail": lambda d: [{"pk": entity.pk} for entity in d["entities"]],
+    "outcomes:edit": _entity,
+    "outcomes:verify": _entity,
+    "outcomes:confirm": _entity,
+    "reporting:records": lambda d: [{"pk": indicator.pk} for indicator in d["indicators"]],
+    "reporting:indicator_edit": _indicator,
+    "reporting:indicator_delete": _indicator,
+    "reporting:snapshot": lambda d: {"pk": d["values"][0].snapshot_id},
+    "reporting:snapshot_records": lambda d: [
+        {"pk": value.snapshot_id, "value_pk": value.pk} for value in d["values"]
+    ],
+    "reporting:export_check": lambda d: {"profile": "sl2014"},
+    "delivery:session": _session,
+    "delivery:edit": _session,
+    "delivery:all_present": _session,
+    "delivery:mark": lambda d: {
+        "pk": d["session"].pk,
+        "participant": d["enrolment"].participant_id,
+    },
+    "delivery:upload_signed_list": _session,
+    "delivery:book": _session,
+    "delivery:cancel_booking": lambda d: {
+        "pk": d["booking"].session_id,
+        "booking": d["booking"].pk,
+    },
+    "delivery:task": _task,
+    "delivery:enrol": _task,
+    "delivery:enrolment_status": lambda d: {**_task(d), "enrolment": d["enrolment"].pk},
+    "delivery:participant": lambda d: {**_task(d), "participant": d["enrolment"].participant_id},
+    "certification:detail": lambda d: {"pk": d["certificate"].pk},
+    "certification:revoke": lambda d: {"pk": d["certificate"].pk},
+    "certification:task": _certificate_task,
+    "certification:rule": _certificate_task,
+    "certification:scores": _certificate_task,
+    "certification:scores_import": _certificate_task,
+    "certification:issue": lambda d: {
+        **_certificate_task(d),
+        "participant_pk": d["certificate"].participant_id,
+    },
+    "certification:bulk_issue": _certificate_task,
+    "certification:run": lambda d: {"pk": d["run"].pk},
+    "website:consent_withdraw": lambda d: {"pk": d["consent"].pk},
+}
+
+
+PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
+
+
+def page_urls(project) -> dict[str, list[str]]:
+    """Each page's URLs: one, or one per object where several objects look different."""
+    objects = demo_objects(project)
+    urls = {}
+    for name, route in routes():
+        if name in NOT_PAGES:
+            continue
+        ids = IDS[name](objects) if name in IDS else {}
+        slug = {"slug": project.slug} if "slug" in PARAMETER.findall(route) else {}
+        urls[name] = [
+            reverse(name, kwargs={**kwargs, **slug} or None)
+            for kwargs in (ids if isinstance(ids, list) else [ids])
+        ]
+    return urls
+
+
+def test_every_page_has_real_ids():
+    """A page with an id this module cannot fill is a page the Polish check would skip."""
+    missing = [
+        name
+        for name, route in routes()
+        if name not in NOT_PAGES and set(PARAMETER.findall(route)) - {"slug"} and name not in IDS
+    ]
+    assert missing == []
+
+
+def check(client, who, url, found):
+    response = client.get(url)
+    if "/biuro/projekty/" in url:  # the role's pages, not the login ones, must be reached
+        assert response.status_code != 302 or "/logowanie/" not in response.url, (who, url)
+    if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+        return
+    words = foreign_words(response.content.decode())
+    if words:
+        found[f"{who} {url}"] = sorted(set(words))
+
+
+def verified_login(client, user):
+    """Logged in with the second factor passed (the administrator must have one)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="test", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+def office_week(client, project):
+    """What an office does in its first week, so that the pages show history entries too: an
+    export, a rejection, an application from the public form, a role granted."""
+    from lider.projects.services import grant_role
+    from lider.recruitment import services
+    from lider.recruitment.models import Application
+    from tests.factories import PersonFactory, UserFactory
+
+    coordinator = User.objects.get(username="koordynator")
+    client.force_login(coordinator)
+    client.get(reverse("reporting:export", kwargs={"slug": project.slug, "profile": "pefs2007"}))
+    application = services.submit_application(
+        project,
+        person=PersonFactory.build(),
+        target_group=project.target_groups.first(),
+        consent_texts=services.required_consent_texts(project),
+    )
+    response = client.post(
+        reverse("recruitment:decide", kwargs={"slug": project.slug, "pk": application.pk}),
+        {"decision": Application.Status.REJECTED, "reason": "Poza obszarem projektu"},
+    )
+    assert response.status_code == 302
+    grant_role(project, actor=coordinator, user=UserFactory(), role="trainer")
+    return application
+
+
+@pytest.mark.django_db
+def test_every_demo_page_is_in_polish(client, demo_project):
+    found = {}
+    application = office_week(client, demo_project)
+    urls = page_urls(demo_project)
+    urls["recruitment:detail"].append(
+        reverse("recruitment:detail", kwargs={"slug": demo_project.slug, "pk": application.pk})
+    )
+    for login in ("koordynator", "administrator", "audytor"):
+        verified_login(client, User.objects.get(username=login))
+        for url in chain.from_iterable(urls.values()):
+            check(client, login, url, found)
+    client.force_login(User.objects.get(username="uczestnik"))
+    check(client, "uczestnik", reverse("website:account"), found)
+    client.logout()
+    for name in ("website:home", "website:project", "website:results", "recruitment_public:apply",
+                 "recruitment_public:apply_institution", "certification_public:verify_form",
+                 "delivery_public:project_calendar"):  # fmt: skip
+        check(client, "anonymous", urls[name][0], found)
+    assert found == {}, pformat(found, width=100)
