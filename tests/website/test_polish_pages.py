@@ -180,6 +180,7 @@ IDS = {
     "recruitment:decide": _application,
     "recruitment:withdraw": _application,
     "recruitment:confirm": _application,
+    "recruitment:identity": _application,
     "recruitment:withdraw_consent": lambda d: {"pk": d["consent"].pk},
     "outcomes:detail": lambda d: [{"pk": entity.pk} for entity in d["entities"]],
     "outcomes:edit": _entity,
