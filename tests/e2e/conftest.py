@@ -285,7 +285,8 @@ class CheckedPage:
 
 
 def _open(chromium, live_demo, **context_options):
-    context = chromium.new_context(**context_options)
+    # No transitions (Pico honours reduced motion): axe never measures a colour mid-change.
+    context = chromium.new_context(reduced_motion="reduce", **context_options)
     page = context.new_page()
     checked = CheckedPage(page=page, base=live_demo)
 
