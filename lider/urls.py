@@ -23,3 +23,8 @@ urlpatterns += i18n_patterns(
     path("", include("lider.website.urls")),
     prefix_default_language=False,
 )
+
+handler400 = "lider.core.errors.bad_request"
+handler403 = "lider.core.errors.permission_denied"
+handler404 = "lider.core.errors.page_not_found"
+handler500 = "lider.core.errors.server_error"

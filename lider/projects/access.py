@@ -10,6 +10,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from lider.core.permissions import AUTHENTICATED, Role, allows, roles_with
 from lider.projects.models import Membership, Project
@@ -40,7 +41,7 @@ def project_view(permission: str):
             project = get_object_or_404(Project, slug=slug)
             roles = roles_in(request.user, project)
             if not allows(roles, permission):
-                raise PermissionDenied
+                raise PermissionDenied(refusal(roles, permission))
             request.project, request.project_roles = project, roles
             return view(request, project, *args, **kwargs)
 
@@ -48,6 +49,21 @@ def project_view(permission: str):
         return wrapper
 
     return decorate
+
+
+def refusal(roles, permission: str) -> str:
+    """Why a page is closed to these roles, in words for the person refused."""
+    allowed = ", ".join(str(Role(role).label) for role in Role if role in roles_with(permission))
+    if not roles:
+        return _(
+            "You hold no role in this project, so its pages are closed to you. If you should "
+            "have one, ask the project's coordinator."
+        )
+    held = ", ".join(str(Role(role).label) for role in Role if role in roles)
+    return _(
+        "This page is for: %(allowed)s. Your roles in this project (%(held)s) do not include "
+        "it. If you need it, ask the project's coordinator."
+    ) % {"allowed": allowed, "held": held}
 
 
 def staff_view(view):
