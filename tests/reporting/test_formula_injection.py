@@ -58,6 +58,7 @@ def downloads(client, world) -> dict[str, bytes]:
         + f"?start={start}&end={end}&format=xlsx"
     )
     urls["certificate register"] = reverse("certification:register_xlsx", kwargs={"slug": slug})
+    urls["import template"] = reverse("recruitment:import_template", kwargs={"slug": slug})
     files = {}
     for name, url in urls.items():
         response = client.get(url)
@@ -87,3 +88,28 @@ def test_hostile_texts_arrive_as_the_texts_typed(client, hostile_world):
     assert {HOSTILE_TEXTS[0], HOSTILE_TEXTS[3]} <= texts["progress report"]
     assert any(HOSTILE_TEXTS[1] in text for text in texts["progress report"])
     assert {HOSTILE_TEXTS[0], HOSTILE_TEXTS[3]} <= texts["certificate register"]
+
+
+def test_every_spreadsheet_linked_in_the_back_office_holds_no_formula(client, hostile_world):
+    """Not only the known exports: every XLSX/CSV a coordinator can reach by a link."""
+    from tests.reporting.test_sensitive_walk import crawl
+
+    project = hostile_world.project
+    client.force_login(member(project, Role.COORDINATOR))
+    home = f"/biuro/projekty/{project.slug}/"
+    period = "?start=2010-01-01&end=2010-12-31"
+    urls = crawl(client, [home, f"{home}sprawozdanie/{period}"])
+    spreadsheets = {}
+    for url in urls:
+        response = client.get(url)
+        kind = response.get("Content-Type", "")
+        if "spreadsheetml" in kind or kind.startswith("text/csv"):
+            content = (
+                b"".join(response.streaming_content) if response.streaming else response.content
+            )
+            spreadsheets[url] = content
+
+    assert len(spreadsheets) >= 5, sorted(spreadsheets)
+    assert {url: formula_cells(content) for url, content in spreadsheets.items()} == {
+        url: [] for url in spreadsheets
+    }

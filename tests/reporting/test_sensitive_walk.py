@@ -1,11 +1,12 @@
 """No special-category value reaches a role without the permission, on any output path.
 
 The walk: as each role, follow every back-office link of the demo project (pages, fragments,
-exports, PDFs), at most a few URLs per view; then change every person's special-category
-answers (disability, minority or migrant, homelessness, other disadvantage) and fetch the
-same URLs again. For a role without ``personal.view_sensitive`` and ``personal.export``
-nothing it gets may change: whatever changed was derived from those answers. For a role
-holding them, the SL2014 export must change, which shows the walk can see a leak.
+exports, PDFs, drill-downs, the recruitment ranking and scoring, the audit trail), at most a
+few URLs per view; then change every person's special-category answers (disability, minority
+or migrant, homelessness, other disadvantage) and fetch the same URLs again. For a role without
+``personal.view_sensitive`` and ``personal.export`` nothing it gets may change: whatever
+changed was derived from those answers. For a role holding them, the SL2014 export must
+change, which shows the walk can see a leak.
 """
 
 import io
@@ -25,15 +26,11 @@ from tests.factories import member
 SPECIAL = ["disability", "minority_or_migrant", "homeless", "other_disadvantage"]
 FLIP = {Answer.YES: Answer.NO, Answer.NO: Answer.YES, Answer.REFUSED: Answer.YES}
 PER_VIEW = 2  # URLs fetched per (view, query keys)
-LINK = re.compile(r'(?:href|hx-get)="(/(?:en/)?biuro/[^"#]*)"')
+LINK = re.compile(r'(?:href|hx-get)="((?:/(?:en/)?biuro/|\?)[^"#]*)"')
 VOLATILE = [  # CSRF tokens are masked afresh for every response
     re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"'),
     re.compile(r'<meta name="csrf-token" content="[^"]*">'),
 ]
-
-# The output paths this walk covers: the views of these apps, and the audit trail.
-COVERED_APPS = {"reporting", "outcomes", "certification"}
-COVERED_VIEWS = {"projects:audit", "projects:history", "projects:detail"}
 
 
 def roles_without_permission():
@@ -45,11 +42,12 @@ def roles_without_permission():
 
 
 def covered(url: str) -> bool:
+    """Any back-office URL of the project (outside it: the project list, the account)."""
     try:
-        match = resolve(urlsplit(url).path)
+        resolve(urlsplit(url).path)
     except Resolver404:
         return False
-    return match.app_name in COVERED_APPS or match.view_name in COVERED_VIEWS
+    return "/biuro/projekty/" in url
 
 
 def key_of(url: str):
@@ -77,9 +75,9 @@ def normalised(response) -> str:
     return text
 
 
-def crawl(client, start: str) -> list[str]:
-    """Back-office URLs reachable from ``start`` by links, at most PER_VIEW per view."""
-    seen, queue, per_key, found = {start}, [start], Counter(), []
+def crawl(client, starts: list[str]) -> list[str]:
+    """Back-office URLs reachable from ``starts`` by links, at most PER_VIEW per view."""
+    seen, queue, per_key, found = set(starts), list(starts), Counter(), []
     while queue:
         url = queue.pop(0)
         response = client.get(url)
@@ -90,6 +88,8 @@ def crawl(client, start: str) -> list[str]:
             continue
         for link in LINK.findall(response.content.decode()):
             link = link.replace("&amp;", "&")
+            if link.startswith("?"):
+                link = urlsplit(url).path + link
             if link in seen or not covered(link):
                 continue
             seen.add(link)
@@ -123,7 +123,10 @@ def walk(client, project, role):
     """(URLs, their contents, their contents after the special categories changed)."""
     client.force_login(member(project, role))
     with transaction.atomic():
-        urls = crawl(client, f"/biuro/projekty/{project.slug}/")
+        home = f"/biuro/projekty/{project.slug}/"
+        period = f"?start={project.start_date}&end={project.end_date}"
+        # The progress report and the dashboard of a period link their PDF/XLSX and figures.
+        urls = crawl(client, [home, f"{home}sprawozdanie/{period}", f"{home}wskazniki/{period}"])
         transaction.set_rollback(True)
     before = fetch_all(client, urls)
     with transaction.atomic():
