@@ -236,7 +236,19 @@ def link_applicant(application: Application, *, actor, to, take: tuple = ()) -> 
     setattr(application, kind, to)
     application.identity = Application.Identity.LINKED
     check(application)
-    application.save(update_fields=[kind, "identity", "is_eligible", "eligibility", "score"])
+    try:
+        with transaction.atomic():
+            application.save(
+                update_fields=[kind, "identity", "is_eligible", "eligibility", "score"]
+            )
+    except IntegrityError as error:  # another application was linked to `to` meanwhile
+        raise ValidationError(
+            _(
+                "That record has already applied to this project, so this is a second "
+                "application: reject it instead of linking."
+            ),
+            code="duplicate",
+        ) from error
     audit.record(
         actor,
         audit.Action.UPDATE,
