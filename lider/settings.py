@@ -68,8 +68,9 @@ else:
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 CSRF_FAILURE_VIEW = "lider.core.errors.csrf_failure"
 
+# No django.contrib.admin: its writes would bypass the services, their rules and the audit
+# trail; everything an administrator does has a page in the back office instead.
 INSTALLED_APPS = [
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

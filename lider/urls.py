@@ -1,5 +1,4 @@
 from django.conf.urls.i18n import i18n_patterns
-from django.contrib import admin
 from django.urls import include, path
 
 from lider.core.i18n import set_language
@@ -8,7 +7,6 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
 ]
 urlpatterns += i18n_patterns(
-    path("admin/", admin.site.urls),
     path("biuro/", include("lider.core.urls")),
     path("biuro/projekty/", include("lider.projects.urls")),
     path("biuro/projekty/", include("lider.people.urls")),

@@ -43,7 +43,7 @@ class SecondFactorMiddleware:
     so that core stays free of the domains that define roles.
     """
 
-    GUARDED = ("/biuro/", "/admin/", "/en/biuro/", "/en/admin/")
+    GUARDED = ("/biuro/", "/en/biuro/")
 
     def __init__(self, get_response):
         self.get_response = get_response
