@@ -107,6 +107,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "lider.core.errors.ErrorPageMiddleware",
+    "lider.core.middleware.DocumentErrorMiddleware",
 ]
 
 ROOT_URLCONF = "lider.urls"

@@ -17,6 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lider.certification import rules
+from lider.projects.models import COFINANCING_MAX_LENGTH
 
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
 
@@ -294,7 +295,9 @@ class Certificate(models.Model):
     issue_place = models.CharField(_("place of issue"), max_length=100, blank=True)
     project_title = models.CharField(_("project"), max_length=300)
     project_number = models.CharField(_("project number"), max_length=60)
-    cofinancing = models.TextField(_("co-financing statement"))
+    cofinancing = models.CharField(
+        _("co-financing statement"), max_length=COFINANCING_MAX_LENGTH
+    )
     programme = models.JSONField(_("programme"), default=list)
     verification_url = models.CharField(_("verification address"), max_length=300)
     evaluation = models.JSONField(_("evaluation at issue"))

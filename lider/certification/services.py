@@ -25,6 +25,7 @@ from lider.certification.models import (
 )
 from lider.core import audit
 from lider.core.models import AuditEntry
+from lider.core.render_pool import DocumentError
 from lider.delivery.models import Enrolment, Session
 from lider.people.models import Sex
 
@@ -228,13 +229,21 @@ def _issue(
             task, standing, printed, series, issued_on=issued_on, issued_at=issued_at, code=code
         )
         certificate.issued_by = actor if actor is not None and actor.is_authenticated else None
-        pdf = printing.render([certificate])
+        pdf = _render_for_issue(certificate)
         certificate.sha256 = printing.checksum(pdf)
         certificate.save(force_insert=True)
         audit.created(certificate, actor=actor)
         if notify:
             transaction.on_commit(lambda: send_certificate(certificate, pdf=pdf))
     return certificate, True
+
+
+def _render_for_issue(certificate: Certificate) -> bytes:
+    """The PDF whose checksum is stored; a renderer failure refuses the issue (rolled back)."""
+    try:
+        return printing.render([certificate])
+    except DocumentError as error:
+        raise ValidationError(error.message, code="document") from error
 
 
 def _not_met(evaluation) -> ValidationError:
@@ -460,7 +469,7 @@ def _issue_chunk(
                 code=next(codes) if codes is not None else None,
             )
             certificate.issued_by = actor
-            pdf = printing.render([certificate])
+            pdf = _render_for_issue(certificate)
             certificate.sha256 = printing.checksum(pdf)
             made.append((certificate, pdf))
         if not made:

@@ -7,27 +7,30 @@ document then goes to a template in ``lider/core/typst/`` as one JSON string,
 ``sys.inputs.data``. Templates show data strings as text and never evaluate them.
 
 Fonts are the ones embedded in the typst wheel (Libertinus Serif, DejaVu Sans Mono), so the
-output is the same on every machine and Polish letters always render. One ``typst.Compiler`` is
-kept per template and process; recompiling it with new inputs is what makes a document cost
-milliseconds.
+output is the same on every machine and Polish letters always render. typst runs in worker
+processes (``lider.core.render_pool``), each keeping one ``typst.Compiler`` per template:
+recompiling it with new inputs is what makes a document cost milliseconds, and a panic or a
+crash of the renderer becomes a ``DocumentError`` instead of a dead server. Every text is
+checked against ``MAX_TEXT_LENGTH`` before it is sent.
 """
 
 import datetime
-import functools
 import io
 import json
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 import segno
-import typst
 from django.conf import settings
 from django.utils import formats, translation
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_noop, pgettext
+
+from lider.core import render_pool
+from lider.core.render_pool import DocumentError
 
 TEMPLATES = Path(__file__).resolve().parent / "typst"
 
@@ -335,26 +338,46 @@ def _time(value: datetime.time) -> str:
 
 
 def _json(payload: dict) -> str:
+    _check_texts(payload)
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
 
 
 # Compiling
 
+# No text that reaches a document may be longer than this (forms and models bound them far
+# lower; this catches what came another way). Generated SVG (QR codes, logos, charts) is exempt.
+MAX_TEXT_LENGTH = 5000
+GENERATED = frozenset({"qr", "logos", "svg"})
+TOO_LONG = gettext_noop(
+    "The text “%(start)s…” is too long for a document (%(length)d characters, at most "
+    "%(max)d). Shorten it and try again."
+)
 
-@functools.cache
-def _compiler(template_name: str) -> tuple[typst.Compiler, threading.Lock]:
-    """One compiler per template and process, built from a path (a compiler built from bytes
-    cannot be recompiled with new inputs), with a lock: two threads compiling on one compiler
-    at once get ``RuntimeError: Already borrowed``."""
-    path = TEMPLATES / f"{template_name}.typ"
-    if not path.is_file():
-        raise ValueError(f"No document template named {template_name!r}.")
-    compiler = typst.Compiler(str(path), root=str(TEMPLATES), ignore_system_fonts=True)
-    return compiler, threading.Lock()
+
+def _check_texts(value, key: str = "") -> None:
+    """Refuse an over-long text before it reaches typst, naming its beginning."""
+    if key in GENERATED:
+        return
+    if isinstance(value, str):
+        if len(value) > MAX_TEXT_LENGTH:
+            params = {"start": value[:40], "length": len(value), "max": MAX_TEXT_LENGTH}
+            raise DocumentError(
+                # Lazy: shown in the reader's language, not the document's.
+                lazy(lambda: _(TOO_LONG) % params, str)(),
+                detail=f"{key}: {len(value)} characters",
+            )
+    elif isinstance(value, dict):
+        for name, item in value.items():
+            _check_texts(item, name)
+    elif isinstance(value, list):
+        for item in value:
+            _check_texts(item, key)
 
 
 def _compile(template_name: str, inputs: dict[str, str]) -> bytes:
-    """Compile ``lider/core/typst/<template_name>.typ`` to PDF with ``inputs`` as sys.inputs."""
-    compiler, lock = _compiler(template_name)
-    with lock:
-        return compiler.compile(format="pdf", sys_inputs=inputs)
+    """Compile ``lider/core/typst/<template_name>.typ`` to PDF with ``inputs`` as sys.inputs,
+    in a worker process (``lider.core.render_pool``); raises ``DocumentError``."""
+    path = TEMPLATES / f"{template_name}.typ"
+    if not path.is_file():
+        raise ValueError(f"No document template named {template_name!r}.")
+    return render_pool.compile_pdf(path, TEMPLATES, inputs)

@@ -1,11 +1,15 @@
-"""Security headers that Django does not set by itself, and the second-factor gate."""
+"""Security headers that Django does not set by itself, the second-factor gate, and the page
+shown when a document could not be made."""
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.module_loading import import_string
 
 from lider.core.accounts import confirmed_device
+from lider.core.render_pool import DocumentError
 
 # No inline scripts or styles anywhere, so the policy can stay strict.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -78,3 +82,25 @@ class SecondFactorMiddleware:
                 "backoffice:second_factor_setup",
             )
         )
+
+
+class DocumentErrorMiddleware:
+    """A document (PDF) that could not be made answers a page saying why, in the visitor's
+    language, with a way back: never a server error, whichever view asked for it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, DocumentError):
+            return None
+        back = request.META.get("HTTP_REFERER", "")
+        if not url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            back = "/"
+        context = {"message": exception.message, "back": back}
+        return render(request, "core/document_error.html", context, status=exception.status)

@@ -7,6 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from lider.core.permissions import Role
 from lider.projects.identifiers import clean_organisation_identifiers
 
+# The co-financing statement is printed on every document; a few sentences at most.
+COFINANCING_MAX_LENGTH = 1000
+
 
 class ProgrammeNode(models.Model):
     """One level of a funding programme's tree: programme → priority → measure → sub-measure."""
@@ -98,7 +101,10 @@ class Project(models.Model):
     slug = models.SlugField(_("address name"), max_length=80, unique=True)
     number = models.CharField(_("project number"), max_length=60)
     title = models.CharField(_("title"), max_length=300)
-    cofinancing_statement = models.TextField(_("co-financing statement"))
+    # Printed on every certificate, attendance list and report: bounded like every such text.
+    cofinancing_statement = models.CharField(
+        _("co-financing statement"), max_length=COFINANCING_MAX_LENGTH
+    )
     classification = models.ForeignKey(
         ProgrammeNode,
         on_delete=models.PROTECT,

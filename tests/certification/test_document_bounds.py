@@ -1,0 +1,105 @@
+"""Texts printed on documents are bounded by the form and the model, and a document that cannot
+be made is a clear Polish answer (never a 500, never a dead process)."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from lider.certification import services
+from lider.certification.models import Certificate, CertificateSeries
+from lider.core.permissions import Role
+from lider.projects.forms import ProjectCardForm
+from lider.projects.models import COFINANCING_MAX_LENGTH, Project
+from tests.factories import member
+
+pytestmark = pytest.mark.django_db
+
+LONG = "ł" * 40_000  # one word of 32,768+ two-byte letters once made typst panic
+
+
+def _rule(training):
+    services.save_completion_rule(
+        training.task, actor=None, conditions={"all": [{"attendance": 80}]}
+    )
+
+
+def test_models_bound_the_cofinancing_statement():
+    assert Project._meta.get_field("cofinancing_statement").max_length == COFINANCING_MAX_LENGTH
+    assert Certificate._meta.get_field("cofinancing").max_length == COFINANCING_MAX_LENGTH
+    assert COFINANCING_MAX_LENGTH == 1000
+
+
+def test_card_form_refuses_an_over_long_statement_with_a_polish_message(client, demo_card):
+    coordinator = demo_card.memberships.get(role=Role.COORDINATOR).user
+    client.force_login(coordinator)
+    url = reverse("projects:edit", kwargs={"slug": demo_card.slug})
+    form = client.get(url).context["form"]
+    data = {name: form[name].value() for name in form.fields}
+    data.update(cofinancing_statement=LONG, start_date="2009-12-01", end_date="2010-12-31")
+    data = {k: v for k, v in data.items() if v is not None}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "co najwyżej 1000 znaków (obecnie ma 40000)" in response.content.decode()
+    demo_card.refresh_from_db()
+    assert demo_card.cofinancing_statement != LONG
+    assert 'maxlength="1000"' in str(ProjectCardForm(instance=demo_card)["cofinancing_statement"])
+
+
+def test_model_validation_refuses_an_over_long_statement(training):
+    project = training.project
+    project.cofinancing_statement = LONG
+    with pytest.raises(ValidationError) as error:
+        project.full_clean()
+    assert "cofinancing_statement" in error.value.message_dict
+
+
+def test_issuing_with_an_unprintable_statement_is_refused_and_gives_the_number_back(training):
+    _rule(training)
+    # Stored past the form (SQLite does not enforce lengths): the renderer must still not die.
+    Project.objects.filter(pk=training.project.pk).update(cofinancing_statement=LONG)
+    training.project.refresh_from_db()
+    with pytest.raises(ValidationError) as error:
+        services.issue_certificate(
+            training.task, training.participants[0], actor=None, notify=False
+        )
+    assert error.value.code == "document"
+    assert not Certificate.objects.exists()
+    assert not CertificateSeries.objects.filter(last_sequence__gt=0).exists()
+
+
+def test_issue_button_answers_a_polish_message(client, training, coordinator):
+    _rule(training)
+    Project.objects.filter(pk=training.project.pk).update(cofinancing_statement=LONG)
+    client.force_login(coordinator)
+    url = reverse(
+        "certification:issue",
+        kwargs={
+            "slug": training.project.slug,
+            "task_pk": training.task.pk,
+            "participant_pk": training.participants[0].pk,
+        },
+    )
+    response = client.post(url, follow=True)
+    assert response.status_code == 200
+    assert "jest za długi, by umieścić go w dokumencie" in response.content.decode()
+    assert not Certificate.objects.exists()
+
+
+def test_pdf_of_an_unprintable_certificate_is_a_polish_error_page(client, training, coordinator):
+    _rule(training)
+    certificate = services.issue_certificate(
+        training.task, training.participants[0], actor=None, notify=False
+    )
+    Certificate.objects.filter(pk=certificate.pk).update(cofinancing=LONG)
+    staff = member(training.project, Role.OFFICE)
+    client.force_login(staff)
+    url = reverse("certification:pdf", kwargs={"slug": training.project.slug, "pk": certificate.pk})
+    response = client.get(url, HTTP_REFERER="https://evil.example/")
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert "<h1>Nie udało się przygotować dokumentu</h1>" in page
+    assert "jest za długi, by umieścić go w dokumencie (znaków: 40000, najwyżej 5000)" in page
+    assert 'href="/"' in page and "evil.example" not in page
+    # The same process goes on making documents.
+    Certificate.objects.filter(pk=certificate.pk).update(cofinancing="Projekt UE")
+    assert client.get(url).content.startswith(b"%PDF")
