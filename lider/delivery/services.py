@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from lider.core import audit
 from lider.core.permissions import Role
+from lider.delivery import scans
 from lider.delivery.models import (
     Attendance,
     CalendarToken,
@@ -33,7 +34,7 @@ from lider.delivery.models import (
 from lider.projects.models import Membership
 
 NOT_YOUR_SESSION = gettext_lazy("You can mark attendance only at the sessions you lead.")
-SIGNED_LIST_MAX_BYTES = 10 * 1024 * 1024
+SIGNED_LIST_MAX_BYTES = scans.MAX_BYTES
 # File types accepted for a signed list, recognised by their first bytes.
 SIGNATURES = {
     b"%PDF-": ("pdf", "application/pdf"),
@@ -437,16 +438,9 @@ def mark_all_present(session: Session, *, actor) -> int:
 
 
 def upload_signed_list(session: Session, *, upload, actor) -> Session:
-    """Keep the scan of the signed list: PDF, PNG or JPEG (by content), at most 10 MB."""
-    if upload.size > SIGNED_LIST_MAX_BYTES:
-        raise ValidationError(_("The file is larger than 10 MB."), code="too_large")
-    upload.seek(0)
-    kind = file_type(upload.read(16))
-    if kind is None:
-        raise ValidationError(
-            _("Upload a PDF, PNG or JPEG file (the scan of the signed list)."), code="file_type"
-        )
-    upload.seek(0)
+    """Keep the scan of the signed list: a PDF, PNG or JPEG whose whole structure is checked
+    (``lider.delivery.scans``: no polyglots, no active content), at most 10 MB."""
+    kind = scans.check_signed_list(upload)
     now = timezone.now()
     name = f"session-{session.pk}-{now:%Y%m%d%H%M%S}.{kind[0]}"
     with audit.tracking(session, actor=actor, note=gettext_lazy("signed attendance list uploaded")):

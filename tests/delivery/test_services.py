@@ -10,6 +10,7 @@ from lider.delivery import services
 from lider.delivery.models import Attendance, Enrolment, SessionBooking
 from lider.delivery.queries import attendance_shares, roster
 from lider.projects.models import Membership
+from tests.delivery import scan_files
 from tests.delivery.factories import (
     DeliveryParticipantFactory,
     DeliveryTaskFactory,
@@ -248,7 +249,7 @@ def test_upload_signed_list_checks_magic_bytes_and_audits(task, coordinator, set
         services.upload_signed_list(session, upload=fake, actor=coordinator)
     assert error.value.code == "file_type"
 
-    scan = SimpleUploadedFile("skan.bin", b"\x89PNG\r\n\x1a\n" + b"0" * 100)
+    scan = SimpleUploadedFile("skan.bin", scan_files.png())
     services.upload_signed_list(session, upload=scan, actor=coordinator)
 
     session.refresh_from_db()

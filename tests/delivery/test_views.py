@@ -14,6 +14,7 @@ from lider.core.models import AuditEntry
 from lider.core.permissions import Role
 from lider.delivery import services
 from lider.delivery.models import Attendance, CalendarToken, Session
+from tests.delivery import scan_files
 from tests.delivery.conftest import url
 from tests.delivery.factories import (
     DeliveryParticipantFactory,
@@ -136,7 +137,7 @@ def test_signed_list_upload_and_download_by_an_auditor(client, setup, settings, 
     settings.MEDIA_ROOT = tmp_path
     session = setup["session"]
     client.force_login(setup["office"])
-    scan = SimpleUploadedFile("lista.jpg", b"\xff\xd8\xff\xe0" + b"x" * 200)
+    scan = SimpleUploadedFile("lista.jpg", scan_files.jpeg())
     response = client.post(url("delivery:upload_signed_list", setup, pk=session.pk), {"scan": scan})
     assert response.status_code == 302
     session.refresh_from_db()
