@@ -295,9 +295,7 @@ class Certificate(models.Model):
     issue_place = models.CharField(_("place of issue"), max_length=100, blank=True)
     project_title = models.CharField(_("project"), max_length=300)
     project_number = models.CharField(_("project number"), max_length=60)
-    cofinancing = models.CharField(
-        _("co-financing statement"), max_length=COFINANCING_MAX_LENGTH
-    )
+    cofinancing = models.CharField(_("co-financing statement"), max_length=COFINANCING_MAX_LENGTH)
     programme = models.JSONField(_("programme"), default=list)
     verification_url = models.CharField(_("verification address"), max_length=300)
     evaluation = models.JSONField(_("evaluation at issue"))

@@ -10,7 +10,9 @@ time limit raises ``DocumentError`` here; the child that failed is replaced on t
 document. The pipe costs a fraction of a millisecond per document.
 
 Settings: ``DOCUMENT_RENDER_WORKERS`` (children per process, default 2; one is started per
-document being made at the same time) and ``DOCUMENT_RENDER_TIMEOUT`` (seconds, default 120).
+document being made at the same time) and ``DOCUMENT_RENDER_TIMEOUT`` (seconds, default 45:
+under the 60 s after which ``lider serve`` replaces a stuck web worker, so the user gets the
+explanation, not a gateway error).
 """
 
 import atexit
@@ -215,5 +217,5 @@ def pool() -> RenderPool:
 
 def compile_pdf(path: Path, root: Path, inputs: dict[str, str]) -> bytes:
     """Compile the typst file at ``path`` to PDF in a worker; raises ``DocumentError``."""
-    timeout = float(getattr(settings, "DOCUMENT_RENDER_TIMEOUT", 120))
+    timeout = float(getattr(settings, "DOCUMENT_RENDER_TIMEOUT", 45))
     return pool().compile(path, root, inputs, timeout)

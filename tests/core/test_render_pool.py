@@ -65,7 +65,7 @@ def test_a_compile_over_the_time_limit_is_stopped(settings):
     with pytest.raises(DocumentTimeout) as error:
         documents.render_certificate(certificate())
     assert error.value.status == 503
-    settings.DOCUMENT_RENDER_TIMEOUT = 120
+    settings.DOCUMENT_RENDER_TIMEOUT = 45
     _render_works()
 
 
