@@ -10,8 +10,9 @@ from django.urls import reverse
 from icalendar import Calendar, Event
 
 from lider.core.links import absolute_url
+from lider.core.permissions import PERMISSIONS
 from lider.delivery.models import CalendarToken, Session
-from lider.projects.models import Project
+from lider.projects.models import Membership, Project
 
 
 def calendar_of(sessions, *, name: str, backoffice: bool, request=None) -> bytes:
@@ -66,12 +67,19 @@ def public_feed(request, slug):
 
 
 def trainer_feed(request, token):
-    """A trainer's sessions in every project; the token is the only key, so it is long."""
+    """A trainer's sessions in the projects where they still hold a role that shows them their
+    own schedule; the token is the only key, so it is long. Without such a role anywhere (the
+    role revoked, the account closed) the feed is gone."""
     found = CalendarToken.objects.filter(token=token).select_related("user").first()
     if found is None or not found.user.is_active:
         raise Http404
+    projects = Membership.objects.filter(
+        user=found.user, role__in=PERMISSIONS["delivery.own_schedule"]
+    ).values("project_id")
+    if not projects.exists():
+        raise Http404
     sessions = (
-        Session.objects.filter(trainers=found.user)
+        Session.objects.filter(trainers=found.user, task__project__in=projects)
         .select_related("task__project", "venue")
         .order_by("date", "start_time", "pk")
     )

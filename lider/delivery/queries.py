@@ -1,5 +1,6 @@
 """Reads of the delivery domain, shared by views, documents, exports and certification."""
 
+import calendar
 import datetime
 from decimal import Decimal
 
@@ -51,8 +52,8 @@ def sessions_of(project):
 def month_of(project, *, year: int, month: int, county=None, task=None):
     """Sessions of one calendar month, optionally of one county and one task."""
     first = datetime.date(year, month, 1)
-    following = (first + datetime.timedelta(days=32)).replace(day=1)
-    sessions = sessions_of(project).filter(date__gte=first, date__lt=following)
+    last = first.replace(day=calendar.monthrange(year, month)[1])
+    sessions = sessions_of(project).filter(date__gte=first, date__lte=last)
     if county is not None:
         sessions = sessions.in_county(county)
     if task is not None:

@@ -1,6 +1,7 @@
 """The project's calendar of sessions, a trainer's own sessions and their calendar feed."""
 
 import datetime
+import re
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -20,25 +21,45 @@ from lider.delivery.queries import (
 from lider.delivery.views.common import permitted
 from lider.projects.access import project_view
 
+MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
 
-def _month(value: str | None, project) -> datetime.date:
-    """The first day of the month asked for ("2010-03"), else of today's month within the
-    project's period, else of the project's first month."""
-    try:
-        year, month = (int(part) for part in (value or "").split("-"))
+
+def _month(value: str, project) -> datetime.date | None:
+    """The first day of the month asked for ("2010-03"; None if it is not a month of the
+    years 1–9999), else of today's month within the project's period, else of the
+    project's first month."""
+    if value:
+        match = MONTH.fullmatch(value)
+        if not match:
+            return None
+        year, month = int(match[1]), int(match[2])
+        if not (datetime.MINYEAR <= year <= datetime.MAXYEAR and 1 <= month <= 12):
+            return None
         return datetime.date(year, month, 1)
-    except ValueError:
-        pass
     today = timezone.localdate()
     if project.start_date <= today <= project.end_date:
         return today.replace(day=1)
     return project.start_date.replace(day=1)
 
 
+def _shifted(first: datetime.date, months: int) -> datetime.date | None:
+    """The first day of the month ``months`` away, None beyond the years 1–9999."""
+    index = first.year * 12 + first.month - 1 + months
+    year, month = divmod(index, 12)
+    if not datetime.MINYEAR <= year <= datetime.MAXYEAR:
+        return None
+    return datetime.date(year, month + 1, 1)
+
+
 @project_view("delivery.view")
 def calendar(request, project):
     """The project's sessions of one month, by day; filter by county and task."""
-    first = _month(request.GET.get("miesiac"), project)
+    first = _month(request.GET.get("miesiac", ""), project)
+    month_error = ""
+    if first is None:
+        # Shown above the current month's calendar, answered as a bad request.
+        month_error = _("Give the month as year-month, e.g. 2010-03.")
+        first = _month("", project)
     counties = list(project.counties.order_by("name"))
     tasks = list(project.tasks.all())
     county = next((c for c in counties if str(c.pk) == request.GET.get("powiat")), None)
@@ -52,8 +73,8 @@ def calendar(request, project):
         for s in sessions
         if mark_any or (may_mark and any(t.pk == request.user.pk for t in s.trainers.all()))
     }
-    previous = (first - datetime.timedelta(days=1)).replace(day=1)
-    following = (first + datetime.timedelta(days=32)).replace(day=1)
+    previous = _shifted(first, -1)
+    following = _shifted(first, +1)
     return render(
         request,
         "delivery/backoffice/calendar.html",
@@ -69,7 +90,9 @@ def calendar(request, project):
             "county": county,
             "task": task,
             "can": permitted(request, "delivery.manage", "delivery.view_attendance"),
+            "month_error": month_error,
         },
+        status=400 if month_error else 200,
     )
 
 
