@@ -6,10 +6,10 @@ PostgreSQL database named after ``DATABASE_URL``'s with ``_e2e`` appended) and s
 through the browser, so they change the demo as a user would; each test picks objects that the
 others do not touch.
 
-Every page a test visits is checked by axe-core with the WCAG 2.1 A and AA rules: a test calls
-``browser_page.check()`` after each navigation, and the fixture fails the test if a page was
-left unchecked, if axe found a violation, or if the browser logged an error (a Content Security
-Policy violation, a failed script).
+Every page a test visits is checked by axe-core with the WCAG 2.1 A and AA rules:
+``goto``/``follow`` check each new page, a test calls ``check()`` after an in-place (htmx)
+change, and a test fails on any violation, on any error the browser logged (a Content Security
+Policy violation, a failed script or resource), and on any page it left unchecked.
 """
 
 import json
@@ -51,6 +51,14 @@ def pytest_collection_modifyitems(items):
         if _is_e2e(item):
             item.add_marker(pytest.mark.e2e)
     items.sort(key=_is_e2e)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test, so a fixture knows whether the test failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
 
 
 def _free_port() -> int:
@@ -274,8 +282,10 @@ class CheckedPage:
                 f"({violation['impact']}): {violation['help']} — {targets}"
             )
         self.checked = len(self.navigations)
-        assert not found, "axe (WCAG 2.1 A/AA) violations:\n  " + "\n  ".join(found)
-        assert not self.errors, "browser errors:\n  " + "\n  ".join(self.errors)
+        if found:
+            raise AssertionError("axe (WCAG 2.1 A/AA) violations:\n  " + "\n  ".join(found))
+        if self.errors:
+            raise AssertionError("browser errors:\n  " + "\n  ".join(self.errors))
 
     def login(self, username: str) -> None:
         self.goto("/biuro/logowanie/")
@@ -305,8 +315,11 @@ def _open(chromium, live_demo, **context_options):
     return context, checked
 
 
-def _finish(context, checked: CheckedPage) -> None:
+def _finish(request, context, checked: CheckedPage) -> None:
     context.close()
+    report = getattr(request.node, "report_call", None)
+    if report is None or report.failed:
+        return  # the test's own failure says what went wrong; pages after it were never seen
     unchecked = checked.navigations[checked.checked :]
     problems = []
     if unchecked:
@@ -318,17 +331,17 @@ def _finish(context, checked: CheckedPage) -> None:
 
 
 @pytest.fixture
-def browser_page(chromium, live_demo):
+def browser_page(request, chromium, live_demo):
     """A desktop browser tab (1280 × 800) on the live demo, in Polish."""
     context, checked = _open(
         chromium, live_demo, viewport={"width": 1280, "height": 800}, locale="pl-PL"
     )
     yield checked
-    _finish(context, checked)
+    _finish(request, context, checked)
 
 
 @pytest.fixture
-def phone_page(chromium, live_demo):
+def phone_page(request, chromium, live_demo):
     """A phone-sized tab (390 × 844, touch) on the live demo, in Polish."""
     context, checked = _open(
         chromium,
@@ -340,4 +353,4 @@ def phone_page(chromium, live_demo):
         locale="pl-PL",
     )
     yield checked
-    _finish(context, checked)
+    _finish(request, context, checked)
