@@ -24,7 +24,7 @@ from lider.recruitment.forms import (
     RuleFormSet,
     WithdrawalForm,
 )
-from lider.recruitment.models import Application, Consent
+from lider.recruitment.models import Application, Consent, ScoringCriterion
 from lider.recruitment.public import submit_forms
 from lider.territory.queries import gminas_in
 
@@ -42,6 +42,14 @@ def _can(roles) -> dict:
             "personal.view_sensitive",
         )
     }
+
+
+def _scores_hidden(request, project) -> bool:
+    """Totals include points for special-category data (disability): a role that may not see
+    that data could read it off a score, so it sees no scores and no ranking order."""
+    return not allows(request.project_roles, "personal.view_sensitive") and (
+        project.scoring_criteria.filter(kind__in=ScoringCriterion.SPECIAL_CATEGORY).exists()
+    )
 
 
 def _counties(project):
@@ -69,6 +77,7 @@ def application_list(request, project):
             "page": page,
             "counts": queries.counts(applications),
             "statuses": Application.Status.choices,
+            "scores_hidden": _scores_hidden(request, project),
             "can": _can(request.project_roles),
         },
     )
@@ -76,7 +85,8 @@ def application_list(request, project):
 
 @project_view("recruitment.view")
 def ranking(request, project):
-    applications = list(queries.ranking(project))
+    scores_hidden = _scores_hidden(request, project)
+    applications = [] if scores_hidden else list(queries.ranking(project))
     return render(
         request,
         "recruitment/backoffice/ranking.html",
@@ -85,6 +95,7 @@ def ranking(request, project):
             "applications": applications,
             "criteria": project.scoring_criteria.all(),
             "rules": project.eligibility_rules.filter(is_active=True),
+            "scores_hidden": scores_hidden,
             "can": _can(request.project_roles),
         },
     )
@@ -111,6 +122,7 @@ def application_detail(request, project, pk):
             "verdicts": [(r, rules.explain(r)) for r in application.eligibility],
             "points": [(c, p) for c, p in met if not (masked and c.is_special_category)],
             "points_hidden": hides_some,
+            "scores_hidden": _scores_hidden(request, project),
             "same_in_project": services.same_identifier_in_project(application).select_related(
                 "person", "institution"
             ),

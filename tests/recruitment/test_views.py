@@ -338,3 +338,26 @@ def test_identity_page_shows_both_records_and_the_decision_is_refused_twice(clie
     assert client.post(url, {"action": "separate"}).status_code == 200
     application.refresh_from_db()
     assert (application.identity, application.person) == ("linked", known)
+
+
+def test_scores_that_include_special_category_points_are_hidden_from_roles_without_the_permission(
+    client, project
+):
+    application = ApplicationFactory(
+        project=project,
+        person=PersonFactory(disability="yes", labour_status="employed"),
+        target_group=project.target_groups.get(order=1),
+    )
+    application.score = 13
+    application.save(update_fields=["score"])
+    detail = reverse("recruitment:detail", kwargs={"slug": project.slug, "pk": application.pk})
+    ranking = reverse("recruitment:ranking", kwargs={"slug": project.slug})
+    client.force_login(member(project, Role.PARTNER))
+
+    pages = [client.get(url).content.decode() for url in (list_url(project), detail, ranking)]
+
+    assert all("13" not in page.split("<main", 1)[1] for page in pages)
+    assert "ranking jest widoczny tylko dla ról" in pages[2]
+    client.force_login(member(project, Role.COORDINATOR))
+    assert "<td>13</td>" in client.get(list_url(project)).content.decode()
+    assert "Punkty: 13" in client.get(detail).content.decode()
