@@ -9,7 +9,10 @@ from django.views.i18n import set_language as django_set_language
 
 def language_of(url: str | None) -> str:
     """The language a page address is in: its prefix (``/en/…``), else the default language."""
-    path = unquote(urlsplit(url or "").path)
+    try:
+        path = unquote(urlsplit(url or "").path)
+    except ValueError:  # not an address at all ("http://["): Django then sends the visitor home
+        return settings.LANGUAGE_CODE
     return translation.get_language_from_path(path) or settings.LANGUAGE_CODE
 
 

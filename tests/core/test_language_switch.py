@@ -14,7 +14,9 @@ def _pages(patterns=None, namespace="", converters=None):
     """Every named page of the site with the converters of its parameters (outer includes too)."""
     converters = converters or {}
     for pattern in get_resolver().url_patterns if patterns is None else patterns:
-        found = {**converters, **getattr(pattern.pattern, "converters", {})}
+        # Route patterns name their converters; regex patterns only their groups.
+        groups = dict.fromkeys(pattern.pattern.regex.groupindex)
+        found = {**converters, **groups, **getattr(pattern.pattern, "converters", {})}
         if isinstance(pattern, URLResolver):
             inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
             yield from _pages(pattern.url_patterns, inner, found)
@@ -120,6 +122,17 @@ def test_foreign_next_is_refused(client):
     assert response.url == "/"
 
 
+@pytest.mark.parametrize(
+    "hostile", ["http://[", "//[::1", "/en/\x00/", "javascript:alert(1)", "/" + "a" * 5000]
+)
+def test_hostile_next_never_fails(client, hostile):
+    for language in ("pl", "en"):
+        response = _switch(client, hostile, language)
+        assert response.status_code == 302
+        assert response.url.startswith("/")
+        assert "\x00" not in response.url
+
+
 def test_unknown_language_changes_nothing(client):
     response = _switch(client, "/en/verification/", "de")
     assert response.url == "/en/verification/"
@@ -128,7 +141,14 @@ def test_unknown_language_changes_nothing(client):
 
 @pytest.mark.parametrize(
     ("url", "language"),
-    [("/en/verification/", "en"), ("/weryfikacja/", "pl"), ("", "pl"), (None, "pl")],
+    [
+        ("/en/verification/", "en"),
+        ("/weryfikacja/", "pl"),
+        ("http://testserver/en/", "en"),
+        ("http://[", "pl"),
+        ("", "pl"),
+        (None, "pl"),
+    ],
 )
 def test_language_of(url, language):
     assert language_of(url) == language
