@@ -8,4 +8,12 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from lider.core import lookups  # noqa: F401  (registers the bounded `in` lookup)
+        from django.db.backends.signals import connection_created
+
+        from lider.core import (
+            collation,
+            lookups,  # noqa: F401  (registers the bounded `in` lookup)
+        )
+
+        # SQLite learns the Polish collation on each connection; PostgreSQL has it from ICU.
+        connection_created.connect(collation.register, dispatch_uid="lider_polish_collation")

@@ -9,13 +9,15 @@ from django.db.models.functions import ExtractHour, ExtractMinute
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lider.core import collation
+
 
 class Venue(models.Model):
     project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="venues")
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, db_collation=collation.NAME)
     street = models.CharField(_("street and number"), max_length=200, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=6, blank=True)
-    city = models.CharField(_("city"), max_length=100)
+    city = models.CharField(_("city"), max_length=100, db_collation=collation.NAME)
     gmina = models.ForeignKey(
         "territory.Unit",
         on_delete=models.PROTECT,

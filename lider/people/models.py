@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lider.core import collation
 from lider.core.sensitive import mask_hidden, mask_identifier, mask_pesel
 from lider.people.identifiers import (
     birth_date_from_pesel,
@@ -113,8 +114,8 @@ class PersonQuerySet(models.QuerySet):
 
 
 class Person(Address):
-    first_name = models.CharField(_("first name"), max_length=100)
-    last_name = models.CharField(_("last name"), max_length=100)
+    first_name = models.CharField(_("first name"), max_length=100, db_collation=collation.NAME)
+    last_name = models.CharField(_("last name"), max_length=100, db_collation=collation.NAME)
     pesel = models.CharField(_("PESEL"), max_length=11, blank=True)
     other_document_type = models.CharField(
         _("other identity document"),
@@ -250,7 +251,7 @@ class Institution(Address):
         EDUCATION = "education", _("school or education institution")
         OTHER = "other", _("other")
 
-    name = models.CharField(_("name"), max_length=300)
+    name = models.CharField(_("name"), max_length=300, db_collation=collation.NAME)
     legal_form = models.CharField(_("legal form"), max_length=30, choices=LegalForm.choices)
     kind = models.CharField(_("institution type"), max_length=30, choices=Kind.choices)
     nip = models.CharField(_("NIP"), max_length=10, blank=True)

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lider.core.permissions import Role
+from lider.core.shortening import shorten
 from lider.projects.identifiers import clean_organisation_identifiers
 
 # The co-financing statement is printed on every document; a few sentences at most.
@@ -176,7 +177,7 @@ class TargetGroup(models.Model):
         ordering = ["order", "pk"]
 
     def __str__(self) -> str:
-        return self.description[:80]
+        return shorten(self.description, 80)  # the whole text: `description`
 
 
 class SpecificGoal(models.Model):
@@ -190,7 +191,7 @@ class SpecificGoal(models.Model):
         ordering = ["order", "pk"]
 
     def __str__(self) -> str:
-        return self.text[:80]
+        return shorten(self.text, 80)  # the whole text: `text`
 
 
 class Task(models.Model):

@@ -64,6 +64,8 @@ class ApplicationForm(forms.Form):
     def __init__(self, *args, project, consent_texts, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["target_group"].queryset = project.target_groups.all()
+        # An applicant declares a group by its whole description, never a shortened one.
+        self.fields["target_group"].label_from_instance = lambda group: group.description
         self.consent_texts = consent_texts
         for text in consent_texts:
             self.fields[f"consent_{text.purpose}"] = forms.BooleanField(
@@ -166,6 +168,7 @@ class RuleForm(forms.ModelForm):
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["target_groups"].queryset = project.target_groups.all()
+        self.fields["target_groups"].label_from_instance = lambda group: group.description
 
     def clean(self):
         data = super().clean()

@@ -4,6 +4,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
+from lider.core import collation
+
 
 class Unit(models.Model):
     """A voivodeship, county or gmina as the TERC register lists it on one reference date.
@@ -31,7 +33,7 @@ class Unit(models.Model):
     gmina_type = models.CharField(
         _("gmina type"), max_length=1, choices=GminaType.choices, blank=True
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, db_collation=collation.NAME)
     description = models.CharField(_("register description"), max_length=100)
     parent = models.ForeignKey(
         "self",

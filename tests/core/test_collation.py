@@ -1,0 +1,94 @@
+"""People and places in Polish alphabetical order, on SQLite and on PostgreSQL alike."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from lider.core.collation import compare, sort_key
+from lider.core.permissions import Role
+from lider.people.models import Participant, Person
+from lider.territory.models import Unit
+from lider.territory.queries import gminas_in, unit_by_code
+from tests.factories import (
+    ApplicationFactory,
+    InstitutionFactory,
+    PersonFactory,
+    ProjectFactory,
+    member,
+)
+
+SURNAMES = ["Świątek", "Sowa", "Łukasz", "Lucyna", "Baster", "Bałazy", "Żak", "Zając", "Źródło"]
+POLISH_ORDER = ["Bałazy", "Baster", "Lucyna", "Łukasz", "Sowa", "Świątek", "Zając", "Źródło", "Żak"]
+
+
+def test_sort_key_follows_the_polish_alphabet():
+    assert sorted(SURNAMES, key=sort_key) == POLISH_ORDER
+    assert sorted(["Ewa", "Émile", "Ęka", "eryk"], key=sort_key) == ["Émile", "eryk", "Ewa", "Ęka"]
+    assert sorted(["Nowak", "nowak", "Kowalska-Nowak", "Kowalska Nowak"], key=sort_key) == [
+        "Kowalska Nowak",
+        "Kowalska-Nowak",
+        "nowak",
+        "Nowak",
+    ]
+
+
+def test_only_identical_texts_compare_equal():
+    assert compare("Sowa", "Sowa") == 0
+    assert compare("Sowa", "sowa") > 0 and compare("sowa", "Sowa") < 0
+    assert compare("Łukasz", "Lucyna") > 0
+
+
+@pytest.mark.django_db
+def test_people_are_ordered_in_polish_by_the_database():
+    for surname in SURNAMES:
+        PersonFactory(last_name=surname)
+    assert list(Person.objects.values_list("last_name", flat=True)) == POLISH_ORDER
+    assert Person.objects.filter(last_name="Sowa").count() == 1  # equality is unchanged
+    assert Person.objects.filter(last_name="sowa").count() == 0
+
+
+@pytest.mark.django_db
+def test_people_and_institutions_lists_are_in_polish_order(client):
+    project = ProjectFactory()
+    for surname in SURNAMES:
+        ApplicationFactory(project=project, person=PersonFactory(last_name=surname))
+    for name in ["Świetlica", "Stowarzyszenie", "Łączność", "Lokalni"]:
+        Participant.objects.create(project=project, institution=InstitutionFactory(name=name))
+    client.force_login(member(project, Role.OFFICE))
+    people = client.get(reverse("people:list", kwargs={"slug": project.slug})).content.decode()
+    listed = re.findall(r"/osoby/\d+/\">(\w+) Anna</a>", people)
+    assert listed == POLISH_ORDER
+    page = client.get(reverse("people:institutions", kwargs={"slug": project.slug}))
+    listed = re.findall(r'/instytucje/\d+/">([^<]+)</a>', page.content.decode())
+    assert listed == ["Lokalni", "Łączność", "Stowarzyszenie", "Świetlica"]
+
+
+@pytest.mark.django_db
+def test_gminas_and_venues_are_in_polish_order():
+    from lider.delivery.models import Venue
+
+    names = [unit.name for unit in gminas_in([unit_by_code("2404"), unit_by_code("2409")])]
+    assert names == sorted(names, key=sort_key)
+    units = list(
+        Unit.objects.filter(name__in=["Łódź", "Lubliniec", "Lublin", "Śrem", "Sosnowiec"])
+        .order_by("name")
+        .values_list("name", flat=True)
+        .distinct()
+    )
+    assert units == ["Lublin", "Lubliniec", "Łódź", "Sosnowiec", "Śrem"]
+    project = ProjectFactory()
+    gmina = unit_by_code("2404052")
+    for name, city in [
+        ("Sala", "Żarki"),
+        ("Aula", "Zawiercie"),
+        ("Sala", "Łódź"),
+        ("Dom", "Lubliniec"),
+    ]:
+        Venue.objects.create(project=project, name=name, city=city, gmina=gmina)
+    assert [venue.city for venue in Venue.objects.filter(project=project)] == [
+        "Lubliniec",
+        "Łódź",
+        "Zawiercie",
+        "Żarki",
+    ]
