@@ -1,12 +1,16 @@
 """Texts printed on documents are bounded by the form and the model, and a document that cannot
 be made is a clear Polish answer (never a 500, never a dead process)."""
 
+import dataclasses
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import DataError, connection, transaction
 from django.urls import reverse
 
-from lider.certification import services
+from lider.certification import printing, services
 from lider.certification.models import Certificate, CertificateSeries
+from lider.core import documents
 from lider.core.permissions import Role
 from lider.projects.forms import ProjectCardForm
 from lider.projects.models import COFINANCING_MAX_LENGTH, Project
@@ -53,23 +57,47 @@ def test_model_validation_refuses_an_over_long_statement(training):
     assert "cofinancing_statement" in error.value.message_dict
 
 
-def test_issuing_with_an_unprintable_statement_is_refused_and_gives_the_number_back(training):
+def test_postgresql_refuses_an_over_long_statement_stored_past_the_form(training):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite does not enforce a column's length")
+    with pytest.raises(DataError), transaction.atomic():
+        Project.objects.filter(pk=training.project.pk).update(cofinancing_statement=LONG)
+
+
+def test_a_renderer_panic_while_issuing_refuses_the_issue_and_gives_the_number_back(
+    training, monkeypatch
+):
     _rule(training)
-    # Stored past the form (SQLite does not enforce lengths): the renderer must still not die.
-    Project.objects.filter(pk=training.project.pk).update(cofinancing_statement=LONG)
-    training.project.refresh_from_db()
+    # Past every bound (as if stored before them): typst panics on this statement.
+    monkeypatch.setattr(documents, "_check_texts", lambda value, key="": None)
+    real = printing.certificate_data
+    monkeypatch.setattr(
+        printing,
+        "certificate_data",
+        lambda certificate, **kw: dataclasses.replace(real(certificate, **kw), cofinancing=LONG),
+    )
     with pytest.raises(ValidationError) as error:
         services.issue_certificate(
             training.task, training.participants[0], actor=None, notify=False
         )
     assert error.value.code == "document"
+    assert error.value.messages == [
+        "Nie udało się przygotować dokumentu. Błąd został zapisany; spróbuj ponownie później "
+        "albo powiadom administratora."
+    ]
     assert not Certificate.objects.exists()
     assert not CertificateSeries.objects.filter(last_sequence__gt=0).exists()
+    monkeypatch.undo()
+    # This process is alive and the next issue works.
+    certificate = services.issue_certificate(
+        training.task, training.participants[0], actor=None, notify=False
+    )
+    assert certificate.sequence == 1
 
 
-def test_issue_button_answers_a_polish_message(client, training, coordinator):
+def test_issue_button_answers_a_polish_message(client, training, coordinator, monkeypatch):
     _rule(training)
-    Project.objects.filter(pk=training.project.pk).update(cofinancing_statement=LONG)
+    monkeypatch.setattr(documents, "MAX_TEXT_LENGTH", 20)
     client.force_login(coordinator)
     url = reverse(
         "certification:issue",
@@ -85,21 +113,21 @@ def test_issue_button_answers_a_polish_message(client, training, coordinator):
     assert not Certificate.objects.exists()
 
 
-def test_pdf_of_an_unprintable_certificate_is_a_polish_error_page(client, training, coordinator):
+def test_pdf_that_cannot_be_made_is_a_polish_error_page(client, training, monkeypatch):
     _rule(training)
     certificate = services.issue_certificate(
         training.task, training.participants[0], actor=None, notify=False
     )
-    Certificate.objects.filter(pk=certificate.pk).update(cofinancing=LONG)
     staff = member(training.project, Role.OFFICE)
     client.force_login(staff)
     url = reverse("certification:pdf", kwargs={"slug": training.project.slug, "pk": certificate.pk})
+    monkeypatch.setattr(documents, "MAX_TEXT_LENGTH", 20)
     response = client.get(url, HTTP_REFERER="https://evil.example/")
     page = response.content.decode()
     assert response.status_code == 422
     assert "<h1>Nie udało się przygotować dokumentu</h1>" in page
-    assert "jest za długi, by umieścić go w dokumencie (znaków: 40000, najwyżej 5000)" in page
+    assert "jest za długi, by umieścić go w dokumencie (znaków: " in page
+    assert ", najwyżej 20). Skróć go i spróbuj ponownie." in page
     assert 'href="/"' in page and "evil.example" not in page
-    # The same process goes on making documents.
-    Certificate.objects.filter(pk=certificate.pk).update(cofinancing="Projekt UE")
+    monkeypatch.undo()
     assert client.get(url).content.startswith(b"%PDF")
