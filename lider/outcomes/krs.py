@@ -22,8 +22,9 @@ hour, both per (KRS number, register); failures are not cached. The cache holds 
 so a cached extract is parsed by the current code.
 
 Settings, read at call time: ``KRS_API_URL`` (default ``https://api-krs.ms.gov.pl``) and
-``KRS_API_TIMEOUT`` in seconds (default 5): the time the whole exchange may take, from
-connecting to the last byte (a server that drips its answer is cut off when it is up).
+``KRS_API_TIMEOUT`` in seconds (default 5): the time a whole look-up may take, from
+connecting to the last byte of the last register asked (a server that drips its answer is cut
+off when it is up).
 
 What the register sends is bounded before it is used: a redirect is an unexpected status (never
 followed), a body over ``MAX_RESPONSE_BYTES`` or JSON nested deeper than ``MAX_DEPTH`` is
@@ -39,6 +40,7 @@ import json
 import logging
 import socket
 import threading
+import time
 import urllib.parse
 from dataclasses import dataclass, field
 from http.client import HTTPConnection, HTTPException, HTTPSConnection
@@ -171,8 +173,10 @@ def fetch_extract(krs: str, *, register: str | None = None) -> KrsEntity:
     else:
         raise ValueError(f"KRS register must be 'P' or 'S', not {register!r}")
     struck_off = False
+    # One deadline for the whole look-up, whichever registers it asks.
+    deadline = time.monotonic() + float(getattr(settings, "KRS_API_TIMEOUT", DEFAULT_TIMEOUT))
     for name in registers:
-        answer = _extract(number, name)
+        answer = _extract(number, name, deadline)
         if isinstance(answer, dict):
             return parse_extract(answer, krs=number, register=name)
         struck_off = struck_off or answer == _STRUCK_OFF
@@ -208,21 +212,23 @@ def _cache_key(krs: str, register: str) -> str:
     return f"krs:odpis-aktualny:{register}:{krs}"
 
 
-def _extract(krs: str, register: str) -> dict | str:
+def _extract(krs: str, register: str, deadline: float) -> dict | str:
     """The JSON of one register's extract, or _NOT_FOUND / _STRUCK_OFF; cached."""
     key = _cache_key(krs, register)
     cached = cache.get(key)
     if cached is not None:
         return cached
-    answer = _request(krs, register)
+    answer = _request(krs, register, deadline)
     seconds = FOUND_CACHE_SECONDS if isinstance(answer, dict) else NOT_FOUND_CACHE_SECONDS
     cache.set(key, answer, seconds)
     return answer
 
 
-def _request(krs: str, register: str) -> dict | str:
+def _request(krs: str, register: str, deadline: float) -> dict | str:
     base = getattr(settings, "KRS_API_URL", DEFAULT_API_URL).rstrip("/")
-    timeout = float(getattr(settings, "KRS_API_TIMEOUT", DEFAULT_TIMEOUT))
+    timeout = deadline - time.monotonic()
+    if timeout <= 0:
+        raise KrsUnavailable(krs, TIMEOUT_MESSAGE)
     query = urllib.parse.urlencode({"rejestr": register, "format": "json"})
     url = f"{base}/api/krs/OdpisAktualny/{krs}?{query}"
     try:

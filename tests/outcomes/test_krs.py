@@ -83,6 +83,12 @@ class FakeKrsHandler(BaseHTTPRequestHandler):
         if mode == "hang":
             self.server.release.wait(10)
             return
+        if mode == "slow-404-then-hang":
+            if register == "S":
+                time.sleep(0.45)
+                return self.answer(404, b"", "text/plain")
+            self.server.release.wait(10)
+            return
         if mode == "redirect":  # to the other register's extract, which exists
             self.send_response(302)
             self.send_header("Location", f"{PREFIX}0000234567?rejestr=P&format=json")
@@ -649,3 +655,16 @@ def test_fetch_extract_refuses_over_long_texts(krs_api, path, value):
         fetch_extract("0000123456", register="S")
 
     assert error.value.message == krs_module.MALFORMED_MESSAGE
+
+
+def test_fetch_extract_one_deadline_for_both_registers(krs_api, settings):
+    """Register S answers "not found" slowly; asking P may use only what time is left."""
+    settings.KRS_API_TIMEOUT = 0.5
+    krs_api.mode = "slow-404-then-hang"
+    started = time.monotonic()
+
+    with pytest.raises(KrsUnavailable) as error:
+        fetch_extract("0000123456")
+
+    assert time.monotonic() - started < 0.8
+    assert error.value.message == krs_module.TIMEOUT_MESSAGE
