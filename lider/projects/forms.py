@@ -1,7 +1,11 @@
 from django import forms
+from django.conf import settings
+from django.contrib.auth import password_validation
 from django.contrib.auth.models import User
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
+from lider.core.accounts import find_user, validate_new_login
 from lider.core.permissions import Role
 from lider.projects.models import Project
 
@@ -38,11 +42,72 @@ class GrantRoleForm(forms.Form):
 
     def clean_username(self):
         username = self.cleaned_data["username"].strip()
-        try:
-            return User.objects.get(username=username, is_active=True)
-        except User.DoesNotExist:
-            raise forms.ValidationError(
-                _("There is no active user with the login %(login)s."),
-                code="unknown",
-                params={"login": username},
-            ) from None
+        user = find_user(username)
+        if user is not None and user.is_active:
+            return user
+        raise forms.ValidationError(
+            _("There is no active user with the login %(login)s."),
+            code="unknown",
+            params={"login": username},
+        )
+
+
+class InvitationForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    role = forms.ChoiceField(label=_("Role"))
+    language = forms.ChoiceField(
+        label=_("Language of the e-mail"), choices=settings.LANGUAGES, initial="pl"
+    )
+
+    def __init__(self, *args, roles, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = roles
+
+
+class AcceptInvitationForm(forms.Form):
+    """The invitee's login and password; the password passes Django's validators."""
+
+    username = forms.CharField(
+        label=_("Login"),
+        max_length=150,
+        help_text=_("Letters, digits and . @ + - _ only; you will log in with it."),
+        validators=[UnicodeUsernameValidator()],
+    )
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, invitation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.invitation = invitation
+
+    def clean_username(self):
+        return validate_new_login(self.cleaned_data["username"])
+
+    def clean(self):
+        cleaned = super().clean()
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords differ."))
+        elif first:
+            candidate = User(
+                username=cleaned.get("username", ""),
+                email=self.invitation.email,
+                first_name=self.invitation.first_name,
+                last_name=self.invitation.last_name,
+            )
+            try:
+                password_validation.validate_password(first, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned

@@ -1,5 +1,6 @@
 """The project card: programme classification, organisations, projects and their tasks."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -247,3 +248,62 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} – {self.project}"
+
+
+class Invitation(models.Model):
+    """An e-mail invitation to a role in a project, for a person who has no account yet.
+
+    Lifecycle: an administrator of the installation or a manager of the project creates it and
+    it is sent (`sent_at`); it may be sent again (a new link; the previous one stops working)
+    or revoked (`revoked_at`); the invitee opens the signed link within INVITATION_DAYS of the
+    last sending, chooses a login and a password, and the account and the role are created
+    (`accepted_at`, `user`). An accepted, revoked or expired invitation's link does nothing.
+    All steps are audited (lider.projects.invitations).
+    """
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("project")
+    )
+    email = models.EmailField(_("e-mail"))
+    first_name = models.CharField(_("first name"), max_length=150)
+    last_name = models.CharField(_("last name"), max_length=150)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    language = models.CharField(
+        _("language of the e-mail"), max_length=8, choices=settings.LANGUAGES, default="pl"
+    )
+    invited_by = models.ForeignKey(
+        "auth.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("invited by")
+    )
+    # Changed at every sending: a link carries it, so an earlier link stops working.
+    nonce = models.CharField(max_length=32)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    user = models.ForeignKey(
+        "auth.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("account created"),
+    )
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "email", "role"],
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name} <{self.email}> – {self.get_role_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None

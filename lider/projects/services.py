@@ -22,6 +22,14 @@ def update_project_card(project: Project, *, actor, form) -> Project:
 
 @transaction.atomic
 def grant_role(project: Project, *, actor, user, role: str) -> Membership:
+    from lider.projects.invitations import may_grant
+
+    if not may_grant(project, actor=actor, role=role):
+        raise ValidationError(
+            _("You cannot give the role “%(role)s”: it allows more than your own roles do."),
+            code="not_yours",
+            params={"role": Role(role).label},
+        )
     if Membership.objects.filter(project=project, user=user, role=role).exists():
         raise ValidationError(_("This user already holds this role."), code="duplicate")
     membership = Membership.objects.create(project=project, user=user, role=role)

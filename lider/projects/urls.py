@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lider.projects import views
+from lider.projects import invitation_views, views
 
 app_name = "projects"
 urlpatterns = [
@@ -9,6 +9,17 @@ urlpatterns = [
     path("<slug:slug>/edycja/", views.project_edit, name="edit"),
     path("<slug:slug>/role/", views.role_list, name="roles"),
     path("<slug:slug>/role/<int:pk>/odbierz/", views.role_revoke, name="revoke"),
+    path("<slug:slug>/zaproszenia/", invitation_views.invitation_list, name="invitations"),
+    path(
+        "<slug:slug>/zaproszenia/<int:pk>/wyslij-ponownie/",
+        invitation_views.invitation_resend,
+        name="invitation_resend",
+    ),
+    path(
+        "<slug:slug>/zaproszenia/<int:pk>/wycofaj/",
+        invitation_views.invitation_revoke,
+        name="invitation_revoke",
+    ),
     path("<slug:slug>/historia/", views.card_history, name="history"),
     path("<slug:slug>/audyt/", views.project_audit, name="audit"),
     path(

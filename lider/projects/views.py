@@ -11,7 +11,7 @@ from lider.core import audit, sensitive
 from lider.core.access import is_installation_administrator
 from lider.core.models import AuditEntry
 from lider.core.permissions import allows
-from lider.projects import services
+from lider.projects import invitations, services
 from lider.projects.access import project_view, projects_for, staff_view
 from lider.projects.forms import GrantRoleForm, ProjectCardForm
 from lider.projects.menu import sections_for
@@ -75,6 +75,7 @@ def role_list(request, project):
         .order_by("user__last_name", "user__username", "role")
     )
     form = GrantRoleForm(request.POST or None)
+    form.fields["role"].choices = invitations.grantable_roles(project, actor=request.user)
     can_manage = allows(request.project_roles, "roles.manage")
     if request.method == "POST":
         if not can_manage:
