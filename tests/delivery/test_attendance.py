@@ -62,3 +62,35 @@ def test_without_javascript_a_tap_redirects_to_the_page_with_the_summary(client,
 
     assert response.redirect_chain[-1][0].endswith(f"/{session.pk}/#p{person.pk}")
     assert "nieobecni 1, nieoznaczeni 2." in _summary(response.content.decode())
+
+
+def test_a_trainer_refused_at_another_trainers_list_is_told_why(client, setup):
+    from lider.core.permissions import Role
+    from tests.delivery.factories import SessionFactory
+    from tests.factories import member
+
+    colleague = member(setup["project"], Role.TRAINER)
+    colleague.first_name, colleague.last_name = "Anna", "Kowalczyk"
+    colleague.save()
+    theirs = SessionFactory(task=setup["task"], group=setup["group"], trainers=[colleague])
+    nobodys = SessionFactory(task=setup["task"], group=setup["group"])
+    client.force_login(setup["trainer"])
+    session_page = url("delivery:session", setup, pk=theirs.pk)
+
+    refused = client.post(
+        url("delivery:mark", setup, pk=theirs.pk, participant=setup["people"][0].pk),
+        {"status": "present"},
+        HTTP_REFERER="http://testserver" + session_page,
+    )
+    everyone = client.post(url("delivery:all_present", setup, pk=nobodys.pk))
+
+    assert refused.status_code == everyone.status_code == 403
+    assert [t.name for t in refused.templates][0] == "errors/403.html"
+    html = refused.content.decode()
+    assert "Tę listę obecności prowadzi inny trener: Anna Kowalczyk." in html
+    assert "Obecność możesz zaznaczać tylko na zajęciach, które prowadzisz." in html
+    assert "Nic nie zostało zapisane." in html
+    assert f'href="http://testserver{session_page}"' in html  # the way back to the list
+    assert "Do tych zajęć nie przypisano jeszcze trenera" in everyone.content.decode()
+    page = client.get(session_page).content.decode()
+    assert "Tę listę obecności prowadzi inny trener: Anna Kowalczyk." in page

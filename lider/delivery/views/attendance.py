@@ -23,7 +23,13 @@ from lider.delivery.queries import (
     full_name,
     roster,
 )
-from lider.delivery.views.common import counts_of, may_mark, refused_page, session_or_404
+from lider.delivery.views.common import (
+    counts_of,
+    may_mark,
+    not_your_session,
+    refuse,
+    session_or_404,
+)
 from lider.people.models import Participant
 from lider.projects.access import project_view
 
@@ -36,7 +42,7 @@ def mark(request, project, pk, participant):
     person = get_object_or_404(Participant, pk=participant, project=project)
     if not may_mark(request, session):
         if not request.headers.get("HX-Request"):
-            return refused_page(request, project, session)
+            refuse(session)
         row = attendance_sheet(session).filter(pk=person.pk).first()
         if row is None:
             raise Http404
@@ -49,7 +55,7 @@ def mark(request, project, pk, participant):
                 "row": row,
                 "statuses": Attendance.Status.choices,
                 "can": {"mark_attendance": False},
-                "error": services.NOT_YOUR_SESSION,
+                "error": not_your_session(session),
             },
             status=403,
         )
@@ -94,7 +100,7 @@ def mark(request, project, pk, participant):
 def mark_all_present(request, project, pk):
     session = session_or_404(project, pk)
     if not may_mark(request, session):
-        return refused_page(request, project, session)
+        refuse(session)
     count = services.mark_all_present(session, actor=request.user)
     messages.success(request, _("Marked as present: %(count)s.") % {"count": count})
     return redirect("delivery:session", slug=project.slug, pk=session.pk)

@@ -1,6 +1,8 @@
 """Helpers shared by the delivery views: permissions, the session lookup, the refusal page."""
 
-from django.shortcuts import get_object_or_404, render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from lider.core.permissions import allows
 from lider.delivery import services
@@ -18,14 +20,23 @@ def may_mark(request, session) -> bool:
     return may_mark_attendance(session, request.user, roles=request.project_roles)
 
 
-def refused_page(request, project, session):
-    """The 403 page of a trainer who tried to mark attendance at a session they do not lead."""
-    return render(
-        request,
-        "delivery/backoffice/refused.html",
-        {"project": project, "session": session, "message": services.NOT_YOUR_SESSION},
-        status=403,
-    )
+def not_your_session(session) -> str:
+    """Why a trainer may not mark attendance at this session: who keeps its list instead."""
+    names = ", ".join(t.get_full_name() or t.username for t in session.trainers.all())
+    if names:
+        lead = _("This attendance list is kept by another trainer: %(names)s.") % {"names": names}
+    else:
+        lead = _(
+            "No trainer is assigned to this session yet; the coordinator can assign you in the "
+            "session's form."
+        )
+    return f"{lead} {services.NOT_YOUR_SESSION}"
+
+
+def refuse(session):
+    """Refuse a trainer's mark at a session they do not lead, saying why (the 403 page)."""
+    nothing_saved = _("Nothing has been saved.")
+    raise PermissionDenied(f"{not_your_session(session)} {nothing_saved}")
 
 
 def session_or_404(project, pk):

@@ -23,7 +23,13 @@ from lider.delivery.queries import (
     attendance_sheet,
     full_name,
 )
-from lider.delivery.views.common import counts_of, may_mark, permitted, session_or_404
+from lider.delivery.views.common import (
+    counts_of,
+    may_mark,
+    not_your_session,
+    permitted,
+    session_or_404,
+)
 from lider.projects.access import project_view
 
 
@@ -177,7 +183,7 @@ def session_detail(request, project, pk):
             "booking_form": BookingForm(project=project) if can["manage"] else None,
             "upload_form": SignedListForm() if can["manage"] else None,
             "can": can,
-            "refused": services.NOT_YOUR_SESSION if refused else "",
+            "refused": not_your_session(session) if refused else "",
         },
     )
 
