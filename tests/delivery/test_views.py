@@ -424,3 +424,53 @@ def test_a_coordinator_marks_any_session(client, setup, other_session):
     )
     entry = AuditEntry.objects.get(content_type__model="attendance")
     assert (entry.action, entry.actor) == ("create", coordinator)
+
+
+def test_a_tasks_enrolments_come_in_pages_and_by_group(client, setup):
+    from lider.territory.queries import unit_by_code
+
+    task, office = setup["task"], setup["office"]
+    other = GroupFactory(task=task, name="Grupa kłobucka", county=unit_by_code("2404"))
+    for _ in range(52):
+        person = DeliveryParticipantFactory(project=setup["project"])
+        services.enrol(task, participant=person, group=setup["group"], actor=office)
+    for _ in range(2):
+        person = DeliveryParticipantFactory(project=setup["project"])
+        services.enrol(task, participant=person, group=other, actor=office)
+    client.force_login(office)
+    path = url("delivery:task", setup, task=task.pk)
+
+    first = client.get(path)
+    second = client.get(path, {"page": 2})
+    of_group = client.get(path, {"grupa": other.pk})
+    hostile = client.get(path, {"page": str(10**30), "grupa": "1\x00"})
+
+    assert [len(r.context["rows"]) for r in (first, second, of_group)] == [50, 7, 2]
+    assert "strona 1 z 2" in first.content.decode()
+    assert "?page=2#shares" in first.content.decode()
+    assert f"?grupa={other.pk}&amp;page=" not in of_group.content.decode()  # one page
+    assert {r.group_id_in_task for r in of_group.context["rows"]} == {other.pk}
+    assert (hostile.status_code, len(hostile.context["rows"])) == (200, 7)  # the last page
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_a_tasks_page_of_enrolments_takes_the_same_queries(client, rows, django_assert_num_queries):
+    task = DeliveryTaskFactory()
+    office = member(task.project, Role.OFFICE)
+    group = GroupFactory(task=task)
+    for _ in range(rows):
+        person = DeliveryParticipantFactory(project=task.project)
+        services.enrol(task, participant=person, group=group, actor=office)
+    client.force_login(office)
+    path = reverse("delivery:task", kwargs={"slug": task.project.slug, "task": task.pk})
+    client.get(path)  # sessions and caches warm
+
+    with django_assert_num_queries(QUERIES_OF_A_TASK_PAGE):
+        response = client.get(path)
+
+    assert len(response.context["rows"]) == rows
+
+
+# Measured (session, user, project, roles, task, groups, count, the page of rows, first date,
+# the enrol form's choices, …): the same for one row as for three or fifty.
+QUERIES_OF_A_TASK_PAGE = 13

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,15 +23,24 @@ from lider.delivery.views.common import permitted
 from lider.projects.access import project_view
 from lider.projects.models import Task
 
+ROWS_PER_PAGE = 50
+
 
 @project_view("delivery.view_attendance")
 def task_detail(request, project, task):
     """A task's groups, enrolments and each participant's share of attended hours."""
     task = get_object_or_404(Task, pk=task, project=project)
-    groups = {g.pk: g for g in task.groups.select_related("county")}
+    groups = {
+        g.pk: g for g in task.groups.select_related("county").order_by("county__name", "name")
+    }
+    group = next((g for pk, g in groups.items() if str(pk) == request.GET.get("grupa")), None)
     can = permitted(request, "delivery.manage")
     labels = dict(Enrolment.Status.choices)
-    rows = list(attendance_shares(task))
+    shares = attendance_shares(task)
+    if group is not None:
+        shares = shares.filter(group_id_in_task=group.pk)
+    page = Paginator(shares, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = list(page)
     for row in rows:
         row.percent = share_percent(row.share)
         row.enrolment_label = labels.get(row.enrolment_status, "")
@@ -42,7 +52,9 @@ def task_detail(request, project, task):
             "project": project,
             "task": task,
             "groups": groups,
+            "group": group,
             "rows": rows,
+            "page": page,
             "first_date": first_date,
             "status_choices": Enrolment.Status.choices,
             "enrol_form": EnrolForm(task=task) if can["manage"] else None,
