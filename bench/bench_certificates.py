@@ -13,7 +13,8 @@ prints milliseconds per certificate for:
   anew (the one-person button);
 - "render": `lider.core.documents.render_certificate` of the same certificates' data (QR code,
   labels, JSON, typst compile), the floor the goal (issue within 1.3 × render) is measured on;
-- "compile": a bare typst compile of the same prepared inputs (no QR, no JSON building).
+- "compile": a typst compile of the same prepared inputs (no QR, no JSON building), through the
+  same worker process as every render (``lider.core.render_pool``).
 The renders run after the issues, on the same text, so typst's layout cache favours them: the
 ratio printed is an upper bound. Timings on shared machines vary by ±30 %.
 """
@@ -159,7 +160,7 @@ def main() -> None:
         ("issue, bulk   (issue_certificates: lock, number, PDF, save, audit)", issue),
         ("issue, single (issue_certificate, evaluating each person anew)", one_by_one),
         ("render  (documents.render_certificate of the same documents)", render),
-        ("compile (bare typst compile of their prepared inputs)", compile_only),
+        ("compile (typst compile of their prepared inputs, in the worker)", compile_only),
     ]
     for label, seconds in rows:
         print(f"{label:<70} {seconds * 1000:6.1f} ms")

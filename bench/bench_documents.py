@@ -4,10 +4,10 @@ Run: .venv/bin/python bench/bench_documents.py [--rounds N]
 
 For each case it prints milliseconds per document for:
 - "ours": the public render function (translating labels, formatting dates, making the QR
-  code, building the JSON, compiling our template);
+  code, building the JSON, compiling our template in a worker process, through a pipe);
 - "ours, inputs only": the Python side alone (everything but the compile);
-- "bare": one reused typst.Compiler compiling a minimal template that reads the same
-  sys_inputs and lays out the same fields without styling (the engine's floor).
+- "bare": one reused typst.Compiler in this process compiling a minimal template that reads the
+  same sys_inputs and lays out the same fields without styling (the engine's floor).
 The two sides always get different names, so neither reuses text the other has just shaped
 (typst's layout cache is shared by every compiler in the process). Figures are medians; timings
 on shared machines vary by ±30 %.
