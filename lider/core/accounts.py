@@ -57,6 +57,11 @@ def normalise_login(login: str) -> str:
     return unicodedata.normalize("NFKC", login).casefold().strip()
 
 
+def throttle_key(login: str) -> str:
+    """The key failures are counted under: the normalised login, as long as the column holds."""
+    return normalise_login(login)[:LOGIN_MAX_LENGTH]
+
+
 def client_address(request) -> str | None:
     """The client's IP address: from the trusted proxy's header if configured, else REMOTE_ADDR.
 
@@ -183,7 +188,7 @@ def _lock_of(failures, limit: int, login: str, address) -> Lock | None:
 
 def current_lock(login: str, address: str | None) -> Lock | None:
     """The lock that stops this login from this address now, if any (the later one wins)."""
-    key = normalise_login(login)
+    key = throttle_key(login)
     recent = _recent()
     locks = [
         _lock_of(recent.filter(username=key, ip_address=address), per_login_limit(), key, address)
@@ -195,14 +200,12 @@ def current_lock(login: str, address: str | None) -> Lock | None:
 
 
 def record_failure(login: str, address: str | None) -> None:
-    LoginFailure.objects.create(
-        username=normalise_login(login)[:LOGIN_MAX_LENGTH], ip_address=address
-    )
+    LoginFailure.objects.create(username=throttle_key(login), ip_address=address)
 
 
 def forget_failures(login: str, address: str | None) -> None:
     """After a successful login the pair starts afresh (failures are not a state to audit)."""
-    LoginFailure.objects.filter(username=normalise_login(login), ip_address=address).delete()
+    LoginFailure.objects.filter(username=throttle_key(login), ip_address=address).delete()
 
 
 def current_locks() -> list[Lock]:
@@ -246,7 +249,7 @@ def lift_lock(*, login: str, address: str | None, actor) -> int:
     """
     failures = LoginFailure.objects.filter(ip_address=address)
     if login:
-        failures = failures.filter(username=normalise_login(login))
+        failures = failures.filter(username=throttle_key(login))
     count = failures.count()
     failures.delete()
     audit.record(
