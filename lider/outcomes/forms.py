@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lider.core.pickers import SearchableCheckboxes
 from lider.outcomes.models import FoundedEntity
 from lider.people.models import Participant
 
@@ -15,7 +16,7 @@ class FoundedEntityForm(forms.ModelForm):
         queryset=Participant.objects.none(),
         required=False,
         label=_("founders"),
-        widget=forms.SelectMultiple(attrs={"size": 10}),
+        widget=SearchableCheckboxes,
     )
 
     class Meta:

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lider.core import audit
+from lider.core import audit, pickers
 from lider.core.permissions import allows
 from lider.outcomes import services
 from lider.outcomes.forms import FoundedEntityForm, ManualConfirmationForm
@@ -48,7 +48,9 @@ def entity_detail(request, project, pk):
 @project_view("outcomes.manage")
 def entity_create(request, project):
     form = FoundedEntityForm(request.POST or None, project=project)
-    if request.method == "POST" and form.is_valid():
+    if pickers.filtering(request):
+        pickers.without_errors(form)
+    elif request.method == "POST" and form.is_valid():
         try:
             entity = services.record_entity(
                 project,
@@ -68,7 +70,9 @@ def entity_create(request, project):
 def entity_edit(request, project, pk):
     entity = get_object_or_404(FoundedEntity, pk=pk, project=project)
     form = FoundedEntityForm(request.POST or None, instance=entity, project=project)
-    if request.method == "POST" and form.is_valid():
+    if pickers.filtering(request):
+        pickers.without_errors(form)
+    elif request.method == "POST" and form.is_valid():
         try:
             services.update_entity(
                 FoundedEntity.objects.get(pk=entity.pk),

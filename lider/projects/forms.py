@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lider.core.accounts import find_user, validate_new_login
 from lider.core.permissions import Role
+from lider.core.pickers import SearchableCheckboxes
 from lider.projects.models import Project
 
 
@@ -32,6 +33,7 @@ class ProjectCardForm(forms.ModelForm):
             "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "cofinancing_statement": forms.Textarea(attrs={"rows": 2}),
             "main_goal": forms.Textarea(attrs={"rows": 4}),
+            "counties": SearchableCheckboxes,
         }
         help_texts = {"counties": _("The counties where the project is carried out.")}
 

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lider.core import audit, sensitive
+from lider.core import audit, pickers, sensitive
 from lider.core.access import is_installation_administrator
 from lider.core.models import AuditEntry
 from lider.core.permissions import allows
@@ -60,7 +60,9 @@ def _abilities(roles) -> dict:
 @project_view("project.change")
 def project_edit(request, project):
     form = ProjectCardForm(request.POST or None, instance=project)
-    if request.method == "POST" and form.is_valid():
+    if pickers.filtering(request):
+        pickers.without_errors(form)
+    elif request.method == "POST" and form.is_valid():
         services.update_project_card(project, actor=request.user, form=form)
         messages.success(request, _("The project card has been saved."))
         return redirect("projects:detail", slug=project.slug)

@@ -1,0 +1,82 @@
+"""A searchable list of checkboxes for choosing a few of hundreds (powiats, people).
+
+Works without JavaScript: the field shows the chosen items (checked) and the items matching a
+filter text (unchecked, at most ``SearchableCheckboxes.limit``); a "Filter" button submits the
+whole form with ``_picker=<field name>``, and the view renders the form again instead of saving
+it (:func:`filtering`, :func:`without_errors`), so what was typed and chosen is kept. With
+JavaScript (``lider.js``) the list is filtered as one types: the same request is sent in the
+background and only the list is replaced.
+
+    form = ProjectCardForm(request.POST or None, instance=project)
+    if pickers.filtering(request):
+        pickers.without_errors(form)
+    elif request.method == "POST" and form.is_valid():
+        ...save...
+"""
+
+import unicodedata
+
+from django import forms
+from django.forms.utils import ErrorDict
+
+FILTER = "_picker"
+QUERY_SUFFIX = "__q"
+QUERY_LENGTH = 100
+
+
+def folded(text: str) -> str:
+    """Lower case without diacritics ("Łódź" → "lodz"), for matching what one types."""
+    text = str(text).casefold().replace("ł", "l")
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+
+
+def filtering(request) -> bool:
+    """Whether the request asks to filter a picker rather than to save the form."""
+    return request.method == "POST" and FILTER in request.POST
+
+
+def without_errors(form):
+    """The bound form shown again while choosing: what was typed, without validation errors."""
+    form._errors = ErrorDict()
+    form.cleaned_data = {}
+    return form
+
+
+class SearchableCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes of the chosen items and of those matching a filter text (see the module)."""
+
+    template_name = "core/widgets/picker.html"
+    limit = 50
+
+    def __init__(self, attrs=None, choices=(), *, limit=None):
+        super().__init__(attrs, choices)
+        self.limit = limit or self.limit
+        self.query = ""
+
+    def value_from_datadict(self, data, files, name):
+        self.query = " ".join((data.get(name + QUERY_SUFFIX) or "").split())[:QUERY_LENGTH]
+        return super().value_from_datadict(data, files, name)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        options = [option for _, group, _ in context["widget"]["optgroups"] for option in group]
+        words = folded(self.query).split()
+        chosen = [option for option in options if option["selected"]]
+        matching = [
+            option
+            for option in options
+            if not option["selected"] and all(word in folded(option["label"]) for word in words)
+        ]
+        context["widget"].update(
+            {
+                "query": self.query,
+                "query_name": name + QUERY_SUFFIX,
+                "filter_name": FILTER,
+                "chosen": chosen,
+                "matching": matching[: self.limit],
+                "matching_count": len(matching),
+                "hidden_count": max(0, len(matching) - self.limit),
+                "base_id": (attrs or {}).get("id") or self.attrs.get("id") or name,
+            }
+        )
+        return context
