@@ -105,6 +105,8 @@ NOT_PAGES = {
     "certification:task_pdf", "certification:task_zip", "reporting:export",
     "website:certificate_pdf", "website:after_login", "recruitment:import_preview",
     "recruitment:import_cancel",
+    # An invitation's link and its actions: the demo has no invitation (the list is checked).
+    "invitation:accept", "projects:invitation_resend", "projects:invitation_revoke",
     "recruitment_public:confirm", "certification_public:verify",
 }  # fmt: skip
 
