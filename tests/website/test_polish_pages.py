@@ -107,6 +107,7 @@ NOT_PAGES = {
     "recruitment:import_cancel",
     # An invitation's link and its actions: the demo has no invitation (the list is checked).
     "invitation:accept", "projects:invitation_resend", "projects:invitation_revoke",
+    "backoffice:password_reset_confirm",  # a link from an e-mail, with a one-time token
     "recruitment_public:confirm", "certification_public:verify",
 }  # fmt: skip
 
