@@ -43,7 +43,16 @@ def _participants(project):
 
 
 class SessionForm(forms.ModelForm):
-    """One session; the choices are limited to the project's tasks, groups, venues, trainers."""
+    """One session; the choices are limited to the project's tasks, groups, venues, trainers.
+
+    ``confirm_overlap`` stays hidden until the service refuses an overlap; then the view calls
+    ``ask_to_confirm_overlap`` and the coordinator sees a checkbox to save anyway."""
+
+    confirm_overlap = forms.BooleanField(
+        label=_("Save anyway: I know that these sessions overlap."),
+        required=False,
+        widget=forms.HiddenInput,
+    )
 
     class Meta:
         model = Session
@@ -79,6 +88,9 @@ class SessionForm(forms.ModelForm):
         if group and task and group.task_id != task.pk:
             self.add_error("group", _("The group belongs to another task."))
         return cleaned
+
+    def ask_to_confirm_overlap(self) -> None:
+        self.fields["confirm_overlap"].widget = forms.CheckboxInput()
 
     def session_fields(self) -> dict:
         """The cleaned Session fields, for the service (trainers apart)."""

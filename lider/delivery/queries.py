@@ -61,6 +61,32 @@ def month_of(project, *, year: int, month: int, county=None, task=None):
     return sessions
 
 
+def overlapping(session, trainers):
+    """Sessions held at the same time as ``session`` (same date, times that overlap) by the
+    same group, at the same venue or with one of ``trainers`` (in any project): one query."""
+    same = Q(venue_id=session.venue_id)
+    if session.group_id:
+        same |= Q(group_id=session.group_id)
+    trainer_pks = [t.pk for t in trainers]
+    if trainer_pks:
+        same |= Q(trainers__in=trainer_pks)
+    found = Session.objects.filter(
+        same,
+        date=session.date,
+        start_time__lt=session.end_time,
+        end_time__gt=session.start_time,
+    )
+    if session.pk:
+        found = found.exclude(pk=session.pk)
+    pks = found.values("pk")
+    return (
+        Session.objects.filter(pk__in=pks)
+        .select_related("task", "group", "venue")
+        .prefetch_related("trainers")
+        .order_by("start_time", "pk")
+    )
+
+
 def may_mark_attendance(session, user, *, roles=None) -> bool:
     """Whether ``user`` may mark attendance at ``session``: staff holding
     ``delivery.mark_any_session`` at any session of the project, a trainer (who holds only

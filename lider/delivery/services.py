@@ -15,7 +15,7 @@ import secrets
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, models, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -105,15 +105,74 @@ def _check_session(session: Session) -> None:
         raise ValidationError(_("The venue belongs to another project."), code="venue")
 
 
-def create_session(task, *, actor, trainers=(), **fields) -> Session:
-    """One session of the task; `fields` are Session fields (date, start_time, venue, …)."""
+def _name(user) -> str:
+    return user.get_full_name() or user.username
+
+
+def overlaps(session: Session, trainers) -> list[str]:
+    """What ``session`` (saved or not) would clash with, in words naming each clash: a session
+    at the same time of the same group, at the same venue, or led by one of ``trainers``
+    (another project's session is not named, only its time)."""
+    from lider.delivery.queries import overlapping
+
+    wanted = {t.pk for t in trainers}
+    problems = []
+    for other in overlapping(session, trainers):
+        when = {
+            "date": formats.date_format(other.date, "j.m.Y"),
+            "start": formats.time_format(other.start_time, "H:i"),
+            "end": formats.time_format(other.end_time, "H:i"),
+        }
+        shared = ", ".join(_name(t) for t in other.trainers.all() if t.pk in wanted)
+        if other.task.project_id != session.task.project_id:
+            problems.append(
+                _(
+                    "%(names)s leads a session of another project at that time "
+                    "(%(date)s, %(start)s–%(end)s)."
+                )
+                % {"names": shared, **when}
+            )
+            continue
+        reasons = []
+        if session.group_id and other.group_id == session.group_id:
+            reasons.append(_("the same group (%(name)s)") % {"name": other.group.name})
+        if other.venue_id == session.venue_id:
+            reasons.append(_("the same venue (%(name)s)") % {"name": other.venue.name})
+        if shared:
+            reasons.append(_("the same trainer (%(names)s)") % {"names": shared})
+        problems.append(
+            _("It overlaps “%(title)s” (%(date)s, %(start)s–%(end)s): %(reasons)s.")
+            % {"title": other.title, "reasons": ", ".join(reasons), **when}
+        )
+    return problems
+
+
+def _refuse_overlaps(problems: list[str], *, allow_overlap: bool) -> str:
+    """Refuse clashes unless the coordinator confirmed them; the note for the audit entry."""
+    if not problems:
+        return ""
+    if not allow_overlap:
+        raise ValidationError([ValidationError(p, code="overlap") for p in problems])
+    return _("Saved despite an overlap: %(clashes)s") % {"clashes": " ".join(problems)}
+
+
+def is_overlap(error: ValidationError) -> bool:
+    """Whether a service refused a session only because it overlaps others."""
+    return all(getattr(e, "code", None) == "overlap" for e in error.error_list)
+
+
+def create_session(task, *, actor, trainers=(), allow_overlap=False, **fields) -> Session:
+    """One session of the task; `fields` are Session fields (date, start_time, venue, …).
+    A session at the same time as another of the same group, venue or trainer is refused
+    (ValidationError, code "overlap") unless ``allow_overlap``; then the audit entry says so."""
     with transaction.atomic():
         session = Session(task=task, **fields)
         _check_session(session)
         _check_trainers(task, trainers)
+        note = _refuse_overlaps(overlaps(session, trainers), allow_overlap=allow_overlap)
         session.save()
         session.trainers.set(trainers)
-        audit.created(session, actor=actor)
+        audit.created(session, actor=actor, note=note)
     return session
 
 
@@ -125,6 +184,7 @@ def create_session_series(
     count: int,
     every_days: int = 7,
     trainers=(),
+    allow_overlap=False,
     **fields,
 ) -> list[Session]:
     """`count` sessions alike, the first on `first_date`, then every `every_days` days
@@ -133,29 +193,45 @@ def create_session_series(
         raise ValidationError(_("A series has from 1 to 100 sessions."), code="count")
     if every_days < 1:
         raise ValidationError(_("Sessions of a series are at least a day apart."), code="interval")
+    dates = [first_date + datetime.timedelta(days=every_days * n) for n in range(count)]
+    if not allow_overlap:
+        problems = []
+        for date in dates:
+            candidate = Session(task=task, date=date, **fields)
+            _check_session(candidate)
+            problems += overlaps(candidate, trainers)
+        _refuse_overlaps(problems, allow_overlap=False)  # every clash of the series at once
     with transaction.atomic():
         sessions = [
             create_session(
                 task,
                 actor=actor,
                 trainers=trainers,
-                date=first_date + datetime.timedelta(days=every_days * n),
+                allow_overlap=allow_overlap,
+                date=date,
                 **fields,
             )
-            for n in range(count)
+            for date in dates
         ]
     return sessions
 
 
-def update_session(session: Session, *, actor, trainers=None, **fields) -> Session:
-    with audit.tracking(session, actor=actor):
+def update_session(
+    session: Session, *, actor, trainers=None, allow_overlap=False, **fields
+) -> Session:
+    """Change a session's fields and trainers; overlaps are refused as in ``create_session``."""
+    with transaction.atomic():
         for name, value in fields.items():
             setattr(session, name, value)
         _check_session(session)
-        session.save(update_fields=list(fields))
         if trainers is not None:
             _check_trainers(session.task, trainers, keep=session.trainers.all())
-            session.trainers.set(trainers)
+        leading = list(trainers if trainers is not None else session.trainers.all())
+        note = _refuse_overlaps(overlaps(session, leading), allow_overlap=allow_overlap)
+        with audit.tracking(session, actor=actor, note=note):
+            session.save(update_fields=list(fields))
+            if trainers is not None:
+                session.trainers.set(trainers)
     return session
 
 

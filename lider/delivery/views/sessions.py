@@ -33,6 +33,13 @@ from lider.delivery.views.common import (
 from lider.projects.access import project_view
 
 
+def _refused(form, error) -> None:
+    """Show the service's refusal on the form; an overlap can be confirmed by sending again."""
+    if services.is_overlap(error):
+        form.ask_to_confirm_overlap()
+    form.add_error(None, error)
+
+
 @project_view("delivery.manage")
 def session_create(request, project):
     form = SessionForm(request.POST or None, project=project)
@@ -42,10 +49,11 @@ def session_create(request, project):
                 form.cleaned_data["task"],
                 actor=request.user,
                 trainers=form.cleaned_data["trainers"],
+                allow_overlap=form.cleaned_data["confirm_overlap"],
                 **form.session_fields(),
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            _refused(form, error)
         else:
             messages.success(request, _("The session has been saved."))
             return redirect("delivery:session", slug=project.slug, pk=session.pk)
@@ -69,10 +77,11 @@ def series_create(request, project):
                 count=form.cleaned_data["count"],
                 every_days=form.cleaned_data["every_days"],
                 trainers=form.cleaned_data["trainers"],
+                allow_overlap=form.cleaned_data["confirm_overlap"],
                 **fields,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            _refused(form, error)
         else:
             messages.success(
                 request,
@@ -134,10 +143,14 @@ def session_edit(request, project, pk):
             fields = form.session_fields()
             fields["task"] = form.cleaned_data["task"]
             services.update_session(
-                session, actor=request.user, trainers=form.cleaned_data["trainers"], **fields
+                session,
+                actor=request.user,
+                trainers=form.cleaned_data["trainers"],
+                allow_overlap=form.cleaned_data["confirm_overlap"],
+                **fields,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            _refused(form, error)
         else:
             messages.success(request, _("The session has been saved."))
             return redirect("delivery:session", slug=project.slug, pk=session.pk)
