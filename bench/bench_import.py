@@ -60,14 +60,16 @@ def make_pesel(n: int, rng: random.Random) -> str:
     return body + stdnum_pesel.calc_check_digit(body)
 
 
-def make_file(rows: int, seed: int = 2009) -> bytes:
+def make_file(rows: int, seed: int = 2009, seen: set | None = None) -> bytes:
+    """`seen`: PESELs of earlier files, never repeated (a repeated one is a person Lider
+    already holds, which the import does not link without the office's confirmation)."""
     rng = random.Random(seed)
     gminas = gminas_in([unit_by_code(c) for c in COUNTIES])
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"constant_memory": True})
     sheet = book.add_worksheet("Uczestnicy")
     sheet.write_row(0, 0, HEADER)
-    seen = set()
+    seen = set() if seen is None else seen
     for r in range(1, rows + 1):
         pesel = make_pesel(r, rng)
         while pesel in seen:
@@ -143,10 +145,11 @@ def main() -> None:
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     bare, checking, full = [], [], []
+    pesels = set()
     for n in range(args.rounds):
         # A new file each round: new people, as in a first import (not the people of the
         # previous round, who would be linked instead of created).
-        content = make_file(args.rows, seed=2009 + n + time.time_ns() % 10**6)
+        content = make_file(args.rows, seed=2009 + n + time.time_ns() % 10**6, seen=pesels)
         seconds, _ = timed(
             lambda content=content: (
                 CalamineWorkbook.from_filelike(io.BytesIO(content))

@@ -13,11 +13,13 @@ Each refusal is a `TableError` with a message in the user's language.
 """
 
 import functools
+import gc
 import json
 import marshal
 import subprocess
 import sys
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from io import BytesIO
 from pathlib import Path
@@ -48,6 +50,21 @@ class Limits:
 
 
 RATIO_FROM = MB  # below this, a member's ratio says nothing (a short XML packs well)
+
+
+@contextmanager
+def collection_paused():
+    """Pause Python's cyclic garbage collector for bulk work on many new objects (reading,
+    checking and inserting a file): every 700 allocations it would otherwise walk the objects
+    already alive, which costs a third of an import of 10,000 rows. The objects made are not
+    cyclic garbage; collection resumes (if it was on) when the block ends."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def limits() -> Limits:
@@ -134,7 +151,8 @@ def _read_in_child(content: bytes, kind: str, bounds: Limits) -> list[list[str]]
     except subprocess.TimeoutExpired as error:
         raise TableError(_too_slow(bounds)) from error
     try:
-        answer = marshal.loads(done.stdout)
+        with collection_paused():
+            answer = marshal.loads(done.stdout)
     except (EOFError, ValueError, TypeError) as error:
         # Killed by its limits: memory (Rust aborts when an allocation fails) or CPU time.
         if done.returncode in (-9, -24, 128 + 9, 128 + 24):  # SIGKILL, SIGXCPU

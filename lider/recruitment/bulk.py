@@ -17,6 +17,8 @@ from operator import attrgetter
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.utils import timezone
 
+from lider.core.table_reader import collection_paused
+
 
 def insert_rows(model, objs) -> None:
     """Insert objects: model instances, or any objects with the same attribute names."""
@@ -28,6 +30,11 @@ def insert_rows(model, objs) -> None:
 def insert_values(model, names: Sequence[str], rows: Iterable[Sequence]) -> None:
     """Insert rows of raw values given in the order of `names` (attribute names, `x_id` for a
     foreign key); every other column must be an `auto_now` one, filled with the time now."""
+    with collection_paused():  # the transposes below make a tuple per row, twice
+        _insert_values(model, names, rows)
+
+
+def _insert_values(model, names: Sequence[str], rows: Iterable[Sequence]) -> None:
     db = connections[DEFAULT_DB_ALIAS]  # not the proxy: each attribute of that is a lookup
     by_name = {f.attname: f for f in _columns(model)}
     fields = [by_name[name] for name in names]

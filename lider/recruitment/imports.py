@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from lider.core import audit
+from lider.core import audit, table_reader
 from lider.core.spreadsheets import XLSX_CONTENT_TYPE
 from lider.people import import_template, importing
 from lider.projects.access import project_view
@@ -174,14 +174,17 @@ def _import(request, project, token, stored, path):
             return None  # the preview shows why
         count = 0
         if checked.people:
-            count = services.import_applications(
-                project,
-                people=checked.people,
-                actor=request.user,
-                consents_signed=request.POST.get("consents_signed") == "on",
-                target_group=project.target_groups.filter(pk=stored.get("target_group")).first(),
-                filename=stored["name"],
-            )
+            with table_reader.collection_paused():  # a fifth of the time on 10,000 rows
+                count = services.import_applications(
+                    project,
+                    people=checked.people,
+                    actor=request.user,
+                    consents_signed=request.POST.get("consents_signed") == "on",
+                    target_group=project.target_groups.filter(
+                        pk=stored.get("target_group")
+                    ).first(),
+                    filename=stored["name"],
+                )
         for link in checked.links:
             audit.record(
                 request.user,
