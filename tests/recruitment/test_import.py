@@ -295,3 +295,21 @@ def test_a_forged_link_to_a_row_that_is_not_a_match_links_nothing(client, projec
     client.post(preview, {"consents_signed": "on", "link": ["2", "x", "９", "99999999999"]})
     assert not Application.objects.filter(person=known).exists()
     assert Application.objects.filter(project=project).count() == 1
+
+
+def test_a_person_saved_between_check_and_lookup_is_not_linked_unconfirmed(
+    client, project, monkeypatch
+):
+    client.force_login(member(project, Role.OFFICE))
+    preview = upload(client, project, csv_file(row()))
+    real = services._by_pesel
+
+    def racing(pesels):  # the public form saves the same PESEL just before this lookup
+        PersonFactory(pesel="90010112349", first_name="Intruz")
+        return real(pesels)
+
+    monkeypatch.setattr(services, "_by_pesel", racing)
+    response = client.post(preview, {"consents_signed": "on"})
+    assert response.status_code == 200
+    assert "W międzyczasie dodano niektóre z tych osób" in response.content.decode()
+    assert not Application.objects.exists()
