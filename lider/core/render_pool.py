@@ -64,7 +64,9 @@ class _Worker:
 
     def __init__(self):
         self.process = subprocess.Popen(
-            [sys.executable, str(WORKER)],
+            # -P: the script's folder (lider/core) is not put on sys.path, so no module of
+            # ours can shadow one the worker imports.
+            [sys.executable, "-P", str(WORKER)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env={**os.environ, "RUST_BACKTRACE": "0"},

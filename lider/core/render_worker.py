@@ -1,6 +1,6 @@
 """The child program that compiles typst documents for ``lider.core.render_pool``.
 
-Run as ``python -m lider.core.render_worker``; it imports typst only (no Django). It reads
+Run as ``python -P path/to/render_worker.py``; it imports typst only (no Django). It reads
 requests from stdin and writes answers to stdout, each a frame: 8 bytes of big-endian length,
 then the body. A request body is JSON ``{"path": ..., "root": ..., "inputs": {...}}``; an answer
 body is one status byte and the payload: ``K`` + the PDF, ``E`` + an error message (a typst
