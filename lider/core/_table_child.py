@@ -37,13 +37,18 @@ def _cell(value) -> str:
 
 
 def _check_row(row: list[str], number: int, limits: dict) -> int:
-    """The row's characters; refused if a cell is too long or the row too wide."""
+    """The row's characters; refused if a cell is too long, holds a NUL or the row is too
+    wide."""
     if len(row) > limits["columns"]:
         raise Refused("columns", limit=limits["columns"], count=len(row))
     if row and max(map(len, row)) > limits["cell"]:
         column = next(i for i, value in enumerate(row) if len(value) > limits["cell"])
         raise Refused("cell", row=number, column=column, limit=limits["cell"])
-    return sum(map(len, row))
+    joined = "".join(row)
+    if "\x00" in joined:  # no database keeps it in a text (PostgreSQL refuses the row)
+        column = next(i for i, value in enumerate(row) if "\x00" in value)
+        raise Refused("nul", row=number, column=column)
+    return len(joined)
 
 
 def read_xlsx(content: bytes, limits: dict) -> list[list[str]]:

@@ -210,6 +210,11 @@ def _refusal(code: str, params: dict, kind: str, bounds: Limits) -> str:
             "Row %(row)s, column %(column)s: the cell holds more than %(limit)s characters, "
             "more than any column of the import takes."
         ) % {**values, "column": column_name(params["column"])}
+    if code == "nul":
+        return _(
+            "Row %(row)s, column %(column)s: the cell holds a NUL character, which no text "
+            "may contain. Remove it and upload the file again."
+        ) % {"row": params["row"], "column": column_name(params["column"])}
     if code == "characters":
         return _("The sheet holds more text than an import takes: split it into smaller files.")
     if code == "memory":

@@ -125,3 +125,17 @@ def test_a_file_over_the_size_limit_is_refused_unread():
 
 def test_column_names():
     assert [column_name(i) for i in (0, 25, 26, 16383)] == ["A", "Z", "AA", "XFD"]
+
+
+@pytest.mark.parametrize(
+    "content, filename",
+    [
+        ("Imię;Nazwisko\nAn\x00na;Nowak\n".encode(), "a.csv"),
+        (xlsx({(0, 0): "Imię", (1, 0): "An_x0000_na"}), "a.xlsx"),  # Excel's escape of NUL
+    ],
+)
+def test_a_nul_character_is_refused_by_row_and_column(content, filename):
+    assert refusal(content, filename) == (
+        "Wiersz 2, kolumna A: komórka zawiera znak NUL, którego nie może zawierać żaden tekst. "
+        "Usuń go i wczytaj plik ponownie."
+    )
