@@ -48,6 +48,8 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     start_date = datetime.date(2009, 12, 1)
     end_date = datetime.date(2010, 12, 31)
     main_goal = "Cel główny"
+    # Public, with an open application form; tests of drafts and closed projects say so.
+    state = Project.State.RUNNING
 
     @factory.post_generation
     def counties(self, create, extracted, **kwargs):

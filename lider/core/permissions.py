@@ -26,6 +26,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # The project card.
     "project.view": STAFF,
     "project.change": MANAGERS,
+    # Moving the project through its lifecycle (draft → recruiting → running → closed → archived).
+    "project.state": MANAGERS,
     # Who holds which role in the project.
     "roles.view": MANAGERS | {AUDITOR},
     "roles.manage": MANAGERS,

@@ -113,3 +113,21 @@ class AcceptInvitationForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class ProjectStateForm(forms.Form):
+    """The next state of a project, among those its lifecycle allows from the current one."""
+
+    state = forms.ChoiceField(label=_("New state"), widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=_("Note for the audit trail"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [
+            (state, Project.State(state).label) for state in project.next_states
+        ]

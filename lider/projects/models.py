@@ -94,12 +94,60 @@ class Organisation(models.Model):
             raise ValidationError(errors)
 
 
+class ProjectState(models.TextChoices):
+    """Where a project is in its life; see `Project` for who moves it and what each shows."""
+
+    DRAFT = "draft", _("draft")
+    RECRUITING = "recruiting", _("recruiting")
+    RUNNING = "running", _("running")
+    CLOSED = "closed", _("closed")
+    ARCHIVED = "archived", _("archived")
+
+
+# The only moves a project's state may make (`lider.projects.services.change_state`).
+STATE_TRANSITIONS: dict[str, frozenset[str]] = {
+    ProjectState.DRAFT: frozenset({ProjectState.RECRUITING, ProjectState.RUNNING}),
+    ProjectState.RECRUITING: frozenset({ProjectState.RUNNING, ProjectState.CLOSED}),
+    ProjectState.RUNNING: frozenset({ProjectState.CLOSED}),
+    ProjectState.CLOSED: frozenset({ProjectState.RUNNING, ProjectState.ARCHIVED}),
+    ProjectState.ARCHIVED: frozenset(),
+}
+
+# States whose public pages (card, results, calendar, feed) exist.
+PUBLIC_STATES = frozenset(
+    {ProjectState.RECRUITING, ProjectState.RUNNING, ProjectState.CLOSED, ProjectState.ARCHIVED}
+)
+# States whose public application form takes applications.
+APPLYING_STATES = frozenset({ProjectState.RECRUITING, ProjectState.RUNNING})
+
+
 class ProjectQuerySet(models.QuerySet):
     def public(self):
-        return self.filter(is_public=True)
+        """Projects the public site shows: marked public, and past the draft state."""
+        return self.filter(is_public=True, state__in=PUBLIC_STATES)
 
 
 class Project(models.Model):
+    """A project card.
+
+    Lifecycle (`state`, moves only as `STATE_TRANSITIONS` allows, through
+    `services.change_state`, audited; in the back office a coordinator or an administrator of
+    the project moves it on the project's "State" page, permission `project.state`):
+
+    - draft: being set up by the administrator who created it; nothing of it is public (its
+      page, results, calendar, feed and application form answer 404).
+    - recruiting: published; the public application form takes applications.
+    - running: support is delivered; recruitment goes on (ESF projects recruit in rounds while
+      they deliver), so the form still takes applications.
+    - closed: the project has ended; its page and results stay public, the application form
+      is closed (a polite page says so). It can be reopened (running) after an annex.
+    - archived: kept for the record only; public as closed. Final.
+
+    `is_public` can additionally hide a non-draft project from the public site.
+    """
+
+    State = ProjectState
+
     slug = models.SlugField(_("address name"), max_length=80, unique=True)
     number = models.CharField(_("project number"), max_length=60)
     title = models.CharField(_("title"), max_length=300)
@@ -139,6 +187,9 @@ class Project(models.Model):
     end_date = models.DateField(_("end date"))
     main_goal = models.TextField(_("main goal"))
     is_public = models.BooleanField(_("shown on the public site"), default=True)
+    state = models.CharField(
+        _("state"), max_length=12, choices=ProjectState.choices, default=ProjectState.DRAFT
+    )
 
     objects = ProjectQuerySet.as_manager()
 
@@ -159,6 +210,17 @@ class Project(models.Model):
     @property
     def audit_project_id(self) -> int:
         return self.pk
+
+    @property
+    def accepts_applications(self) -> bool:
+        """Whether the public application form takes applications in this state."""
+        return self.state in APPLYING_STATES
+
+    @property
+    def next_states(self) -> list[str]:
+        """The states this project may move to, in lifecycle order."""
+        allowed = STATE_TRANSITIONS[self.state]
+        return [state for state in ProjectState if state in allowed]
 
     def clean(self) -> None:
         if self.start_date and self.end_date and self.end_date < self.start_date:

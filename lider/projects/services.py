@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from lider.core import audit
 from lider.core.permissions import Role
-from lider.projects.models import Membership, Project
+from lider.projects.models import STATE_TRANSITIONS, Membership, Project
 
 
 def update_project_card(project: Project, *, actor, form) -> Project:
@@ -17,6 +17,29 @@ def update_project_card(project: Project, *, actor, form) -> Project:
             form.instance.save(update_fields=changed)
         for name in {"partners", "counties"} & set(form.changed_data):
             getattr(project, name).set(form.cleaned_data[name])
+    return project
+
+
+@transaction.atomic
+def change_state(project: Project, *, actor, state: str, note: str = "") -> Project:
+    """Move the project to `state` if the lifecycle allows it from where it is now; audited.
+
+    The row is locked, so two managers moving it at once cannot skip a step: the second one
+    is checked against the state the first one left.
+    """
+    current = Project.objects.select_for_update().values_list("state", flat=True).get(pk=project.pk)
+    if state not in STATE_TRANSITIONS.get(current, ()):
+        raise ValidationError(
+            _("A project in the state “%(current)s” cannot move to “%(new)s”."),
+            code="transition",
+            params={
+                "current": Project.State(current).label,
+                "new": Project.State(state).label if state in Project.State.values else state,
+            },
+        )
+    Project.objects.filter(pk=project.pk).update(state=state)
+    project.state = state
+    audit.status_changed(project, actor=actor, old=current, new=state, field="state", note=note)
     return project
 
 

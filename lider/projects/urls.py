@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.project_list, name="list"),
     path("<slug:slug>/", views.project_detail, name="detail"),
     path("<slug:slug>/edycja/", views.project_edit, name="edit"),
+    path("<slug:slug>/stan/", views.project_state, name="state"),
     path("<slug:slug>/role/", views.role_list, name="roles"),
     path("<slug:slug>/role/<int:pk>/odbierz/", views.role_revoke, name="revoke"),
     path("<slug:slug>/zaproszenia/", invitation_views.invitation_list, name="invitations"),

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lider.core import audit, pickers, sensitive
@@ -13,9 +14,9 @@ from lider.core.models import AuditEntry
 from lider.core.permissions import allows
 from lider.projects import invitations, services
 from lider.projects.access import project_view, projects_for, staff_view
-from lider.projects.forms import GrantRoleForm, ProjectCardForm
+from lider.projects.forms import GrantRoleForm, ProjectCardForm, ProjectStateForm
 from lider.projects.menu import sections_for
-from lider.projects.models import Membership
+from lider.projects.models import Membership, Project
 from lider.projects.queries import project_cards, voivodeships_of
 
 
@@ -53,7 +54,13 @@ def _abilities(roles) -> dict:
     """What the menu of a project page may offer to these roles."""
     return {
         name.replace(".", "_"): allows(roles, name)
-        for name in ("project.change", "roles.view", "audit.view_object", "audit.view_project")
+        for name in (
+            "project.change",
+            "project.state",
+            "roles.view",
+            "audit.view_object",
+            "audit.view_project",
+        )
     }
 
 
@@ -67,6 +74,62 @@ def project_edit(request, project):
         messages.success(request, _("The project card has been saved."))
         return redirect("projects:detail", slug=project.slug)
     return render(request, "projects/backoffice/edit.html", {"project": project, "form": form})
+
+
+# What each state means for the public site, as the state page explains it.
+STATE_MEANINGS = {
+    Project.State.DRAFT: gettext_lazy(
+        "Being set up. Nothing of the project is public: no page, results, calendar or "
+        "application form."
+    ),
+    Project.State.RECRUITING: gettext_lazy(
+        "Published. The public page, results and calendar are shown and the application "
+        "form takes applications."
+    ),
+    Project.State.RUNNING: gettext_lazy(
+        "Support is being delivered. Everything stays public and the application form still "
+        "takes applications (recruitment in rounds)."
+    ),
+    Project.State.CLOSED: gettext_lazy(
+        "The project has ended. Its page and results stay public; the application form is "
+        "closed. It can be reopened as running, e.g. after an annex."
+    ),
+    Project.State.ARCHIVED: gettext_lazy(
+        "Kept for the record. Public as a closed project. This is final: an archived project "
+        "cannot change its state again."
+    ),
+}
+
+
+@project_view("project.state")
+def project_state(request, project):
+    """The project's state, what each next state means, and the POST that moves it there."""
+    form = ProjectStateForm(request.POST if request.method == "POST" else None, project=project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_state(
+                project,
+                actor=request.user,
+                state=form.cleaned_data["state"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("The project is now: %(state)s.") % {"state": project.get_state_display()},
+            )
+            return redirect("projects:detail", slug=project.slug)
+    return render(
+        request,
+        "projects/backoffice/state.html",
+        {
+            "project": project,
+            "form": form,
+            "states": [(state, STATE_MEANINGS[state]) for state in project.State],
+        },
+    )
 
 
 @project_view("roles.view")

@@ -35,6 +35,9 @@ def application_sent(request, slug):
 
 def _apply(request, slug, *, kind):
     project = get_object_or_404(Project.objects.public(), slug=slug)
+    if not project.accepts_applications:
+        # A closed or archived project: a polite page, and a POST changes nothing.
+        return render(request, "recruitment/public/closed.html", {"project": project})
     gminas = gminas_in(project.counties.all())
     texts = services.required_consent_texts(project)
     data = request.POST if request.method == "POST" else None

@@ -116,6 +116,9 @@ def load_project() -> Project:
             "start_date": datetime.date(2009, 12, 1),
             "end_date": datetime.date(2010, 12, 31),
             "main_goal": MAIN_GOAL,
+            # The demo ended in 2010, but it shows a project at work: its application form
+            # stays open (the browser suite applies through it).
+            "state": Project.State.RUNNING,
         },
     )
     if not created:
