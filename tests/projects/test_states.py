@@ -220,7 +220,7 @@ def test_migration_closes_ended_projects_and_runs_the_others(db):
 
     from django.apps import apps as global_apps
 
-    module = importlib.import_module("lider.projects.migrations.0003_project_state")
+    module = importlib.import_module("lider.projects.migrations.0004_project_state")
     ended = ProjectFactory(state=State.DRAFT)
     ongoing = ProjectFactory(
         state=State.DRAFT,

@@ -14,7 +14,7 @@ def existing_projects_keep_their_public_life(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("projects", "0002_bound_cofinancing_statement"),
+        ("projects", "0003_invitation"),
     ]
 
     operations = [
