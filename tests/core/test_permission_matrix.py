@@ -83,6 +83,85 @@ PROJECT_VIEWS = [
 ]
 
 
+def _membership(project):
+    return member(project, Role.TRAINER).memberships.get().pk
+
+
+def _invitation(project):
+    from django.utils import timezone
+
+    from lider.projects.models import Invitation
+
+    return Invitation.objects.create(
+        project=project,
+        email=f"zaproszona{Invitation.objects.count()}@example.org",
+        first_name="Ewa",
+        last_name="Nowak",
+        role=Role.TRAINER,
+        invited_by=member(project, Role.ADMINISTRATOR),
+        nonce="n",
+        sent_at=timezone.now(),
+    ).pk
+
+
+# Routes whose ids are filled with real objects of the project, so that "allowed" means the
+# view answered for a real object (not a 404 before any object-level check). Add yours.
+REAL_OBJECTS = {
+    "<slug:slug>/role/<int:pk>/odbierz/": _membership,
+    "<slug:slug>/zaproszenia/<int:pk>/wyslij-ponownie/": _invitation,
+    "<slug:slug>/zaproszenia/<int:pk>/wycofaj/": _invitation,
+}
+
+
+def real_url(route: str, project) -> str | None:
+    for suffix, make in REAL_OBJECTS.items():
+        if route.endswith(suffix):
+            return "/" + route.replace("<slug:slug>", project.slug).replace(
+                "<int:pk>", str(make(project))
+            )
+    return None
+
+
+def test_real_object_routes_exist():
+    routes = [route for route, _ in PROJECT_VIEWS]
+    for suffix in REAL_OBJECTS:
+        assert any(route.endswith(suffix) for route in routes), suffix
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize(
+    "route, view",
+    [
+        (route, view)
+        for route, view in PROJECT_VIEWS
+        if any(route.endswith(s) for s in REAL_OBJECTS)
+    ],
+    ids=[route for route, _ in PROJECT_VIEWS if any(route.endswith(s) for s in REAL_OBJECTS)],
+)
+def test_matrix_with_real_objects(client, role, route, view):
+    project = ProjectFactory()
+    user = member(project, role)
+    if role == Role.ADMINISTRATOR:
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.create(user=user, name="tel", confirmed=True)
+        client.force_login(user)
+        session = client.session
+        session["otp_device_id"] = device.persistent_id
+        session.save()
+    else:
+        client.force_login(user)
+    expected_allowed = allows({role}, view.lider_permission)
+    for method in ("get", "post"):
+        url = real_url(route, project)
+        status = getattr(client, method)(url).status_code
+        if expected_allowed:
+            assert status not in {403, 404}, f"{role} should reach {method.upper()} {url}"
+        else:
+            assert status == 403, f"{role} should be refused {method.upper()} {url} ({status})"
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", list(Role))
 @pytest.mark.parametrize("route, view", PROJECT_VIEWS, ids=[route for route, _ in PROJECT_VIEWS])
