@@ -62,5 +62,13 @@ def register(sender, connection, **kwargs) -> None:
         connection.connection.create_collation(NAME, compare)
 
 
+def polish(field: str):
+    """``order_by(polish("user__last_name"))``: Polish order for a column that does not name
+    the collation itself (the names of accounts, which belong to Django's auth app)."""
+    from django.db.models.functions import Collate
+
+    return Collate(field, NAME)
+
+
 CREATE_ON_POSTGRESQL = f"CREATE COLLATION IF NOT EXISTS {NAME} (provider = icu, locale = 'pl-PL')"
 DROP_ON_POSTGRESQL = f"DROP COLLATION IF EXISTS {NAME}"

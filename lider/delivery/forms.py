@@ -3,6 +3,7 @@ from django.contrib.auth.models import User
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lider.core.collation import polish
 from lider.core.permissions import Role
 from lider.delivery.models import Attendance, Enrolment, Group, Session, Venue
 from lider.people.models import Participant
@@ -35,7 +36,9 @@ def trainers_choosable(project, *, session=None):
     if session is not None and session.pk:
         condition |= Q(delivered_sessions=session)
     pks = User.objects.filter(condition).values("pk")
-    return User.objects.filter(pk__in=pks).order_by("last_name", "first_name", "username")
+    return User.objects.filter(pk__in=pks).order_by(
+        polish("last_name"), polish("first_name"), "username"
+    )
 
 
 def _participants(project):

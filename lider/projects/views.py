@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from lider.core import audit, pickers, sensitive
 from lider.core.access import is_installation_administrator
+from lider.core.collation import polish
 from lider.core.models import AuditEntry
 from lider.core.permissions import allows
 from lider.projects import invitations, services
@@ -137,7 +138,7 @@ def role_list(request, project):
     memberships = (
         Membership.objects.filter(project=project)
         .select_related("user")
-        .order_by("user__last_name", "user__username", "role")
+        .order_by(polish("user__last_name"), polish("user__first_name"), "user__username", "role")
     )
     form = GrantRoleForm(request.POST or None)
     form.fields["role"].choices = invitations.grantable_roles(project, actor=request.user)

@@ -92,3 +92,18 @@ def test_gminas_and_venues_are_in_polish_order():
         "Zawiercie",
         "Żarki",
     ]
+
+
+@pytest.mark.django_db
+def test_accounts_on_the_roles_page_and_trainers_to_choose_are_in_polish_order(client):
+    from lider.delivery.forms import trainers_choosable
+    from tests.factories import UserFactory
+
+    project = ProjectFactory()
+    for surname in SURNAMES:
+        member(project, Role.TRAINER, user=UserFactory(first_name="Jan", last_name=surname))
+    client.force_login(member(project, Role.COORDINATOR, user=UserFactory(last_name="Adamska")))
+    page = client.get(reverse("projects:roles", kwargs={"slug": project.slug})).content.decode()
+    assert re.findall(r"<td>Jan (\w+) <small>", page) == POLISH_ORDER
+    trainers = trainers_choosable(project)
+    assert [user.last_name for user in trainers] == POLISH_ORDER
