@@ -147,6 +147,8 @@ def demo_objects(project) -> dict:
         "enrolment": Enrolment.objects.filter(task__project=project).order_by("pk").first(),
         "certificate": Certificate.objects.filter(project=project).order_by("pk").first(),
         "run": BulkIssueRun.objects.filter(task__project=project).order_by("pk").first(),
+        # An account the walk never logs in as (its pages may offer to deactivate it).
+        "account": User.objects.get(username="partner"),
     }
 
 
@@ -227,6 +229,9 @@ IDS = {
     "certification:bulk_issue": _certificate_task,
     "certification:run": lambda d: {"pk": d["run"].pk},
     "website:consent_withdraw": lambda d: {"pk": d["consent"].pk},
+    "accounts:deactivate": lambda d: {"pk": d["account"].pk},
+    "accounts:activate": lambda d: {"pk": d["account"].pk},
+    "accounts:reset_second_factor": lambda d: {"pk": d["account"].pk},
 }
 
 
