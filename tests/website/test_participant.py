@@ -131,10 +131,11 @@ def test_account_shows_own_data_only(client, setting):
 def test_account_shows_attendance_in_the_readers_language(client, setting):
     client.force_login(setting["user"])
     body = client.get(reverse("website:account")).content.decode()
-    assert "<td>obecny</td>" in body and "present" not in body
+    assert '<td role="cell" data-label="Obecność">obecny</td>' in body
+    assert "present" not in body
     with translation.override("en"):
         english = client.get(reverse("website:account")).content.decode()
-    assert "<td>present</td>" in english
+    assert '<td role="cell" data-label="Attendance">present</td>' in english
 
 
 def test_own_certificate_downloads_and_others_do_not(client, setting):
