@@ -83,3 +83,17 @@ def test_person_form_refuses_full_width_and_future_pesel():
         form = PersonForm(data={"first_name": "Anna", "last_name": "Nowak", "pesel": value})
         assert not form.is_valid()
         assert message in form.errors["pesel"][0]
+
+
+@pytest.mark.django_db
+def test_institution_form_refuses_full_width_nip_and_a_krs_of_zeros():
+    from lider.people.forms import InstitutionForm
+
+    form = InstitutionForm(
+        data={"name": "Spółdzielnia", "nip": "５７３１２３４５６０", "krs": "0000000000"}
+    )
+    assert not form.is_valid()
+    assert form.errors["nip"] == [
+        "NIP należy zapisać cyframi 0-9 (nie cyframi pełnej szerokości ani innymi)."
+    ]
+    assert form.errors["krs"] == ["Numer KRS nie może składać się z samych zer."]
