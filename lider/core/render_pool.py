@@ -12,7 +12,9 @@ document. The pipe costs a fraction of a millisecond per document.
 Settings: ``DOCUMENT_RENDER_WORKERS`` (children per process, default 2; one is started per
 document being made at the same time) and ``DOCUMENT_RENDER_TIMEOUT`` (seconds, default 45:
 under the 60 s after which ``lider serve`` replaces a stuck web worker, so the user gets the
-explanation, not a gateway error).
+explanation, not a gateway error). A child left holding more than ``DOCUMENT_RENDER_RECYCLE_MB``
+(default 512) after a document (500 certificates in one PDF take about 400 MB) is replaced,
+so a big document's memory is not kept for the life of the server.
 """
 
 import atexit
@@ -101,6 +103,14 @@ class _Worker:
             remaining -= len(chunk)
         return b"".join(chunks)
 
+    def resident_bytes(self) -> int:
+        """The child's resident memory (Linux; 0 where /proc is not available)."""
+        try:
+            with open(f"/proc/{self.process.pid}/statm", "rb") as statm:
+                return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, ValueError, IndexError):
+            return 0
+
     def stop(self) -> None:
         self.selector.close()
         with contextlib.suppress(OSError):
@@ -151,6 +161,8 @@ class _Slot:
             raise DocumentError(detail=f"{error}, exit code {code}") from None
         status, payload = answer[:1], answer[1:]
         if status == b"K":
+            if self.worker.resident_bytes() > _recycle_bytes():
+                self._drop()  # a big document's memory goes back to the system
             return payload
         detail = payload.decode("utf-8", "replace")
         if status == b"P":
@@ -201,6 +213,10 @@ class RenderPool:
         for slot in self.slots:
             with contextlib.suppress(Exception):
                 slot._drop()
+
+
+def _recycle_bytes() -> int:
+    return int(getattr(settings, "DOCUMENT_RENDER_RECYCLE_MB", 512)) * 1024 * 1024
 
 
 _pool: RenderPool | None = None

@@ -99,3 +99,20 @@ def test_a_compile_error_keeps_the_worker(tmp_path):
         render_pool.compile_pdf(broken, tmp_path, {})
     assert error.value.detail
     _render_works()
+
+
+def test_a_worker_holding_much_memory_after_a_document_is_replaced(settings):
+    _render_works()
+    [slot] = [s for s in render_pool.pool().slots if s.worker is not None][:1]
+    first = slot.worker.process.pid
+    assert slot.worker.resident_bytes() > 1024 * 1024
+    settings.DOCUMENT_RENDER_RECYCLE_MB = 1
+    _render_works()
+    assert slot.worker is None  # replaced after the document, not during it
+    settings.DOCUMENT_RENDER_RECYCLE_MB = 512
+    _render_works()
+    _render_works()
+    assert slot.worker is not None and slot.worker.process.pid != first
+    second = slot.worker.process.pid
+    _render_works()
+    assert slot.worker.process.pid == second  # a lean worker is reused
