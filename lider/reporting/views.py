@@ -1,7 +1,8 @@
+import re
 import tempfile
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -152,6 +153,9 @@ def indicator_delete(request, project, pk):
     )
 
 
+COUNTY_CODE = re.compile(r"[0-9]{4}")
+
+
 @project_view("reporting.view")
 def indicator_records(request, project, pk):
     """The exact records behind an indicator's figure, optionally of one sex, county, period."""
@@ -166,7 +170,11 @@ def indicator_records(request, project, pk):
         end=drilldown.parse_date(request.GET.get("end")),
     )
     sex = request.GET.get("sex") if request.GET.get("sex") in {"K", "M"} else None
-    county = request.GET.get("county")
+    county = request.GET.get("county") or None
+    if county is not None and not COUNTY_CODE.fullmatch(county):
+        # A county is its four-digit TERYT code; anything else (a NUL byte is an error on
+        # PostgreSQL) is a bad request, never a query.
+        raise BadRequest("county")
     rows = measure.filter_records(
         measure.records(project, indicator.params, period), sex=sex, county=county
     )

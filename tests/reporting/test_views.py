@@ -260,3 +260,16 @@ def test_dashboard_period_figures_open_into_the_period_records(client):
     listing = client.get(url, {"start": "2010-04-01", "end": "2010-06-30"}).content.decode()
     assert world.participants[0].person.last_name in listing
     assert world.participants[1].person.last_name not in listing
+
+
+@pytest.mark.parametrize("county", ["24\x0009", "\x00", "2409' OR 1=1", "٢٤٠٩", "9" * 500])
+def test_a_hostile_county_filter_is_a_bad_request(client, county):
+    world = build(women=1, men=0)
+    certified = with_indicators(world)[1]
+    client.force_login(member(world.project, Role.AUDITOR))
+    url = reverse("reporting:records", kwargs={"slug": world.project.slug, "pk": certified.pk})
+
+    response = client.get(url, {"county": county})
+
+    assert response.status_code == 400
+    assert client.get(url, {"county": ""}).status_code == 200  # an empty filter is no filter
