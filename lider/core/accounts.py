@@ -201,6 +201,9 @@ def current_lock(login: str, address: str | None) -> Lock | None:
 
 def record_failure(login: str, address: str | None) -> None:
     LoginFailure.objects.create(username=throttle_key(login), ip_address=address)
+    # Failures older than the window count for nothing: keep the table small under spraying.
+    stale = timezone.now() - max(failure_window(), datetime.timedelta(days=1))
+    LoginFailure.objects.filter(at__lt=stale).delete()
 
 
 def forget_failures(login: str, address: str | None) -> None:

@@ -89,6 +89,9 @@ def invitation_from_token(token: str) -> Invitation:
             _("A newer invitation has been sent; use the link from the latest e-mail."),
             code="superseded",
         )
+    if not may_grant(invitation.project, actor=invitation.invited_by, role=invitation.role):
+        # The inviter has lost the role (or the account) that allowed the invitation.
+        raise ValidationError(_("This invitation has been withdrawn."), code="revoked")
     return invitation
 
 

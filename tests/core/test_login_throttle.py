@@ -193,3 +193,14 @@ def test_only_administrators_see_login_locks(client, role):
     )
     assert post.status_code == 403
     assert not AuditEntry.objects.filter(action=AuditEntry.Action.UNLOCK).exists()
+
+
+def test_old_failures_are_cleared_as_new_ones_come(client):
+    import datetime
+
+    from django.utils import timezone
+
+    old = LoginFailure.objects.create(username="x", ip_address="10.0.0.9")
+    LoginFailure.objects.filter(pk=old.pk).update(at=timezone.now() - datetime.timedelta(days=2))
+    fail(client, "anna", 1)
+    assert list(LoginFailure.objects.values_list("username", flat=True)) == ["anna"]

@@ -255,3 +255,15 @@ def test_an_invited_administrator_must_set_up_a_second_factor(client, project):
     response = client.get(reverse("projects:list"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("backoffice:second_factor_setup"))
+
+
+def test_an_invitation_dies_with_the_inviters_power(client, project, coordinator):
+    client.force_login(coordinator)
+    invite(client, project)
+    link = link_in(mail.outbox[0])
+    Membership.objects.filter(user=coordinator).delete()
+    client.logout()
+    assert client.get(link).status_code == 410
+    response = accept(client, link)
+    assert "zostało wycofane" in response.content.decode()
+    assert not User.objects.filter(username="twojcik").exists()
