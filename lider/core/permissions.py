@@ -40,6 +40,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # People and institutions: the full person page; importing people from a spreadsheet.
     "people.view": frozenset({ADMIN, COORD, OFFICE, AUDITOR}),
     "people.import": frozenset({ADMIN, COORD, OFFICE}),
+    # A participant's path: overriding "completed as planned" with a note (the office).
+    "people.path": frozenset({ADMIN, COORD, OFFICE}),
     # Recruitment: the list of applications and the ranking (sensitive values masked);
     # entering, withdrawing and confirming (the office); deciding (coordinators).
     "recruitment.view": frozenset({ADMIN, COORD, OFFICE, PARTNER, AUDITOR}),

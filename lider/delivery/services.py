@@ -31,6 +31,7 @@ from lider.delivery.models import (
     SessionBooking,
     Venue,
 )
+from lider.people import paths
 from lider.projects.models import Membership
 
 NOT_YOUR_SESSION = gettext_lazy("You can mark attendance only at the sessions you lead.")
@@ -326,6 +327,9 @@ def change_enrolment_status(
         )
         if old in Enrolment.TAKES_PLACE and status not in Enrolment.TAKES_PLACE:
             promote_waiting(enrolment.group, actor=actor)
+        paths.refresh(
+            enrolment.task.project, actor=actor, participant_ids=[enrolment.participant_id]
+        )
     return enrolment
 
 
@@ -492,6 +496,8 @@ def _set_mark(session: Session, *, participant, status, actor) -> Attendance:
                 old=old,
                 new=status,
             )
+        # The first attended session of a participation task starts the participant's path.
+        paths.refresh(session.task.project, actor=actor, participant_ids=[participant.pk])
     return attendance
 
 

@@ -170,3 +170,26 @@ class InstitutionForm(forms.ModelForm):
 
 def gminas_by_county(gminas: list[Unit]) -> list:
     return GminaField.grouped(gminas)
+
+
+class CompletionForm(forms.Form):
+    """The office's decision on "completed as planned", or a return to the computed value."""
+
+    DECISIONS = {"": None, "yes": True, "no": False}
+
+    decision = forms.ChoiceField(
+        label=_("Completed the planned path"),
+        required=False,
+        choices=[("", _("as computed")), ("yes", _("yes")), ("no", _("no"))],
+    )
+    note = forms.CharField(label=_("Note on the decision"), max_length=300, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") and not (data.get("note") or "").strip():
+            self.add_error("note", _("Give the reason for the decision."))
+        return data
+
+    @property
+    def value(self) -> bool | None:
+        return self.DECISIONS[self.cleaned_data["decision"]]

@@ -338,11 +338,26 @@ class Participant(models.Model):
         blank=True,
         related_name="participations",
     )
+
+    class StartSource(models.TextChoices):
+        NONE = "", _("—")
+        ATTENDANCE = "attendance", _("first attended session of a participation task")
+        OFFICE = "office", _("entered by the office")
+
     start_date = models.DateField(_("start of participation"), null=True, blank=True)
+    start_source = models.CharField(
+        _("source of the start date"), max_length=12, choices=StartSource.choices, blank=True
+    )
     end_date = models.DateField(_("end of participation"), null=True, blank=True)
+    # The value the exports read: the office's override if there is one, else the computed
+    # one (lider.people.paths keeps it current).
     completed_as_planned = models.BooleanField(
         _("completed the planned path"), null=True, blank=True
     )
+    completed_override = models.BooleanField(
+        _("completed the planned path (the office's decision)"), null=True, blank=True
+    )
+    completed_note = models.CharField(_("note on the decision"), max_length=300, blank=True)
     exit_reason = models.CharField(
         _("reason for leaving"), max_length=20, choices=ExitReason.choices, blank=True
     )

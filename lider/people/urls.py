@@ -6,6 +6,11 @@ app_name = "people"
 urlpatterns = [
     path("<slug:slug>/osoby/", views.person_list, name="list"),
     path("<slug:slug>/osoby/<int:pk>/", views.person_detail, name="detail"),
+    path(
+        "<slug:slug>/osoby/<int:pk>/ukonczenie/",
+        views.person_completion,
+        name="completion",
+    ),
     path("<slug:slug>/instytucje/", views.institution_list, name="institutions"),
     path("<slug:slug>/instytucje/<int:pk>/", views.institution_detail, name="institution"),
 ]

@@ -2,18 +2,22 @@
 
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from lider.core import audit
 from lider.core.permissions import allows
-from lider.people import queries
-from lider.people.forms import SearchForm
-from lider.people.models import Institution, Person
+from lider.people import paths, queries
+from lider.people.forms import CompletionForm, SearchForm
+from lider.people.models import Institution, Participant, Person
 from lider.projects.access import project_view
 
 
 def _can(roles) -> dict:
-    return {"audit_view_object": allows(roles, "audit.view_object")}
+    return {
+        "audit_view_object": allows(roles, "audit.view_object"),
+        "path": allows(roles, "people.path"),
+    }
 
 
 @project_view("people.view")
@@ -34,24 +38,62 @@ def person_list(request, project):
     )
 
 
-@project_view("people.view")
-def person_detail(request, project, pk):
+def _person_in(project, pk) -> Person:
     person = get_object_or_404(Person.objects.select_related("gmina__parent"), pk=pk)
     if not person.in_project(project.pk):
         raise Http404
+    return person
+
+
+def _render_person(request, project, person, *, completion_form=None, status=200):
+    participant = (
+        Participant.objects.filter(project=project, person=person).select_related("project").first()
+    )
+    path = paths.path_of(participant) if participant else None
+    if participant and completion_form is None:
+        decision = {None: "", True: "yes", False: "no"}[participant.completed_override]
+        completion_form = CompletionForm(
+            initial={"decision": decision, "note": participant.completed_note}
+        )
     return render(
         request,
         "people/backoffice/detail.html",
         {
             "project": project,
             "person": person,
+            "participant": participant,
+            "path": path,
+            "first_support": paths.first_support(participant) if participant else None,
+            "participation_kinds": paths.kinds_label(project),
+            "completion_form": completion_form,
             "participations": person.participations.select_related("project"),
             "applications": person.applications.filter(project=project),
             "memberships": queries.memberships_of(person),
             "history": audit.history(person),
             "can": _can(request.project_roles),
         },
+        status=status,
     )
+
+
+@project_view("people.view")
+def person_detail(request, project, pk):
+    return _render_person(request, project, _person_in(project, pk))
+
+
+@project_view("people.path")
+@require_POST
+def person_completion(request, project, pk):
+    """The office overrides "completed as planned" with a note, or returns to the computed."""
+    person = _person_in(project, pk)
+    participant = get_object_or_404(Participant, project=project, person=person)
+    form = CompletionForm(request.POST)
+    if not form.is_valid():
+        return _render_person(request, project, person, completion_form=form, status=400)
+    paths.override_completion(
+        participant, value=form.value, note=form.cleaned_data["note"], actor=request.user
+    )
+    return redirect("people:detail", slug=project.slug, pk=person.pk)
 
 
 @project_view("people.view")

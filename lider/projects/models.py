@@ -121,6 +121,15 @@ PUBLIC_STATES = frozenset(
 APPLYING_STATES = frozenset({ProjectState.RECRUITING, ProjectState.RUNNING})
 
 
+# Task kinds whose support makes a person a participant (the project's rule, see
+# lider.people.paths); meetings, conferences and forums are promotional: attendance only.
+DEFAULT_PARTICIPATION_KINDS = ("training_cycle", "group_advisory")
+
+
+def default_participation_kinds() -> list[str]:
+    return list(DEFAULT_PARTICIPATION_KINDS)
+
+
 class ProjectQuerySet(models.QuerySet):
     def public(self):
         """Projects the public site shows: marked public, and past the draft state."""
@@ -190,6 +199,15 @@ class Project(models.Model):
     state = models.CharField(
         _("state"), max_length=12, choices=ProjectState.choices, default=ProjectState.DRAFT
     )
+    participation_kinds = models.JSONField(
+        _("task kinds that make a person a participant"),
+        default=default_participation_kinds,
+        blank=True,
+        help_text=_(
+            "The first attended session of a task of these kinds starts a person's "
+            "participation; other tasks (meetings, conferences) count as attendance only."
+        ),
+    )
 
     objects = ProjectQuerySet.as_manager()
 
@@ -223,6 +241,11 @@ class Project(models.Model):
         return [state for state in ProjectState if state in allowed]
 
     def clean(self) -> None:
+        kinds = self.participation_kinds
+        if not isinstance(kinds, list) or any(kind not in Task.Kind.values for kind in kinds):
+            raise ValidationError(
+                {"participation_kinds": _("Choose task kinds from the list.")}, code="kinds"
+            )
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError(
                 {"end_date": _("The project cannot end before it starts.")}, code="period"
