@@ -42,6 +42,9 @@ Action = AuditEntry.Action
 class Note:
     """A note translated when read: a lazy message with %(name)s values.
 
+    The message is a ``gettext_lazy`` text (not ``pgettext_lazy``: the stored message id has
+    no context, so a context-only translation would not be found when read).
+
     Values are stored as given; a lazy value (a choice's label) is stored as its message id and
     translated when read too.
     """
