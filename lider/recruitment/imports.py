@@ -213,6 +213,8 @@ def _import(request, project, token, stored, path):
                     row=link.row,
                 ),
             )
+        # Still under the project's lock: a second submit waiting for it finds no file.
+        path.unlink(missing_ok=True)
     _forget(request, token, path)
     messages.success(
         request,
