@@ -37,3 +37,17 @@ def test_founders_are_found_by_typing_and_kept_across_filters(browser_page):
     browser_page.follow(page.get_by_role("button", name="Zapisz"), what="the saved entity")
     expect(page).to_have_url(re.compile(re.escape(entity) + "$"))
     expect(page.locator("main")).to_contain_text(name)
+
+
+def test_the_card_offers_powiats_by_typing_on_a_phone(phone_page):
+    page = phone_page.page
+    phone_page.login("koordynator")
+    phone_page.goto(f"/biuro/projekty/{SLUG}/edycja/")
+    picker = page.locator(".picker[data-picker=counties]")
+    expect(picker.locator(".picker-choices input:checked")).to_have_count(4)
+    page.get_by_label("Szukaj po nazwie").fill("lodz")
+    expect(picker.get_by_role("checkbox", name="Łódź (powiat grodzki)")).not_to_be_checked()
+    expect(picker.locator(".picker-choices input:checked")).to_have_count(4)
+    phone_page.check("the powiats filtered on a phone")
+    box = picker.get_by_role("checkbox", name="Łódź (powiat grodzki)").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
