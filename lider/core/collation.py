@@ -22,6 +22,7 @@ ALPHABET = "aąbcćdeęfghijklłmnńoópqrsśtuvwxyzźż"
 _RANK = {letter: rank for rank, letter in enumerate(ALPHABET)}
 # Bands of the first level: spaces and punctuation < digits < letters < anything else.
 _PUNCTUATION, _DIGIT, _LETTER, _OTHER = 0, 1_000, 2_000, 10_000
+_TOP = 0x10FFFF  # the highest code point: weights beyond it (rare symbols) share it
 
 
 def _primary(character: str) -> tuple[int, int]:
@@ -39,14 +40,20 @@ def _primary(character: str) -> tuple[int, int]:
 
 
 @functools.lru_cache(maxsize=65_536)
-def sort_key(text: str) -> tuple:
-    """A key that sorts texts in Polish order (the three levels of a collation, then the text)."""
+def sort_key(text: str) -> str:
+    """A key that sorts texts in Polish order: the three levels of a collation, then the text.
+
+    The levels are spelt as one string of code points (weight + 1, a NUL between levels), so
+    that SQLite's many comparisons while sorting are plain string comparisons.
+    """
     letters = [_primary(character) for character in text.lower()]
-    return (
-        tuple(weight for weight, _ in letters),
-        tuple(accent for _, accent in letters),
-        tuple(character.isupper() for character in text),
-        text,
+    return "\0".join(
+        (
+            "".join(chr(min(weight + 1, _TOP)) for weight, _ in letters),
+            "".join(chr(min(accent + 1, _TOP)) for _, accent in letters),
+            "".join("\2" if character.isupper() else "\1" for character in text),
+            text,
+        )
     )
 
 
