@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.contrib.auth.models import User
 from django.db.models import Q
@@ -117,6 +119,15 @@ class SeriesForm(SessionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["date"].label = _("date of the first session")
+
+    def clean(self):
+        cleaned = super().clean()
+        first, count, every = cleaned.get("date"), cleaned.get("count"), cleaned.get("every_days")
+        if first and count and every:
+            days_left = (datetime.date.max - first).days
+            if every * (count - 1) > days_left:
+                self.add_error("count", _("The series would end after the last date there is."))
+        return cleaned
 
 
 class MarkForm(forms.Form):

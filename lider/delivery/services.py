@@ -194,6 +194,10 @@ def create_session_series(
         raise ValidationError(_("A series has from 1 to 100 sessions."), code="count")
     if every_days < 1:
         raise ValidationError(_("Sessions of a series are at least a day apart."), code="interval")
+    if every_days * (count - 1) > (datetime.date.max - first_date).days:
+        raise ValidationError(
+            _("The series would end after the last date there is."), code="too_late"
+        )
     dates = [first_date + datetime.timedelta(days=every_days * n) for n in range(count)]
     if not allow_overlap:
         problems = []

@@ -160,3 +160,47 @@ def test_hostile_values_in_delivery_forms_change_nothing(client, setup, name, kw
     assert response.status_code == 302
     assert not setup["session"].attendance.exists()
     assert not setup["session"].bookings.exists()
+
+
+def test_a_series_running_past_the_last_date_there_is_a_form_error(client, setup):
+    client.force_login(setup["office"])
+    series = url("delivery:series", setup)
+    data = form_data(client.get(series).content.decode(), action="")
+    data.update(
+        task=[str(setup["task"].pk)],
+        title=["Na koniec czasu"],
+        date=["9999-12-20"],
+        start_time=["09:00"],
+        end_time=["10:00"],
+        venue=[str(setup["session"].venue_id)],
+        count=["3"],
+        every_days=["7"],
+    )
+
+    response = client.post(series, data)
+
+    assert response.status_code == 200
+    assert "count" in response.context["form"].errors
+    assert not Session.objects.filter(title="Na koniec czasu").exists()
+
+
+def test_a_series_in_the_first_years_leads_to_its_month(client, setup):
+    client.force_login(setup["office"])
+    series = url("delivery:series", setup)
+    data = form_data(client.get(series).content.decode(), action="")
+    data.update(
+        task=[str(setup["task"].pk)],
+        title=["Dawno temu"],
+        date=["0002-03-06"],
+        start_time=["09:00"],
+        end_time=["10:00"],
+        venue=[str(setup["session"].venue_id)],
+        count=["1"],
+        every_days=["7"],
+    )
+
+    response = client.post(series, data, follow=True)
+
+    assert response.redirect_chain[0][0].endswith("?miesiac=0002-03")
+    assert response.status_code == 200
+    assert "Dawno temu" in response.content.decode()

@@ -95,7 +95,7 @@ def series_create(request, project):
             first = sessions[0].date
             return redirect(
                 reverse("delivery:calendar", kwargs={"slug": project.slug})
-                + f"?miesiac={first:%Y-%m}"
+                + f"?miesiac={first.isoformat()[:7]}"
             )
     return render(
         request,
