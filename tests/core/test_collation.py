@@ -107,3 +107,19 @@ def test_accounts_on_the_roles_page_and_trainers_to_choose_are_in_polish_order(c
     assert re.findall(r"<td>Jan (\w+) <small>", page) == POLISH_ORDER
     trainers = trainers_choosable(project)
     assert [user.last_name for user in trainers] == POLISH_ORDER
+
+
+MIXED = [
+    "Sowa", "Świątek", "Baster", "Bałazy", "Łukasz", "Lucyna", "Lis", "Zając", "Żak", "Źródło",
+    "Zieliński", "Ćwik", "Czarnecki", "Cybulski", "Ólga", "Orzeł", "ołówek", "Nowak", "Ńa",
+    "nowak", "Émile", "Eryk", "Ewa", "Ęka", "Kowalska-Nowak", "Kowalski", "Kowalska Nowak",
+    "O'Brien", "Obama", "Müller", "Mueller", "Muller",
+]  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_the_database_orders_as_the_sort_key_does():
+    """On PostgreSQL the order is ICU's: the SQLite function must agree with it."""
+    for surname in MIXED:
+        PersonFactory(last_name=surname)
+    assert list(Person.objects.values_list("last_name", flat=True)) == sorted(MIXED, key=sort_key)
