@@ -3,12 +3,42 @@ from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.models import User
 from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from lider.core.accounts import find_user, validate_new_login
 from lider.core.permissions import Role
 from lider.core.pickers import SearchableCheckboxes
-from lider.projects.models import Project
+from lider.projects.identifiers import normalise_krs
+from lider.projects.models import (
+    Organisation,
+    ProgrammeNode,
+    Project,
+    SpecificGoal,
+    TargetGroup,
+    Task,
+)
+from lider.territory.models import Unit
+
+# Addresses the back office uses itself under /biuro/projekty/: no project may take them.
+RESERVED_SLUGS = frozenset({"nowy", "organizacje", "programy"})
+# Long texts of the card: a page or two at most.
+LONG_TEXT = 5000
+
+
+class ProgrammeChoiceField(forms.ModelChoiceField):
+    """A level of a programme tree, shown with its whole lineage ("FERS › 4 › 4.1 …")."""
+
+    def __init__(self, queryset=None, **kwargs):
+        queryset = ProgrammeNode.objects.select_related("parent__parent__parent").order_by(
+            "parent__parent__parent__code", "parent__parent__code", "parent__code", "code"
+        )
+        super().__init__(queryset=queryset, **kwargs)
+
+    def label_from_instance(self, node):
+        return " › ".join(n.label for n in node.lineage())
 
 
 class ProjectCardForm(forms.ModelForm):
@@ -16,6 +46,7 @@ class ProjectCardForm(forms.ModelForm):
         model = Project
         fields = [
             "number",
+            "contract_number",
             "title",
             "cofinancing_statement",
             "classification",
@@ -36,6 +67,168 @@ class ProjectCardForm(forms.ModelForm):
             "counties": SearchableCheckboxes,
         }
         help_texts = {"counties": _("The counties where the project is carried out.")}
+        field_classes = {"classification": ProgrammeChoiceField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["main_goal"].max_length = LONG_TEXT
+        self.fields["main_goal"].widget.attrs["maxlength"] = LONG_TEXT
+        self.fields["main_goal"].validators.append(MaxLengthValidator(LONG_TEXT))
+
+
+class ProjectCreateForm(ProjectCardForm):
+    """A new project's card: classification, organisations, numbers, period and counties."""
+
+    class Meta(ProjectCardForm.Meta):
+        fields = [
+            "title",
+            "slug",
+            "classification",
+            "institution",
+            "number",
+            "contract_number",
+            "applicant",
+            "partners",
+            "start_date",
+            "end_date",
+            "counties",
+            "cofinancing_statement",
+            "main_goal",
+        ]
+        help_texts = {
+            **ProjectCardForm.Meta.help_texts,
+            "slug": _(
+                "The project's address on the public site: small letters, digits and hyphens."
+            ),
+        }
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if slug in RESERVED_SLUGS:
+            raise forms.ValidationError(
+                _("This address is used by the back office; choose another."), code="reserved"
+            )
+        return slug
+
+
+class OrganisationForm(forms.ModelForm):
+    """An applicant, partner or funding institution; NIP, REGON and KRS checked as everywhere."""
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "krs", "nip", "regon", "city", "website"]
+
+
+class KrsLookupForm(forms.Form):
+    krs = forms.CharField(label=_("KRS"), max_length=20)
+
+    def clean_krs(self):
+        try:
+            return normalise_krs(self.cleaned_data["krs"])
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages, code="krs") from None
+
+
+class TargetGroupForm(forms.ModelForm):
+    order = forms.IntegerField(label=_("Order"), min_value=0, max_value=999, initial=0)
+    description = forms.CharField(
+        label=_("Target group"), max_length=LONG_TEXT, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    class Meta:
+        model = TargetGroup
+        fields = ["order", "description"]
+
+
+class SpecificGoalForm(forms.ModelForm):
+    order = forms.IntegerField(label=_("Order"), min_value=0, max_value=999, initial=0)
+    text = forms.CharField(
+        label=_("Specific goal"), max_length=LONG_TEXT, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    class Meta:
+        model = SpecificGoal
+        fields = ["order", "text"]
+
+
+class TaskForm(forms.ModelForm):
+    """A task; its counties are chosen among the project's own (choices given once per page)."""
+
+    order = forms.IntegerField(label=_("Order"), min_value=0, max_value=999, initial=0)
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=LONG_TEXT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    task_counties = forms.TypedMultipleChoiceField(
+        label=_("Counties"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Task
+        fields = ["order", "kind", "title", "description"]
+
+    def __init__(self, *args, county_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["task_counties"].choices = county_choices
+        if self.instance.pk and not self.is_bound:
+            self.initial["task_counties"] = [unit.pk for unit in self.instance.counties.all()]
+
+
+def structure_formsets(project, data=None):
+    """The three formsets of a project's structure: target groups, specific goals, tasks.
+
+    The counties of the tasks are the project's; their choices are read once, not per task.
+    """
+    counties = list(project.counties.order_by("code").values_list("pk", "name"))
+    groups = TargetGroupFormSet(data, instance=project, prefix="groups")
+    goals = SpecificGoalFormSet(data, instance=project, prefix="goals")
+    tasks = TaskFormSet(
+        data,
+        instance=project,
+        prefix="tasks",
+        queryset=Task.objects.filter(project=project).prefetch_related(
+            Prefetch("counties", queryset=Unit.objects.only("pk"))
+        ),
+        form_kwargs={"county_choices": counties},
+    )
+    return groups, goals, tasks
+
+
+TargetGroupFormSet = forms.inlineformset_factory(
+    Project,
+    TargetGroup,
+    form=TargetGroupForm,
+    extra=1,
+    can_delete=True,
+    max_num=50,
+    validate_max=True,
+    absolute_max=60,
+)
+SpecificGoalFormSet = forms.inlineformset_factory(
+    Project,
+    SpecificGoal,
+    form=SpecificGoalForm,
+    extra=1,
+    can_delete=True,
+    max_num=50,
+    validate_max=True,
+    absolute_max=60,
+)
+TaskFormSet = forms.inlineformset_factory(
+    Project,
+    Task,
+    form=TaskForm,
+    extra=1,
+    can_delete=True,
+    max_num=50,
+    validate_max=True,
+    absolute_max=60,
+)
 
 
 class GrantRoleForm(forms.Form):

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from lider.core.permissions import Role
 from lider.core.shortening import shorten
@@ -97,11 +98,11 @@ class Organisation(models.Model):
 class ProjectState(models.TextChoices):
     """Where a project is in its life; see `Project` for who moves it and what each shows."""
 
-    DRAFT = "draft", _("draft")
-    RECRUITING = "recruiting", _("recruiting")
-    RUNNING = "running", _("running")
-    CLOSED = "closed", _("closed")
-    ARCHIVED = "archived", _("archived")
+    DRAFT = "draft", pgettext_lazy("project state", "draft")
+    RECRUITING = "recruiting", pgettext_lazy("project state", "recruiting")
+    RUNNING = "running", pgettext_lazy("project state", "running")
+    CLOSED = "closed", pgettext_lazy("project state", "closed")
+    ARCHIVED = "archived", pgettext_lazy("project state", "archived")
 
 
 # The only moves a project's state may make (`lider.projects.services.change_state`).
@@ -158,7 +159,18 @@ class Project(models.Model):
     State = ProjectState
 
     slug = models.SlugField(_("address name"), max_length=80, unique=True)
-    number = models.CharField(_("project number"), max_length=60)
+    number = models.CharField(
+        _("project number"),
+        max_length=60,
+        help_text=_("The application number, e.g. WND-POKL.07.02.02-24-034/09."),
+    )
+    # Kept apart from the application number: SL2014 and CST2021 ask for the contract's.
+    contract_number = models.CharField(
+        _("contract number"),
+        max_length=60,
+        blank=True,
+        help_text=_("The number of the funding contract, e.g. UDA-POKL.07.02.02-24-034/09-00."),
+    )
     title = models.CharField(_("title"), max_length=300)
     # Printed on every certificate, attendance list and report: bounded like every such text.
     cofinancing_statement = models.CharField(

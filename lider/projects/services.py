@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from lider.core import audit
 from lider.core.permissions import Role
-from lider.projects.models import STATE_TRANSITIONS, Membership, Project
+from lider.projects.models import STATE_TRANSITIONS, Membership, Organisation, Project, Task
 
 
 def update_project_card(project: Project, *, actor, form) -> Project:
@@ -18,6 +18,54 @@ def update_project_card(project: Project, *, actor, form) -> Project:
         for name in {"partners", "counties"} & set(form.changed_data):
             getattr(project, name).set(form.cleaned_data[name])
     return project
+
+
+@transaction.atomic
+def create_project(*, actor, form) -> Project:
+    """A new project (a draft) from a valid ProjectCreateForm; its creator administers it."""
+    project = form.save(commit=False)
+    project.state = Project.State.DRAFT
+    project.save()
+    form.save_m2m()
+    audit.created(project, actor=actor)
+    grant_role(project, actor=actor, user=actor, role=Role.ADMINISTRATOR)
+    return project
+
+
+@transaction.atomic
+def create_organisation(*, actor, form) -> Organisation:
+    organisation = form.save()
+    audit.created(organisation, actor=actor)
+    return organisation
+
+
+@transaction.atomic
+def save_structure(project: Project, *, actor, formsets) -> None:
+    """Save the target groups, specific goals and tasks of valid structure formsets.
+
+    Every row added, changed or deleted gets its own audit entry, in the project's trail.
+    """
+    for formset in formsets:
+        for form in formset.deleted_forms:
+            if form.instance.pk:
+                audit.deleted(form.instance, actor=actor)
+                form.instance.delete()
+        for form in formset.forms:
+            if form in formset.deleted_forms or not form.has_changed():
+                continue
+            row = form.instance
+            counties = form.cleaned_data.get("task_counties")
+            if row.pk is None:
+                row.project = project
+                row.save()
+                if isinstance(row, Task):
+                    row.counties.set(counties or [])
+                audit.created(row, actor=actor)
+            else:
+                with audit.tracking(row, actor=actor):
+                    row.save()
+                    if isinstance(row, Task):
+                        row.counties.set(counties or [])
 
 
 @transaction.atomic

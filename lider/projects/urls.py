@@ -5,8 +5,12 @@ from lider.projects import invitation_views, views
 app_name = "projects"
 urlpatterns = [
     path("", views.project_list, name="list"),
+    # Fixed addresses before "<slug:slug>/": forms.RESERVED_SLUGS keeps projects off them.
+    path("nowy/", views.project_create, name="create"),
+    path("organizacje/nowa/", views.organisation_create, name="organisation_create"),
     path("<slug:slug>/", views.project_detail, name="detail"),
     path("<slug:slug>/edycja/", views.project_edit, name="edit"),
+    path("<slug:slug>/struktura/", views.project_structure, name="structure"),
     path("<slug:slug>/stan/", views.project_state, name="state"),
     path("<slug:slug>/role/", views.role_list, name="roles"),
     path("<slug:slug>/role/<int:pk>/odbierz/", views.role_revoke, name="revoke"),

@@ -9,13 +9,21 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lider.core import audit, pickers, sensitive
-from lider.core.access import is_installation_administrator
+from lider.core.access import installation_view, is_installation_administrator
 from lider.core.collation import polish
 from lider.core.models import AuditEntry
 from lider.core.permissions import allows
-from lider.projects import invitations, services
+from lider.projects import hooks, invitations, services
 from lider.projects.access import project_view, projects_for, staff_view
-from lider.projects.forms import GrantRoleForm, ProjectCardForm, ProjectStateForm
+from lider.projects.forms import (
+    GrantRoleForm,
+    KrsLookupForm,
+    OrganisationForm,
+    ProjectCardForm,
+    ProjectCreateForm,
+    ProjectStateForm,
+    structure_formsets,
+)
 from lider.projects.menu import sections_for
 from lider.projects.models import Membership, Project
 from lider.projects.queries import project_cards, voivodeships_of
@@ -33,6 +41,78 @@ def project_list(request):
             "projects": projects,
             "is_installation_administrator": is_installation_administrator(request.user),
         },
+    )
+
+
+@installation_view
+def project_create(request):
+    """Step 1 of a new project: its card. The project starts as a draft, the creator its
+    administrator; step 2 is the structure page (target groups, goals, tasks)."""
+    data = request.POST if request.method == "POST" else None
+    form = ProjectCreateForm(data, initial={"cofinancing_statement": DEFAULT_COFINANCING})
+    if pickers.filtering(request):
+        pickers.without_errors(form)
+    elif data is not None and form.is_valid():
+        project = services.create_project(actor=request.user, form=form)
+        messages.success(
+            request,
+            _(
+                "The project has been created as a draft: nothing of it is public yet. Now add "
+                "its target groups, goals and tasks."
+            ),
+        )
+        return redirect("projects:structure", slug=project.slug)
+    return render(request, "projects/backoffice/create.html", {"form": form})
+
+
+DEFAULT_COFINANCING = "Projekt współfinansowany ze środków Unii Europejskiej"
+
+
+@installation_view
+def organisation_create(request):
+    """A new applicant, partner or funding institution; details can be filled in from KRS."""
+    data = request.POST if request.method == "POST" else None
+    form = OrganisationForm(data)
+    lookup_available = hooks.organisation_lookup is not None
+    if data is not None and "_krs" in data:
+        # Fill in from KRS: the form is shown again with what the register says; nothing saved.
+        lookup = KrsLookupForm({"krs": data.get("krs", "")})
+        form = OrganisationForm(initial={k: v for k, v in data.items() if k in form.fields})
+        if not lookup_available:
+            messages.error(request, _("Looking up the KRS is not available here."))
+        elif lookup.is_valid():
+            try:
+                details = hooks.organisation_lookup(lookup.cleaned_data["krs"])
+            except hooks.LookupFailed as error:
+                messages.error(request, str(error))
+            else:
+                form = OrganisationForm(
+                    initial={
+                        "name": details.name[:300],
+                        "krs": details.krs,
+                        "nip": details.nip,
+                        "regon": details.regon,
+                        "city": details.city[:100],
+                    }
+                )
+                messages.success(
+                    request,
+                    _("Filled in from the KRS. Check the details, then save."),
+                )
+        else:
+            for error in lookup.errors.get("krs", []):
+                messages.error(request, error)
+    elif data is not None and form.is_valid():
+        organisation = services.create_organisation(actor=request.user, form=form)
+        messages.success(
+            request,
+            _("The organisation %(name)s has been added.") % {"name": organisation.name},
+        )
+        return redirect("projects:create")
+    return render(
+        request,
+        "projects/backoffice/organisation_create.html",
+        {"form": form, "lookup_available": lookup_available},
     )
 
 
@@ -100,6 +180,25 @@ STATE_MEANINGS = {
         "cannot change its state again."
     ),
 }
+
+
+@project_view("project.change")
+def project_structure(request, project):
+    """Step 2 of a new project, and later edits: target groups, specific goals and tasks."""
+    data = request.POST if request.method == "POST" else None
+    formsets = structure_formsets(project, data)
+    # Every formset validated (not all() short-circuiting), so every error shows at once.
+    valid = [formset.is_valid() for formset in formsets]
+    if data is not None and all(valid):
+        services.save_structure(project, actor=request.user, formsets=formsets)
+        messages.success(request, _("The target groups, goals and tasks have been saved."))
+        return redirect("projects:detail", slug=project.slug)
+    groups, goals, tasks = formsets
+    return render(
+        request,
+        "projects/backoffice/structure.html",
+        {"project": project, "groups": groups, "goals": goals, "tasks": tasks},
+    )
 
 
 @project_view("project.state")

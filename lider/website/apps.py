@@ -21,3 +21,22 @@ class WebsiteConfig(AppConfig):
         register(_("Indicators"), "reporting:dashboard", order=60)
         register(_("Monitoring exports"), "reporting:exports", order=70)
         register(_("Progress report"), "reporting:progress", order=80)
+
+        # Project set-up pre-fills an organisation from the KRS client of `outcomes`.
+        from lider.projects.hooks import register_organisation_lookup
+
+        register_organisation_lookup(organisation_from_krs)
+
+
+def organisation_from_krs(number: str):
+    """The KRS client's answer as project set-up needs it; a failure is a message."""
+    from lider.outcomes import krs
+    from lider.projects.hooks import LookupFailed, OrganisationDetails
+
+    try:
+        entity = krs.fetch_extract(number)
+    except krs.KrsError as error:
+        raise LookupFailed(str(error)) from error
+    return OrganisationDetails(
+        name=entity.name, nip=entity.nip, regon=entity.regon, krs=entity.krs, city=entity.city
+    )
