@@ -348,7 +348,7 @@ def test_scores_that_include_special_category_points_are_hidden_from_roles_witho
         person=PersonFactory(disability="yes", labour_status="employed"),
         target_group=project.target_groups.get(order=1),
     )
-    application.score = 13
+    application.score = 9173
     application.save(update_fields=["score"])
     detail = reverse("recruitment:detail", kwargs={"slug": project.slug, "pk": application.pk})
     ranking = reverse("recruitment:ranking", kwargs={"slug": project.slug})
@@ -356,8 +356,8 @@ def test_scores_that_include_special_category_points_are_hidden_from_roles_witho
 
     pages = [client.get(url).content.decode() for url in (list_url(project), detail, ranking)]
 
-    assert all("13" not in page.split("<main", 1)[1] for page in pages)
+    assert all("9173" not in page.split("<main", 1)[1] for page in pages)
     assert "ranking jest widoczny tylko dla ról" in pages[2]
     client.force_login(member(project, Role.COORDINATOR))
-    assert "<td>13</td>" in client.get(list_url(project)).content.decode()
-    assert "Punkty: 13" in client.get(detail).content.decode()
+    assert "<td>9173</td>" in client.get(list_url(project)).content.decode()
+    assert "Punkty: 9173" in client.get(detail).content.decode()
