@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lider.core import audit
+from lider.core import audit, table_reader
 from lider.core.links import absolute_url
 from lider.people.importing import PersonRow
 from lider.people.models import Institution, Participant, Person
@@ -598,6 +598,7 @@ CONSENT_COLUMNS = (
 
 
 @transaction.atomic
+@table_reader.collection_paused()
 def import_applications(
     project,
     *,
