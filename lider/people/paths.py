@@ -81,7 +81,9 @@ class Path:
 def facts_for(project, participant_ids=None) -> dict[int, Facts]:
     """Facts for the project's participants (or the given ones): three queries in all."""
     kinds = participation_kinds(project)
-    base = Participant.objects.filter(project=project)
+    # People only: an institution's participation is recorded by the office (it attends no
+    # session itself).
+    base = Participant.objects.filter(project=project, person__isnull=False)
     if participant_ids is not None:
         base = base.filter(pk__in=list(participant_ids))
     attended = Q(attendance__status__in=ATTENDED, attendance__session__task__kind__in=kinds)
@@ -183,6 +185,7 @@ def compute(participant: Participant, facts: Facts, today: datetime.date) -> Pat
 
 
 def path_of(participant: Participant, today: datetime.date | None = None) -> Path:
+    """The path of one person taking part (institutions: see ``facts_for``)."""
     facts = facts_for(participant.project, [participant.pk]).get(participant.pk, Facts())
     return compute(participant, facts, today or timezone.localdate())
 

@@ -180,6 +180,7 @@ def _application(d):
 IDS = {
     "projects:revoke": lambda d: {"pk": d["membership"].pk},
     "people:detail": lambda d: {"pk": d["person"].person_id},
+    "people:completion": lambda d: {"pk": d["person"].person_id},
     "people:institution": lambda d: {"pk": d["institution"].institution_id},
     "people:completion": lambda d: {"pk": d["person"].person_id},
     "recruitment:detail": _application,

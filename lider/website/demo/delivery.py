@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from django.contrib.auth.models import User
 
 from lider.delivery.models import Attendance, Enrolment, Group, Session, SessionBooking, Venue
+from lider.people import paths
+from lider.people.models import Participant
 from lider.projects.models import Project
 from lider.territory.queries import gminas_in, unit_by_code
 from lider.website.demo.people import Population
@@ -355,3 +357,27 @@ def load_delivery(project: Project, population: Population) -> Schedule | None:
         bookings=len(bookings),
         marks=len(marks),
     )
+
+
+def load_paths(project: Project) -> int:
+    """The participants' paths from their attendance and enrolments (the project's rule:
+    training cycle and group advisory); the trainee who dropped out took up employment, as the
+    office records. Returns how many paths changed (none when run again)."""
+    changed = paths.refresh(project, actor=None)
+    office = User.objects.get(username="biuro")
+    for enrolment in Enrolment.objects.filter(
+        task__project=project, status=Enrolment.Status.DROPPED
+    ).select_related("participant__project"):
+        participant = enrolment.participant
+        if (participant.exit_reason, participant.end_date) != (
+            Participant.ExitReason.EMPLOYMENT,
+            enrolment.dropped_on,
+        ):
+            paths.record_exit(
+                participant,
+                reason=Participant.ExitReason.EMPLOYMENT,
+                on=enrolment.dropped_on,
+                actor=office,
+            )
+            changed += 1
+    return changed

@@ -192,7 +192,8 @@ def load_people(project: Project) -> Population:
     )
     Participant.objects.bulk_create(
         [
-            Participant(project=project, person=by_pesel[p.pesel], start_date=project.start_date)
+            # The path (start, end, completion) comes from attendance: see demo.delivery.
+            Participant(project=project, person=by_pesel[p.pesel])
             for p in generated
             if by_pesel[p.pesel].pk not in existing
         ]

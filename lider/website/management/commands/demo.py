@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from lider.website.demo.certification import load_certification
-from lider.website.demo.delivery import load_delivery
+from lider.website.demo.delivery import load_delivery, load_paths
 from lider.website.demo.outcomes import load_outcomes
 from lider.website.demo.people import load_people
 from lider.website.demo.project import load_project
@@ -21,6 +21,7 @@ class Command(BaseCommand):
             population = load_people(project)
             load_recruitment(project)
             load_delivery(project, population)
+            load_paths(project)
             load_certification(project)
             load_outcomes(project, population.all_trainees)
             load_reporting(project)
