@@ -39,6 +39,9 @@ def without_errors(form):
     """The bound form shown again while choosing: what was typed, without validation errors."""
     form._errors = ErrorDict()
     form.cleaned_data = {}
+    for field in form.fields.values():
+        if isinstance(field.widget, SearchableCheckboxes):
+            field.widget.filtered = True  # says that nothing was saved (Enter may have filtered)
     return form
 
 
@@ -52,6 +55,7 @@ class SearchableCheckboxes(forms.CheckboxSelectMultiple):
         super().__init__(attrs, choices)
         self.limit = limit or self.limit
         self.query = ""
+        self.filtered = False
 
     def value_from_datadict(self, data, files, name):
         self.query = " ".join((data.get(name + QUERY_SUFFIX) or "").split())[:QUERY_LENGTH]
@@ -70,6 +74,7 @@ class SearchableCheckboxes(forms.CheckboxSelectMultiple):
         context["widget"].update(
             {
                 "query": self.query,
+                "filtered": self.filtered,
                 "query_name": name + QUERY_SUFFIX,
                 "filter_name": FILTER,
                 "chosen": chosen,
