@@ -38,7 +38,10 @@ class ProgrammeChoiceField(forms.ModelChoiceField):
         super().__init__(queryset=queryset, **kwargs)
 
     def label_from_instance(self, node):
-        return " › ".join(n.label for n in node.lineage())
+        # The programme by its short code above its levels ("FERS › I. Umiejętności").
+        return " › ".join(
+            n.code if n.parent_id is None and n is not node else n.label for n in node.lineage()
+        )
 
 
 class ProjectCardForm(forms.ModelForm):
