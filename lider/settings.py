@@ -5,6 +5,7 @@ the small helpers below, which fail loudly on a malformed value. Defaults suit a
 a laptop (SQLite, console e-mail, immediate tasks, DEBUG off).
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -48,6 +49,14 @@ def env_int(name: str, default: int) -> int:
         return int(value)
     except ValueError as error:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from error
+
+
+def env_date(name: str, default: str) -> datetime.date:
+    value = os.environ.get(name) or default
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} must be a date (YYYY-MM-DD), not {value!r}.") from error
 
 
 DATA_DIR = Path(env_str("LIDER_DATA_DIR", str(Path.cwd() / "var")))
@@ -227,6 +236,24 @@ if PRODUCTION:
 
 # The public address used in QR codes and e-mails when there is no request to ask.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+
+# Who runs this installation, for the privacy page and the accessibility statement (the
+# digital-accessibility act of 4 April 2019 requires the entity's name, the dates and a contact).
+LIDER_OPERATOR = {
+    "name": env_str("LIDER_OPERATOR_NAME", "Lider"),
+    "address": env_str("LIDER_OPERATOR_ADDRESS", ""),
+    "email": env_str("LIDER_OPERATOR_EMAIL", DEFAULT_FROM_EMAIL),
+    "phone": env_str("LIDER_OPERATOR_PHONE", ""),
+    "dpo_email": env_str("LIDER_DPO_EMAIL", ""),
+    "accessibility_contact": env_str("LIDER_ACCESSIBILITY_CONTACT", ""),
+    # ISO dates: the site's publication, its last significant update, the statement's
+    # preparation and its last review (the statement is reviewed at least once a year).
+    "published": env_date("LIDER_SITE_PUBLISHED", "2026-11-29"),
+    "updated": env_date("LIDER_SITE_UPDATED", "2026-11-29"),
+    "statement_prepared": env_date("LIDER_ACCESSIBILITY_PREPARED", "2026-11-29"),
+    "statement_reviewed": env_date("LIDER_ACCESSIBILITY_REVIEWED", "2026-11-29"),
+    "architecture": env_str("LIDER_ARCHITECTURAL_ACCESSIBILITY", ""),
+}
 
 LOGGING = {
     "version": 1,

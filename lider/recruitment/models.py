@@ -129,6 +129,63 @@ class ConsentText(models.Model):
         return f"{self.get_purpose_display()} ({self.version})"
 
 
+class InformationClause(models.Model):
+    """A version of the project's information clause (GDPR art. 13), shown on every form.
+
+    Not a consent: the applicant is informed, not asked, and there is nothing to withdraw
+    (most of the processing rests on a legal obligation, art. 6(1)(c)). So it is a model of
+    its own rather than a `ConsentText` purpose, and an application records the exact version
+    it was submitted with (`Application.information_clause`), as a consent records its text.
+    """
+
+    project = models.ForeignKey(
+        "projects.Project", on_delete=models.CASCADE, related_name="information_clauses"
+    )
+    version = models.CharField(_("version"), max_length=20)
+    controller = models.TextField(_("controller"))
+    purposes = models.TextField(_("purposes of processing"))
+    legal_bases = models.TextField(_("legal bases"))
+    recipients = models.TextField(_("recipients"))
+    retention = models.TextField(_("retention period"))
+    rights = models.TextField(_("your rights"))
+    dpo_contact = models.TextField(_("contact to the data protection officer"))
+    is_current = models.BooleanField(_("shown on the form now"), default=True)
+
+    SECTIONS = (
+        "controller",
+        "purposes",
+        "legal_bases",
+        "recipients",
+        "retention",
+        "rights",
+        "dpo_contact",
+    )
+
+    class Meta:
+        verbose_name = _("information clause")
+        verbose_name_plural = _("information clauses")
+        ordering = ["-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "version"], name="information_clause_version_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["project"],
+                condition=models.Q(is_current=True),
+                name="information_clause_one_current",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} ({self.version})"
+
+    def sections(self) -> list[tuple[str, str]]:
+        """(heading, text) in the order art. 13 lists them."""
+        return [
+            (self._meta.get_field(name).verbose_name, getattr(self, name)) for name in self.SECTIONS
+        ]
+
+
 class ApplicationQuerySet(models.QuerySet):
     def for_people(self):
         return self.filter(person__isnull=False)
@@ -247,6 +304,14 @@ class Application(models.Model):
         blank=True,
         related_name="application",
         verbose_name=_("participant"),
+    )
+    information_clause = models.ForeignKey(
+        InformationClause,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+        verbose_name=_("information clause shown"),
     )
 
     sensitive_fields = {"pesel": mask_pesel}

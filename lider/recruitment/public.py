@@ -40,6 +40,7 @@ def _apply(request, slug, *, kind):
         return render(request, "recruitment/public/closed.html", {"project": project})
     gminas = gminas_in(project.counties.all())
     texts = services.required_consent_texts(project)
+    clause = services.current_information_clause(project)
     data = request.POST if request.method == "POST" else None
     subject_form = (PersonForm if kind == "person" else InstitutionForm)(
         data, gminas=gminas, prefix="s"
@@ -70,6 +71,7 @@ def _apply(request, slug, *, kind):
                 (legend, [subject_form[n] for n in names]) for legend, names in fieldsets
             ],
             "limited": limited,
+            "clause": clause,
         },
         status=429 if limited else 200,
     )
@@ -114,6 +116,7 @@ def submit_forms(project, subject_form, form, *, kind, source="online", actor=No
             project,
             target_group=target_group,
             consent_texts=form.consent_texts,
+            information_clause=services.current_information_clause(project),
             source=source,
             language=translation.get_language(),
             actor=actor,

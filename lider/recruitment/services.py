@@ -19,7 +19,7 @@ from lider.core.links import absolute_url
 from lider.people.importing import PersonRow
 from lider.people.models import Institution, Participant, Person
 from lider.recruitment import bulk, rules
-from lider.recruitment.models import Application, Consent, ConsentText
+from lider.recruitment.models import Application, Consent, ConsentText, InformationClause
 
 Status = Application.Status
 
@@ -27,6 +27,11 @@ Status = Application.Status
 def required_consent_texts(project) -> list[ConsentText]:
     """The current wording of each consent the project asks for."""
     return list(project.consent_texts.filter(is_current=True).order_by("purpose"))
+
+
+def current_information_clause(project) -> InformationClause | None:
+    """The version of the project's information clause (art. 13) the form shows now."""
+    return project.information_clauses.filter(is_current=True).first()
 
 
 def check(application: Application, ctx: rules.Context | None = None, *, on=None) -> Application:
@@ -75,6 +80,7 @@ def submit_application(
     institution: Institution | None = None,
     target_group=None,
     consent_texts: list[ConsentText],
+    information_clause: InformationClause | None = None,
     source: str = Application.Source.ONLINE,
     submitted_at: datetime.datetime | None = None,
     language: str = "pl",
@@ -105,6 +111,7 @@ def submit_application(
         submitted_at=submitted_at,
         language=language,
         email=subject.email,
+        information_clause=information_clause,
         **{identity_field: value},
     )
     if _must_check(project, subject, identity_field=identity_field, value=value):

@@ -1,13 +1,15 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from lider.website import participant, results, views
+from lider.website import legal, participant, results, views
 
 app_name = "website"
 urlpatterns = [
     path("", views.home, name="home"),
     path(_("projects/<slug:slug>/"), views.project_page, name="project"),
     path(_("projects/<slug:slug>/results/"), results.project_results, name="results"),
+    path(_("privacy/"), legal.privacy, name="privacy"),
+    path(_("accessibility-statement/"), legal.accessibility, name="accessibility"),
     path(_("account/"), participant.account, name="account"),
     path(_("account/start/"), participant.after_login, name="after_login"),
     path(_("account/certificates/<int:pk>/"), participant.certificate_pdf, name="certificate_pdf"),

@@ -19,6 +19,7 @@ from lider.recruitment.models import (
     Consent,
     ConsentText,
     EligibilityRule,
+    InformationClause,
     ScoringCriterion,
 )
 from lider.recruitment.services import check
@@ -44,6 +45,37 @@ CONSENTS = {
         "4 tygodni od zakończenia udziału w projekcie."
     ),
 }
+# The project's information clause (art. 13), as the beneficiary publishes it on the form.
+CLAUSE = {
+    "controller": (
+        "Administratorem danych uczestników projektu (zbiór PEFS) jest minister właściwy do "
+        "spraw rozwoju regionalnego; danych zgłoszeń – beneficjent projektu, wskazany na jego "
+        "karcie."
+    ),
+    "purposes": (
+        "Rekrutacja do projektu, jego realizacja, udzielenie wsparcia, monitoring, kontrola, "
+        "ewaluacja i sprawozdawczość Programu Operacyjnego Kapitał Ludzki."
+    ),
+    "legal_bases": (
+        "Art. 6 ust. 1 lit. c RODO (obowiązek prawny: rozporządzenie Rady (WE) nr 1083/2006 i "
+        "ustawa o zasadach prowadzenia polityki rozwoju), art. 9 ust. 2 lit. g RODO dla danych "
+        "o niepełnosprawności, a dla danych podanych dobrowolnie – zgoda (art. 6 ust. 1 lit. a)."
+    ),
+    "recipients": (
+        "Instytucja Wdrażająca, Instytucja Zarządzająca, podmioty prowadzące na ich zlecenie "
+        "ewaluację, kontrolę i audyt, oraz podmioty świadczące usługi IT beneficjentowi."
+    ),
+    "retention": (
+        "Do dnia archiwizacji dokumentacji programu określonego w umowie o dofinansowanie "
+        "(data na karcie projektu); po nim dane są anonimizowane."
+    ),
+    "rights": (
+        "Prawo dostępu do danych, ich sprostowania, ograniczenia przetwarzania, sprzeciwu, "
+        "usunięcia po upływie okresu archiwizacji, cofnięcia zgody w dowolnym momencie oraz "
+        "skargi do Prezesa Urzędu Ochrony Danych Osobowych."
+    ),
+    "dpo_contact": "Inspektor ochrony danych beneficjenta: iod@example.org",
+}
 CRITERIA = [("unemployed", 10), ("long_term_unemployed", 5), ("woman", 5), ("disability", 8)]
 CRITERIA += [("rural", 3)]
 REJECTION_REASONS = [
@@ -68,6 +100,7 @@ def load_rules(project: Project) -> None:
         ScoringCriterion.objects.get_or_create(
             project=project, kind=kind, defaults={"order": order, "points": points}
         )
+    InformationClause.objects.get_or_create(project=project, version="2018-05", defaults=CLAUSE)
     for purpose, text in CONSENTS.items():
         ConsentText.objects.get_or_create(
             project=project, purpose=purpose, version="2009-11", defaults={"text": text}
