@@ -598,6 +598,7 @@ APPLICATION_COLUMNS = (
     "project_id", "person_id", "institution_id", "target_group_id", "status", "source",
     "submitted_at", "language", "is_eligible", "eligibility", "score", "decision_reason",
     "decided_at", "decided_by_id", "participant_id", "pesel", "nip", "email", "identity",
+    "information_clause_id",
 )  # fmt: skip
 CONSENT_COLUMNS = (
     "application_id", "text_id", "purpose", "given_at", "source", "withdrawn_at",
@@ -660,6 +661,9 @@ def import_applications(
     status, source = Application.Status.SUBMITTED, Application.Source.IMPORT
     language = translation.get_language() or settings.LANGUAGE_CODE
     group_id = target_group.pk if target_group else None
+    # Signed paper forms carried the clause of the time; otherwise none is known to be shown.
+    clause = current_information_clause(project) if consents_signed else None
+    clause_id = clause.pk if clause else None
     rows = []
     for row, person in zip(people, subjects, strict=True):  # as `check`, without an Application
         eligibility = rules.evaluate(ctx, person=person, target_group=target_group, on=on)
@@ -684,6 +688,7 @@ def import_applications(
                 "",
                 row.email,
                 linked if row.pesel in known else new_record,
+                clause_id,
             )  # fmt: skip
         )
     bulk.insert_values(Application, APPLICATION_COLUMNS, rows)

@@ -9,15 +9,15 @@ from tests.recruitment.test_public import institution_data, person_data, url
 
 pytestmark = pytest.mark.django_db
 
-SECTIONS = dict(
-    controller="Administrator: Fundacja Testowa",
-    purposes="Cel: rekrutacja",
-    legal_bases="Podstawa: art. 6 ust. 1 lit. c",
-    recipients="Odbiorcy: instytucja wdrażająca",
-    retention="Okres: do dnia archiwizacji",
-    rights="Prawa: dostęp, sprostowanie",
-    dpo_contact="IOD: iod@fundacja.example.pl",
-)
+SECTIONS = {
+    "controller": "Administrator: Fundacja Testowa",
+    "purposes": "Cel: rekrutacja",
+    "legal_bases": "Podstawa: art. 6 ust. 1 lit. c",
+    "recipients": "Odbiorcy: instytucja wdrażająca",
+    "retention": "Okres: do dnia archiwizacji",
+    "rights": "Prawa: dostęp, sprostowanie",
+    "dpo_contact": "IOD: iod@fundacja.example.pl",
+}
 
 
 @pytest.fixture(autouse=True)

@@ -4,8 +4,8 @@ import datetime
 import re
 
 import pytest
-from django.test import override_settings
 from django.conf import settings
+from django.test import override_settings
 
 from lider.recruitment.models import InformationClause
 from tests.accessibility import accessibility_problems
