@@ -44,7 +44,9 @@ def test_a_worker_killed_from_outside_is_replaced(settings):
 
 def test_a_worker_that_dies_while_compiling_is_an_error(monkeypatch):
     _render_works()
-    [slot] = [s for s in render_pool.pool().slots if s.worker is not None][:1]
+    # The slot just used is the one the next document takes (last in, first out); another
+    # slot may still hold a worker an earlier test killed.
+    slot = render_pool.pool().free.queue[-1]
     real_receive = render_pool._Worker.receive
 
     def kill_then_receive(worker, deadline):
@@ -103,7 +105,9 @@ def test_a_compile_error_keeps_the_worker(tmp_path):
 
 def test_a_worker_holding_much_memory_after_a_document_is_replaced(settings):
     _render_works()
-    [slot] = [s for s in render_pool.pool().slots if s.worker is not None][:1]
+    # The slot just used is the one the next document takes (last in, first out); another
+    # slot may still hold a worker an earlier test killed.
+    slot = render_pool.pool().free.queue[-1]
     first = slot.worker.process.pid
     assert slot.worker.resident_bytes() > 1024 * 1024
     settings.DOCUMENT_RENDER_RECYCLE_MB = 1
