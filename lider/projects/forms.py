@@ -105,6 +105,25 @@ class ProjectCreateForm(ProjectCardForm):
             ),
         }
 
+    field_order = ["template"]
+
+    template = forms.ModelChoiceField(
+        label=_("Start from the structure of"),
+        queryset=Project.objects.none(),
+        required=False,
+        empty_label=_("(nothing: an empty project)"),
+        help_text=_(
+            "Copies the template's target groups, goals, tasks, eligibility rules and scoring, "
+            "consent texts, completion rules, certificate number formats and indicators. Never "
+            "its people, applications, sessions or certificates."
+        ),
+    )
+
+    def __init__(self, *args, templates=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if templates is not None:
+            self.fields["template"].queryset = templates.order_by("title")
+
     def clean_slug(self):
         slug = self.cleaned_data["slug"]
         if slug in RESERVED_SLUGS:

@@ -22,13 +22,20 @@ def update_project_card(project: Project, *, actor, form) -> Project:
 
 @transaction.atomic
 def create_project(*, actor, form) -> Project:
-    """A new project (a draft) from a valid ProjectCreateForm; its creator administers it."""
+    """A new project (a draft) from a valid ProjectCreateForm; its creator administers it.
+
+    With a template chosen, the template's structure is copied in the same transaction.
+    """
+    from lider.projects.templates_copy import copy_structure
+
     project = form.save(commit=False)
     project.state = Project.State.DRAFT
     project.save()
     form.save_m2m()
     audit.created(project, actor=actor)
     grant_role(project, actor=actor, user=actor, role=Role.ADMINISTRATOR)
+    if (template := form.cleaned_data.get("template")) is not None:
+        copy_structure(template, project, actor=actor)
     return project
 
 

@@ -12,7 +12,7 @@ from lider.core import audit, pickers, sensitive
 from lider.core.access import installation_view, is_installation_administrator
 from lider.core.collation import polish
 from lider.core.models import AuditEntry
-from lider.core.permissions import allows
+from lider.core.permissions import Role, allows
 from lider.projects import hooks, invitations, services
 from lider.projects.access import project_view, projects_for, staff_view
 from lider.projects.forms import (
@@ -49,7 +49,11 @@ def project_create(request):
     """Step 1 of a new project: its card. The project starts as a draft, the creator its
     administrator; step 2 is the structure page (target groups, goals, tasks)."""
     data = request.POST if request.method == "POST" else None
-    form = ProjectCreateForm(data, initial={"cofinancing_statement": DEFAULT_COFINANCING})
+    form = ProjectCreateForm(
+        data,
+        initial={"cofinancing_statement": DEFAULT_COFINANCING},
+        templates=template_projects(request.user),
+    )
     if pickers.filtering(request):
         pickers.without_errors(form)
     elif data is not None and form.is_valid():
@@ -63,6 +67,15 @@ def project_create(request):
         )
         return redirect("projects:structure", slug=project.slug)
     return render(request, "projects/backoffice/create.html", {"form": form})
+
+
+def template_projects(user):
+    """Projects whose structure this user may copy: those they manage (all, for a superuser)."""
+    if user.is_superuser:
+        return Project.objects.all()
+    return Project.objects.filter(
+        memberships__user=user, memberships__role__in=[Role.ADMINISTRATOR, Role.COORDINATOR]
+    ).distinct()
 
 
 DEFAULT_COFINANCING = "Projekt współfinansowany ze środków Unii Europejskiej"

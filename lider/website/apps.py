@@ -27,6 +27,16 @@ class WebsiteConfig(AppConfig):
 
         register_organisation_lookup(organisation_from_krs)
 
+        # Starting a project from a template: each app copies its own part of the structure.
+        from lider.certification import structure_copy as certification_copy
+        from lider.projects.hooks import register_structure_copier
+        from lider.recruitment import structure_copy as recruitment_copy
+        from lider.reporting import structure_copy as reporting_copy
+
+        register_structure_copier("recruitment", recruitment_copy.copy)
+        register_structure_copier("certification", certification_copy.copy)
+        register_structure_copier("reporting", reporting_copy.copy)
+
 
 def organisation_from_krs(number: str):
     """The KRS client's answer as project set-up needs it; a failure is a message."""
