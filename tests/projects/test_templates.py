@@ -1,7 +1,6 @@
 """Starting a project from a template: its structure is copied, never its people."""
 
 import pytest
-from django.urls import reverse
 
 from lider.certification.models import Certificate, CertificateSeries, CompletionRule
 from lider.core.models import AuditEntry
