@@ -48,7 +48,11 @@ def main(paths: list[str], before: Path | None = None) -> int:
             message.string = tuple(value) if message.pluralizable else value
             message.flags.discard("fuzzy")
         text = message.string
-        if message.pluralizable:
+        # A fuzzy entry is makemessages' guess from a similar msgid: never compiled, so the
+        # screen would show English. It counts as missing until a JSON file translates it.
+        if "fuzzy" in message.flags:
+            missing.append(context_key)
+        elif message.pluralizable:
             if not all(text):
                 missing.append(context_key)
         elif not text:
