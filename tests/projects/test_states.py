@@ -231,3 +231,13 @@ def test_migration_closes_ended_projects_and_runs_the_others(db):
     ended.refresh_from_db()
     ongoing.refresh_from_db()
     assert (ended.state, ongoing.state) == (State.CLOSED, State.RUNNING)
+
+
+def test_my_projects_list_shows_each_state_in_polish(client):
+    draft, closed = ProjectFactory(state=State.DRAFT), ProjectFactory(state=State.CLOSED)
+    user = member(draft, Role.COORDINATOR)
+    member(closed, Role.COORDINATOR, user=user)
+    client.force_login(user)
+    rows = client.get(reverse("projects:list")).content.decode().split("<tr>")
+    assert any(draft.title in row and "<td>szkic</td>" in row for row in rows)
+    assert any(closed.title in row and "<td>zakończony</td>" in row for row in rows)
