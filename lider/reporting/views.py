@@ -285,7 +285,12 @@ def export_list(request, project):
         "reporting/backoffice/exports.html",
         {
             "project": project,
-            "profiles": PROFILES.values(),
+            # Before download: how many participants each file would leave out, and why
+            # (the check report).
+            "profiles": [
+                (profile, len(monitoring.incomplete_participants(project, profile.key)))
+                for profile in PROFILES.values()
+            ],
             "full_sensitive": allows(request.project_roles, "personal.export"),
         },
     )

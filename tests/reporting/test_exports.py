@@ -5,7 +5,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from lider.core.models import AuditEntry
-from lider.people.models import Person
+from lider.people.models import Participant, Person
 from lider.reporting.exports import monitoring
 from lider.reporting.exports.profiles import PEFS2007, SL2014
 from tests.factories import UserFactory
@@ -15,6 +15,10 @@ pytestmark = pytest.mark.django_db
 
 
 def complete(world):
+    world.project.__class__.objects.filter(pk=world.project.pk).update(
+        contract_number="UDA-POKL.07.02.02-24-001/09-00"
+    )
+    world.project.refresh_from_db()
     for p in world.participants:
         Person.objects.filter(pk=p.person_id).update(
             education="isced3",
@@ -36,13 +40,100 @@ def read(content: bytes):
     return [book.get_sheet_by_index(i).to_python() for i in range(len(book.sheet_names))]
 
 
-def export(world, profile, *, full_sensitive=True):
+def export(world, profile, *, full_sensitive=True, about=False):
+    """The result, and the data and check sheets (and the sheet about the file if asked)."""
     buffer = io.BytesIO()
     actor = UserFactory()
     result = monitoring.export_participants(
         world.project, profile, actor=actor, full_sensitive=full_sensitive, target=buffer
     )
-    return result, read(buffer.getvalue())
+    sheets = read(buffer.getvalue())
+    assert len(sheets) == 3
+    return result, sheets if about else sheets[:2]
+
+
+# The SL2014 layout as domain.md §1.2 gives it: project block, institution block, individual
+# block (one row per participant and form of support).
+SL2014_PROJECT = [
+    "Numer umowy/decyzji/aneksu",
+    "Nazwa beneficjenta",
+    "Tytuł projektu",
+    "Okres realizacji projektu od",
+    "Okres realizacji projektu do",
+    "Wniosek za okres",
+]
+SL2014_INSTITUTION = [
+    "Kraj",
+    "Nazwa instytucji",
+    "NIP",
+    "Brak NIP",
+    "Typ instytucji",
+    "W tym",
+    "Województwo",
+    "Powiat",
+    "Gmina",
+    "Miejscowość",
+    "Ulica",
+    "Nr budynku",
+    "Nr lokalu",
+    "Kod pocztowy",
+    "Obszar wg stopnia urbanizacji (DEGURBA)",
+    "Telefon kontaktowy",
+    "Adres e-mail",
+    "Data rozpoczęcia udziału w projekcie",
+    "Data zakończenia udziału w projekcie",
+    "Czy wsparciem zostali objęci pracownicy instytucji",
+    "Rodzaj przyznanego wsparcia",
+    "W tym",
+    "Data rozpoczęcia udziału we wsparciu",
+    "Data zakończenia udziału we wsparciu",
+]
+SL2014_PERSON = [
+    "Kraj",
+    "Rodzaj uczestnika",
+    "Nazwa instytucji",
+    "Imię",
+    "Nazwisko",
+    "PESEL",
+    "Brak PESEL",
+    "Płeć",
+    "Wiek w chwili przystąpienia do projektu",
+    "Wykształcenie",
+    "Województwo",
+    "Powiat",
+    "Gmina",
+    "Miejscowość",
+    "Ulica",
+    "Nr budynku",
+    "Nr lokalu",
+    "Kod pocztowy",
+    "Obszar wg stopnia urbanizacji (DEGURBA)",
+    "Telefon kontaktowy",
+    "Adres e-mail",
+    "Data rozpoczęcia udziału w projekcie",
+    "Data zakończenia udziału w projekcie",
+    "Status osoby na rynku pracy w chwili przystąpienia do projektu",
+    "W tym",
+    "Wykonywany zawód",
+    "Zatrudniony w",
+    "Sytuacja (1) osoby w momencie zakończenia udziału w projekcie",
+    "Sytuacja (2) osoby w momencie zakończenia udziału w projekcie",
+    "Inne rezultaty dotyczące osób młodych (dotyczy IZM)",
+    "Zakończenie udziału osoby w projekcie zgodnie z zaplanowaną dla niej ścieżką uczestnictwa",
+    "Rodzaj przyznanego wsparcia",
+    "W tym",
+    "Data rozpoczęcia udziału we wsparciu",
+    "Data zakończenia udziału we wsparciu",
+    "Data założenia działalności gospodarczej",
+    "Kwota środków przyznanych na założenie działalności gospodarczej",
+    "PKD założonej działalności gospodarczej",
+    "Osoba należąca do mniejszości narodowej lub etnicznej, migrant, osoba obcego pochodzenia",
+    "Osoba bezdomna lub dotknięta wykluczeniem z dostępu do mieszkań",
+    "Osoba z niepełnosprawnościami",
+    "Osoba w innej niekorzystnej sytuacji społecznej",
+    "Planowana data zakończenia edukacji w placówce edukacyjnej, w której skorzystano ze wsparcia",
+]
+SL2014_HEADER = SL2014_PROJECT + SL2014_INSTITUTION + SL2014_PERSON
 
 
 def test_sl2014_export_has_official_headers_and_dictionary_labels():
@@ -50,7 +141,8 @@ def test_sl2014_export_has_official_headers_and_dictionary_labels():
     complete(world)
     result, (sheet, check) = export(world, "sl2014")
 
-    assert sheet[0] == [column.label for column in SL2014.columns]
+    assert sheet[0] == SL2014_HEADER
+    assert [column.label for column in SL2014.columns] == SL2014_HEADER
     assert result.exported == 2
     assert result.incomplete == []
     header = sheet[0]
@@ -62,7 +154,10 @@ def test_sl2014_export_has_official_headers_and_dictionary_labels():
     assert row["Status osoby na rynku pracy w chwili przystąpienia do projektu"] == (
         "osoba bezrobotna zarejestrowana w ewidencji urzędów pracy"
     )
-    assert sheet[1][header.index("W tym")] == "osoba długotrwale bezrobotna"
+    status = header.index("Status osoby na rynku pracy w chwili przystąpienia do projektu")
+    assert sheet[1][status + 1] == "osoba długotrwale bezrobotna"
+    # The institution block is empty for an individual participant.
+    assert sheet[1][6:30] == [""] * 24
     assert row["Województwo"] == "śląskie"
     assert row["Powiat"] == "częstochowski"
     assert (
@@ -75,8 +170,10 @@ def test_sl2014_export_has_official_headers_and_dictionary_labels():
     assert row["Data rozpoczęcia udziału w projekcie"] == datetime.date(2010, 3, 1)
     assert row["Wiek w chwili przystąpienia do projektu"] == 30.0
     assert row["Rodzaj przyznanego wsparcia"] == "krajowe szkolenie/kurs"
-    assert row["Numer umowy/decyzji/aneksu"] == world.project.number
-    assert check == [["Identyfikator uczestnika", "Imię i nazwisko", "Brakujące dane obowiązkowe"]]
+    assert row["Numer umowy/decyzji/aneksu"] == "UDA-POKL.07.02.02-24-001/09-00"
+    assert check == [
+        ["Identyfikator uczestnika", "Imię i nazwisko", "Brakujące dane obowiązkowe", "Kolumny"]
+    ]
 
 
 def test_pefs_export_masks_pesel_without_permission_and_is_audited():
@@ -118,6 +215,7 @@ def test_incomplete_rows_go_to_the_check_report_not_the_export():
     assert len(sheet) == 3
     assert [r[0] for r in check[1:]] == [float(world.participants[1].pk)]
     assert check[1][2] == "Wykształcenie; Miejscowość"
+    assert check[1][3] == "AN; AR"  # the individual block's columns, as a spreadsheet names them
     listed = monitoring.incomplete_participants(world.project, "sl2014")
     assert [(i, gaps) for i, _name, gaps in listed] == [
         (world.participants[1].pk, ["Wykształcenie", "Miejscowość"])
@@ -168,3 +266,139 @@ def test_sl2014_gives_special_categories_whole_with_permission():
         "Nie",
         "Tak",
     ]
+
+
+def _row_of(sheet, n):
+    """Row n as a dict keyed by the individual block's labels (the institution block, whose
+    labels repeat, left out)."""
+    return dict(zip(SL2014_PERSON, sheet[n][30:], strict=True))
+
+
+def test_sl2014_rows_per_form_of_support_filled_from_the_path():
+    world = build(women=1, men=1)
+    complete(world)
+    from lider.delivery.models import Attendance, Enrolment, Group, Session
+    from lider.people import paths
+    from lider.projects.models import Task
+
+    advisory = Task.objects.create(
+        project=world.project, kind=Task.Kind.GROUP_ADVISORY, title="Doradztwo"
+    )
+    group = Group.objects.create(task=advisory, name="Doradcza", county=world.counties["2404"])
+    day = Session.objects.create(
+        task=advisory,
+        group=group,
+        title="Doradztwo 1",
+        date=datetime.date(2010, 6, 1),
+        start_time=datetime.time(9),
+        end_time=datetime.time(12),
+        venue=world.sessions[0].venue,
+    )
+    first, second = world.participants
+    Enrolment.objects.create(task=advisory, group=group, participant=first, status="completed")
+    Attendance.objects.create(session=day, participant=first, status="present")
+    Enrolment.objects.create(
+        task=advisory,
+        group=group,
+        participant=second,
+        status="dropped",
+        dropped_on=datetime.date(2010, 5, 20),
+    )
+    # Someone who came to the forum only is not a participant.
+    from tests.reporting.builders import person
+
+    forum_only = Participant.objects.create(
+        project=world.project, person=person(9, "K", first.person.gmina)
+    )
+    Attendance.objects.create(
+        session=world.forum.sessions.first(), participant=forum_only, status="present"
+    )
+    Participant.objects.filter(project=world.project).update(start_date=None)
+    paths.refresh(world.project, actor=None)
+
+    result, (sheet, check, about) = export(world, "sl2014", full_sensitive=False, about=True)
+    assert result.incomplete == []
+    # First: training and advisory; second: training only (never came to advisory).
+    assert result.exported == 3
+    rows = [_row_of(sheet, n) for n in range(1, 4)]
+    by_person = {}
+    for row in rows:
+        by_person.setdefault(row["Nazwisko"], []).append(row)
+    assert forum_only.person.last_name not in by_person
+    a, b = by_person[first.person.last_name], by_person[second.person.last_name]
+    assert [r["Rodzaj przyznanego wsparcia"] for r in a] == [
+        "krajowe szkolenie/kurs",
+        "doradztwo/konsultacje",
+    ]
+    # First: started on the first training day, ended on the advisory day, completed.
+    assert {r["Data rozpoczęcia udziału w projekcie"] for r in a} == {datetime.date(2010, 3, 1)}
+    assert {r["Data zakończenia udziału w projekcie"] for r in a} == {datetime.date(2010, 6, 1)}
+    assert [r["Data rozpoczęcia udziału we wsparciu"] for r in a] == [
+        datetime.date(2010, 3, 1),
+        datetime.date(2010, 6, 1),
+    ]
+    assert [r["Data zakończenia udziału we wsparciu"] for r in a] == [
+        datetime.date(2010, 3, 31),
+        datetime.date(2010, 6, 1),
+    ]
+    key = (
+        "Zakończenie udziału osoby w projekcie zgodnie z zaplanowaną dla niej ścieżką uczestnictwa"
+    )
+    assert {r[key] for r in a} == {"Tak"}
+    # Second dropped out of advisory before it began: ended that day, not as planned.
+    assert {r[key] for r in b} == {"Nie"}
+    assert {r["Data zakończenia udziału w projekcie"] for r in b} == {datetime.date(2010, 5, 20)}
+    assert [r["Rodzaj przyznanego wsparcia"] for r in b] == ["krajowe szkolenie/kurs"]
+    # Age on the start day; DEGURBA of the person's gmina from the bundled editions.
+    born = first.person.birth_date
+    assert a[0]["Wiek w chwili przystąpienia do projektu"] == float(
+        2010 - born.year - ((born.month, born.day) > (3, 1))
+    )
+    assert a[0]["Obszar wg stopnia urbanizacji (DEGURBA)"].startswith(("1 – ", "2 – ", "3 – "))
+    assert about[0] == ["Dane uczestników projektów, którzy otrzymują wsparcie w ramach EFS"]
+    assert any("PESEL są zamaskowane" in line[0] for line in about)
+    assert any(line[0].startswith("DEGURBA: klasyfikacja Eurostatu, wydanie") for line in about)
+
+
+def test_sl2014_check_names_values_not_in_the_dictionary_and_unclassified_gminas():
+    world = build(women=1, men=1)
+    complete(world)
+    from lider.territory.models import Urbanisation
+    from lider.territory.urbanisation import key_of_unit
+
+    Person.objects.filter(pk=world.participants[0].person_id).update(education="isced9")
+    gmina = world.participants[1].person.gmina
+    Urbanisation.objects.filter(gmina_code=key_of_unit(gmina.code, gmina.gmina_type)).delete()
+    result, (sheet, check) = export(world, "sl2014")
+    assert result.exported == 0
+    problems = {row[0]: (row[2], row[3]) for row in check[1:]}
+    assert problems[float(world.participants[0].pk)] == (
+        "Wykształcenie: wartość spoza słownika (isced9)",
+        "AN",
+    )
+    assert problems[float(world.participants[1].pk)] == (
+        f"Obszar wg stopnia urbanizacji (DEGURBA): gmina {gmina.name} nie ma klasy w tabeli "
+        "DEGURBA",
+        "AW",
+    )
+
+
+def test_sl2014_demo_has_no_empty_mandatory_cell(demo_project):
+    listed = monitoring.incomplete_participants(demo_project, "sl2014")
+    assert listed == []
+    buffer = io.BytesIO()
+    result = monitoring.export_participants(
+        demo_project, "sl2014", actor=None, full_sensitive=True, target=buffer
+    )
+    # 99 trainees in training and advisory, the one who dropped out in training only.
+    assert result.exported == 199
+    sheet = read(buffer.getvalue())[0]
+    people = {tuple(row[33:35]) for row in sheet[1:]}
+    assert len(people) == 100
+    completed = SL2014_HEADER.index(
+        "Zakończenie udziału osoby w projekcie zgodnie z zaplanowaną dla niej ścieżką uczestnictwa",
+        30,
+    )
+    by_person = {tuple(row[33:35]): row[completed] for row in sheet[1:]}
+    assert sorted(by_person.values()).count("Tak") == 99
+    assert sorted(by_person.values()).count("Nie") == 1

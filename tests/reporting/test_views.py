@@ -188,6 +188,9 @@ def test_export_view_masks_pesel_for_partner_and_not_for_coordinator(client):
         homeless="no",
         other_disadvantage="no",
     )
+    # SL2014 needs the contract number (UDA-…).
+    world.project.contract_number = "UDA-POKL.07.02.02-24-001/09-00"
+    world.project.save(update_fields=["contract_number"])
     pesel = world.participants[0].person.pesel
     url = reverse("reporting:export", kwargs={"slug": world.project.slug, "profile": "sl2014"})
     for role, expected in ((Role.PARTNER, pesel[:6] + "*****"), (Role.COORDINATOR, pesel)):
@@ -229,6 +232,8 @@ def test_export_pages_list_profiles_and_incomplete_people(client):
     body = page.content.decode()
     assert "PEFS 2007" in body
     assert "SL2014" in body
+    # The count is shown before download: the builder's two people lack mandatory data.
+    assert body.count("2 uczestników z niepełnymi danymi") == 2
     check = client.get(
         reverse(
             "reporting:export_check", kwargs={"slug": world.project.slug, "profile": "pefs2007"}

@@ -182,7 +182,6 @@ IDS = {
     "people:detail": lambda d: {"pk": d["person"].person_id},
     "people:completion": lambda d: {"pk": d["person"].person_id},
     "people:institution": lambda d: {"pk": d["institution"].institution_id},
-    "people:completion": lambda d: {"pk": d["person"].person_id},
     "recruitment:detail": _application,
     "recruitment:decide": _application,
     "recruitment:withdraw": _application,

@@ -1,5 +1,11 @@
 """The participant export in a monitoring profile (PEFS 2007, SL2014, …) as XLSX.
 
+Only participants are exported: people whose path has started (the first attended session of
+a task the project counts as participation, see lider.people.paths); attendees of meetings and
+conferences only are not. SL2014 has one row per participant and form of support (each
+enrolment in a participation task), with the support's start and end derived from attendance
+and the planned sessions.
+
 Rows are read with ``values_list(...).iterator(chunk_size=2000)`` and written with
 :mod:`lider.core.spreadsheets` (xlsxwriter in ``constant_memory`` mode, every text as text),
 so memory stays flat whatever the number of
@@ -12,16 +18,29 @@ import datetime
 from dataclasses import dataclass, field
 from operator import itemgetter
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lider.core import audit
 from lider.core.sensitive import HIDDEN
 from lider.core.spreadsheets import Workbook
-from lider.delivery.models import Enrolment
+from lider.delivery.models import Attendance, Enrolment, Session
+from lider.people import paths
 from lider.people.models import Participant
-from lider.reporting.exports.profiles import FIELDS, PROFILES, Context, Profile
+from lider.reporting.exports.profiles import (
+    FIELDS,
+    PARTICIPANT_FIELDS,
+    PROFILES,
+    SUPPORT_FIELDS,
+    Context,
+    Profile,
+    degurba,
+    field_names,
+)
+from lider.territory.models import Unit
+from lider.territory.urbanisation import degrees_of
 
 CHUNK = 2000
 
@@ -41,15 +60,81 @@ def participants_rows(project):
         .values("task__kind")[:1]
     )
     return (
-        Participant.objects.filter(project=project, person__isnull=False)
+        Participant.objects.filter(project=project, person__isnull=False, start_date__isnull=False)
         .annotate(support_kind=Subquery(first_task_kind))
         .order_by("person__last_name", "person__first_name", "pk")
         .values_list(*FIELDS.values())
     )
 
 
+def support_rows(project):
+    """One tuple per participant and form of support (each enrolment in a participation task
+    with at least one attended session), in ``field_names`` order of a per-support profile
+    (one query)."""
+    attended = (
+        Attendance.objects.filter(
+            participant=OuterRef("participant_id"),
+            session__task=OuterRef("task_id"),
+            status__in=Attendance.ATTENDED,
+        )
+        .order_by("session__date")
+        .values("session__date")[:1]
+    )
+    last_of_group = (
+        Session.objects.filter(task=OuterRef("task_id"), group=OuterRef("group_id"))
+        .order_by("-date")
+        .values("date")[:1]
+    )
+    last_of_task = (
+        Session.objects.filter(task=OuterRef("task_id")).order_by("-date").values("date")[:1]
+    )
+    return (
+        Enrolment.objects.filter(
+            task__project=project,
+            task__kind__in=paths.participation_kinds(project),
+            status__in=paths.PLANNED,
+            participant__person__isnull=False,
+            participant__start_date__isnull=False,
+        )
+        .annotate(
+            support=F("task__kind"),
+            support_start=Subquery(attended),
+            support_planned_end=Coalesce(Subquery(last_of_group), Subquery(last_of_task)),
+            support_status=F("status"),
+            support_dropped_on=F("dropped_on"),
+        )
+        # A form of support counts once received: an enrolment never attended is none.
+        .filter(support_start__isnull=False)
+        .order_by(
+            "participant__person__last_name",
+            "participant__person__first_name",
+            "participant_id",
+            "task__order",
+            "task_id",
+        )
+        .values_list(
+            *(f"participant__{path}" for path in PARTICIPANT_FIELDS.values()), *SUPPORT_FIELDS
+        )
+    )
+
+
+def rows_for(project, profile: Profile):
+    return support_rows(project) if profile.per_support else participants_rows(project)
+
+
+def _degurba(project) -> dict[int, tuple[str, int]]:
+    gminas = Unit.objects.filter(
+        pk__in=Participant.objects.filter(project=project, person__isnull=False).values(
+            "person__gmina_id"
+        )
+    ).only("pk", "code", "gmina_type")
+    return degrees_of(gminas)
+
+
 def context_for(project, *, full_sensitive: bool) -> Context:
     return Context(
+        contract_number=project.contract_number,
+        degurba=_degurba(project),
         project_number=project.number,
         beneficiary=project.applicant.name,
         project_title=project.title,
@@ -59,10 +144,21 @@ def context_for(project, *, full_sensitive: bool) -> Context:
     )
 
 
+class NotInDictionary(str):
+    """A value with no label in the profile's dictionary: a gap the check sheet names."""
+
+
+def _in(dictionary, value):
+    if value in (None, ""):
+        return None
+    found = dictionary.get(value)
+    return NotInDictionary(value) if found is None else found
+
+
 def _getters(profile: Profile, context: Context):
     """One function per column: (row tuple, row dict, context) → value. Special-category
     columns give "(hidden)" for any answer unless the context allows them whole."""
-    names = list(FIELDS)
+    names = field_names(profile)
     getters = []
     for column in profile.columns:
         source, dictionary = column.source, column.dictionary
@@ -71,15 +167,56 @@ def _getters(profile: Profile, context: Context):
             if dictionary is None:
                 getter = lambda t, d, c, get=itemgetter(index): get(t)  # noqa: E731
             else:
-                getter = lambda t, d, c, get=itemgetter(index), m=dictionary: m.get(get(t))  # noqa: E731
+                getter = lambda t, d, c, get=itemgetter(index), m=dictionary: _in(m, get(t))  # noqa: E731
         elif dictionary is None:
             getter = lambda t, d, c, f=source: f(d, c)  # noqa: E731
         else:
-            getter = lambda t, d, c, f=source, m=dictionary: m.get(f(d, c))  # noqa: E731
+            getter = lambda t, d, c, f=source, m=dictionary: _in(m, f(d, c))  # noqa: E731
         if column.special and not context.full_sensitive:
             getter = _masked(getter)
         getters.append(getter)
     return getters
+
+
+def column_letter(index: int) -> str:
+    """A, B, …, Z, AA, … for a zero-based column index."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def _gaps(profile: Profile, cells, as_dict, context: Context) -> list[tuple[int, str]]:
+    """(column index, problem) for each mandatory value that is empty or not in the
+    dictionary; a gmina without a DEGURBA class says so."""
+    gaps = []
+    for i, column in enumerate(profile.columns):
+        required = column.mandatory or (column.required_if and column.required_if(as_dict))
+        if not required and not isinstance(cells[i], NotInDictionary):
+            continue
+        value = cells[i]
+        if isinstance(value, NotInDictionary):
+            gaps.append(
+                (
+                    i,
+                    _("%(label)s: not in the dictionary (%(value)s)")
+                    % {"label": column.label, "value": str(value)[:50]},
+                )
+            )
+        elif value in (None, ""):
+            if column.source is degurba and as_dict.get("gmina"):
+                gaps.append(
+                    (
+                        i,
+                        _("%(label)s: gmina %(gmina)s has no class in the DEGURBA table")
+                        % {"label": column.label, "gmina": as_dict["gmina"]},
+                    )
+                )
+            else:
+                gaps.append((i, column.label))
+    return gaps
 
 
 def _masked(getter):
@@ -92,34 +229,67 @@ def _masked(getter):
 
 
 def write_export(profile: Profile, rows, context: Context, target) -> ExportResult:
-    """Write ``rows`` (tuples in FIELDS order) to ``target`` (a path or a binary file)."""
+    """Write ``rows`` (tuples in ``field_names(profile)`` order) to ``target`` (a path or a
+    binary file): the data sheet, the check sheet (one line per row left out: its mandatory
+    values that are empty or not in the dictionary, by column) and a sheet saying what the
+    file is (title, project, whether PESEL numbers are masked, the DEGURBA editions used)."""
     result = ExportResult(profile=profile)
     workbook = Workbook(target)
     sheet = workbook.add_sheet(profile.sheet)
     check = workbook.add_sheet(_("Check report"))
+    about = workbook.add_sheet(_("About this file"))
     sheet.write_header(0, [column.label for column in profile.columns])
     sheet.freeze_panes(1, 0)
-    check.write_header(0, [_("Participant id"), _("Full name"), _("Missing mandatory data")])
-    names = list(FIELDS)
+    check.write_header(
+        0,
+        [_("Participant id"), _("Full name"), _("Missing mandatory data"), _("Columns")],
+    )
+    names = field_names(profile)
     getters = _getters(profile, context)
     write_cells, write_check = sheet.write_row, check.write_row
-    mandatory = [i for i, column in enumerate(profile.columns) if column.mandatory]
-    labels = [column.label for column in profile.columns]
-    needs_dict = any(not isinstance(column.source, str) for column in profile.columns)
     row_number = check_number = 0
     for values in rows:
-        as_dict = dict(zip(names, values, strict=True)) if needs_dict else None
+        as_dict = dict(zip(names, values, strict=True))
         cells = [get(values, as_dict, context) for get in getters]
-        gaps = [labels[i] for i in mandatory if cells[i] in (None, "")]
+        gaps = _gaps(profile, cells, as_dict, context)
         if gaps:
             check_number += 1
             name = f"{values[1] or ''} {values[2] or ''}".strip()
-            write_check(check_number, [values[0], name, "; ".join(gaps)])
-            result.incomplete.append((values[0], name, gaps))
+            problems = [problem for _i, problem in gaps]
+            write_check(
+                check_number,
+                [
+                    values[0],
+                    name,
+                    "; ".join(problems),
+                    "; ".join(column_letter(i) for i, _problem in gaps),
+                ],
+            )
+            result.incomplete.append((values[0], name, problems))
             continue
         row_number += 1
         write_cells(row_number, cells)
     result.exported = row_number
+    editions = sorted({edition for _degree, edition in context.degurba.values()})
+    lines = [
+        profile.title or profile.name,
+        _("Project: %(title)s") % {"title": context.project_title},
+        _("Rows: %(rows)s; left out for incomplete data: %(incomplete)s (see the check report)")
+        % {"rows": result.exported, "incomplete": len(result.incomplete)},
+        _("PESEL numbers are whole.")
+        if context.full_sensitive
+        else _(
+            "PESEL numbers are masked (only the birth date is shown) and special-category "
+            "answers are hidden: the role that exported this file may not see them."
+        ),
+    ]
+    if editions:
+        lines.append(
+            _("DEGURBA: Eurostat's classification, edition %(editions)s.")
+            % {"editions": ", ".join(map(str, editions))}
+        )
+    for number, line in enumerate(lines):
+        about.write_row(number, [line])
     workbook.close()
     return result
 
@@ -130,7 +300,7 @@ def export_participants(project, profile_key: str, *, actor, full_sensitive: boo
     ``full_sensitive``: whole PESEL numbers and special-category answers, for an actor holding
     ``personal.export``; without it they are masked."""
     profile = PROFILES[profile_key]
-    rows = participants_rows(project).iterator(chunk_size=CHUNK)
+    rows = rows_for(project, profile).iterator(chunk_size=CHUNK)
     result = write_export(
         profile, rows, context_for(project, full_sensitive=full_sensitive), target
     )
@@ -162,18 +332,20 @@ def export_filename(project, profile: Profile, today: datetime.date) -> str:
 
 
 def incomplete_participants(project, profile_key: str) -> list[tuple[int, str, list[str]]]:
-    """The check report without writing a file: (participant id, name, missing columns)."""
+    """The check report without writing a file: (participant id, name, problems), one entry
+    per participant (their rows' problems together)."""
     profile = PROFILES[profile_key]
     context = context_for(project, full_sensitive=False)
     getters = _getters(profile, context)
-    names = list(FIELDS)
-    mandatory = [(i, column.label) for i, column in enumerate(profile.columns) if column.mandatory]
-    found = []
-    for values in participants_rows(project).iterator(chunk_size=CHUNK):
+    names = field_names(profile)
+    found: dict[int, tuple[int, str, list[str]]] = {}
+    for values in rows_for(project, profile).iterator(chunk_size=CHUNK):
         as_dict = dict(zip(names, values, strict=True))
-        gaps = [
-            label for i, label in mandatory if getters[i](values, as_dict, context) in (None, "")
-        ]
+        cells = [get(values, as_dict, context) for get in getters]
+        gaps = _gaps(profile, cells, as_dict, context)
         if gaps:
-            found.append((values[0], f"{values[1] or ''} {values[2] or ''}".strip(), gaps))
-    return found
+            entry = found.setdefault(
+                values[0], (values[0], f"{values[1] or ''} {values[2] or ''}".strip(), [])
+            )
+            entry[2].extend(problem for _i, problem in gaps if problem not in entry[2])
+    return list(found.values())

@@ -12,7 +12,7 @@ project block in front). Spelling, dashes and case matter to the importing syste
 
 import datetime
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from lider.core.sensitive import mask_pesel
@@ -35,6 +35,7 @@ FIELDS = {
     "postal_code": "person__postal_code",
     "gmina_type": "person__gmina__gmina_type",
     "gmina": "person__gmina__name",
+    "gmina_id": "person__gmina_id",
     "county": "person__gmina__parent__name",
     "voivodeship": "person__gmina__parent__parent__name",
     "phone": "person__phone",
@@ -50,11 +51,27 @@ FIELDS = {
     "disadvantage": "person__other_disadvantage",
     "support": "support_kind",  # annotated: the kind of the participant's first task
 }
+# Profiles with one row per participant and form of support read these instead of "support":
+# annotated on each enrolment in a participation task (see monitoring.support_rows).
+SUPPORT_FIELDS = (
+    "support",
+    "support_start",
+    "support_planned_end",
+    "support_status",
+    "support_dropped_on",
+)
+PARTICIPANT_FIELDS = {key: path for key, path in FIELDS.items() if key != "support"}
+
+
+def field_names(profile) -> list[str]:
+    if profile.per_support:
+        return [*PARTICIPANT_FIELDS, *SUPPORT_FIELDS]
+    return list(FIELDS)
 
 
 @dataclass(frozen=True)
 class Context:
-    project_number: str
+    project_number: str  # the application number (WND-…)
     beneficiary: str
     project_title: str
     project_start: datetime.date
@@ -62,6 +79,11 @@ class Context:
     # Whole PESEL numbers and special-category answers (the actor holds personal.export);
     # otherwise PESEL keeps only the birth date and special-category cells read "(hidden)".
     full_sensitive: bool
+    contract_number: str = ""  # the funding contract's number (UDA-…)
+    reporting_period: str = ""
+    # {gmina unit id: (DEGURBA class, edition)} for the participants' gminas; a gmina
+    # without a class is missing here and reported in the check sheet, never guessed.
+    degurba: Mapping[int, tuple[str, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -73,6 +95,8 @@ class Column:
     # Special-category data (health, disability, minority or migrant, homelessness, other
     # disadvantage): exported whole only to roles holding personal.export.
     special: bool = False
+    # Mandatory only for some rows (e.g. "completed as planned" once participation ended).
+    required_if: Callable[[dict], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +105,9 @@ class Profile:
     name: str
     sheet: str
     columns: tuple[Column, ...]
+    # One row per participant and form of support (SL2014), or one per participant (PEFS).
+    per_support: bool = False
+    title: str = ""
 
 
 # Value helpers
@@ -113,6 +140,27 @@ def area_pefs(row: dict, context: Context) -> str | None:
 def voivodeship(row: dict, context: Context) -> str | None:
     """TERC writes voivodeships in capitals; the forms use lower case ("śląskie")."""
     return (row["voivodeship"] or "").lower() or None
+
+
+def degurba(row: dict, context: Context) -> str | None:
+    found = context.degurba.get(row["gmina_id"])
+    return found[0] if found else None
+
+
+def support_end(row: dict, context: Context):
+    """The end of one form of support: the day of dropping out of it, or its last planned
+    session once the participant's path has ended (never after the path's end)."""
+    if row["support_status"] == "dropped":
+        return row["support_dropped_on"]
+    end = row["end"]
+    if end is None:
+        return None
+    planned = row["support_planned_end"]
+    return min(planned, end) if planned else end
+
+
+def ended(row: dict) -> bool:
+    return row["end"] is not None
 
 
 def constant(value: str) -> Callable[[dict, Context], str]:
@@ -182,6 +230,13 @@ SL_DETAIL = {
     LabourDetail.FARMER: "inne",
     LabourDetail.OTHER: "inne",
 }
+# SL2014's DEGURBA dictionary. The wording of the three classes is as this code's authors
+# know it from SL2014 exports; checked against no official template (see the issue notes).
+SL_DEGURBA = {
+    "1": "1 – Duże obszary miejskie (o ludności > 50 000 i dużej gęstości zaludnienia)",
+    "2": "2 – Małe obszary miejskie (o ludności > 5 000 i średniej gęstości zaludnienia)",
+    "3": "3 – Obszary wiejskie (Małe zagęszczenie ludności)",
+}
 SL_ANSWER = {Answer.YES: "Tak", Answer.NO: "Nie", Answer.REFUSED: "Odmowa podania informacji"}
 SL_SUPPORT = {
     "training_cycle": "krajowe szkolenie/kurs",
@@ -241,16 +296,60 @@ PEFS2007 = Profile(
 )
 
 
+SL2014_TITLE = "Dane uczestników projektów, którzy otrzymują wsparcie w ramach EFS"
+
+
+def _institution_block() -> tuple[Column, ...]:
+    """The institution block, empty for individual participants (institutions as
+    participants are not exported yet)."""
+    labels = (
+        "Kraj",
+        "Nazwa instytucji",
+        "NIP",
+        "Brak NIP",
+        "Typ instytucji",
+        "W tym",
+        "Województwo",
+        "Powiat",
+        "Gmina",
+        "Miejscowość",
+        "Ulica",
+        "Nr budynku",
+        "Nr lokalu",
+        "Kod pocztowy",
+        "Obszar wg stopnia urbanizacji (DEGURBA)",
+        "Telefon kontaktowy",
+        "Adres e-mail",
+        "Data rozpoczęcia udziału w projekcie",
+        "Data zakończenia udziału w projekcie",
+        "Czy wsparciem zostali objęci pracownicy instytucji",
+        "Rodzaj przyznanego wsparcia",
+        "W tym",
+        "Data rozpoczęcia udziału we wsparciu",
+        "Data zakończenia udziału we wsparciu",
+    )
+    return tuple(Column(label, constant("")) for label in labels)
+
+
+# The column order of domain.md §1.2 (project block, institution block, individual block),
+# one row per participant and form of support.
 SL2014 = Profile(
     key="sl2014",
     name="SL2014 – Monitorowanie uczestników projektu (2014–2020)",
     sheet="Uczestnicy",
+    title=SL2014_TITLE,
+    per_support=True,
     columns=(
-        Column("Numer umowy/decyzji/aneksu", from_context("project_number")),
-        Column("Nazwa beneficjenta", from_context("beneficiary")),
-        Column("Tytuł projektu", from_context("project_title")),
-        Column("Okres realizacji projektu od", from_context("project_start")),
-        Column("Okres realizacji projektu do", from_context("project_end")),
+        # Project block
+        Column("Numer umowy/decyzji/aneksu", from_context("contract_number"), mandatory=True),
+        Column("Nazwa beneficjenta", from_context("beneficiary"), mandatory=True),
+        Column("Tytuł projektu", from_context("project_title"), mandatory=True),
+        Column("Okres realizacji projektu od", from_context("project_start"), mandatory=True),
+        Column("Okres realizacji projektu do", from_context("project_end"), mandatory=True),
+        Column("Wniosek za okres", from_context("reporting_period")),
+        # Institution block
+        *_institution_block(),
+        # Individual block
         Column("Kraj", constant("Polska")),
         Column("Rodzaj uczestnika", constant("Indywidualny")),
         Column("Nazwa instytucji", constant("")),
@@ -270,7 +369,12 @@ SL2014 = Profile(
         Column("Nr budynku", "house", mandatory=True),
         Column("Nr lokalu", "flat"),
         Column("Kod pocztowy", "postal_code", mandatory=True),
-        Column("Obszar wg stopnia urbanizacji (DEGURBA)", constant("")),
+        Column(
+            "Obszar wg stopnia urbanizacji (DEGURBA)",
+            degurba,
+            mandatory=True,
+            dictionary=SL_DEGURBA,
+        ),
         Column("Telefon kontaktowy", "phone"),
         Column("Adres e-mail", "email"),
         Column("Data rozpoczęcia udziału w projekcie", "start", mandatory=True),
@@ -292,11 +396,12 @@ SL2014 = Profile(
             "uczestnictwa",
             "completed",
             dictionary=TAK_NIE_BOOL,
+            required_if=ended,
         ),
-        Column("Rodzaj przyznanego wsparcia", "support", dictionary=SL_SUPPORT),
+        Column("Rodzaj przyznanego wsparcia", "support", mandatory=True, dictionary=SL_SUPPORT),
         Column("W tym", constant("")),
-        Column("Data rozpoczęcia udziału we wsparciu", "start"),
-        Column("Data zakończenia udziału we wsparciu", "end"),
+        Column("Data rozpoczęcia udziału we wsparciu", "support_start", mandatory=True),
+        Column("Data zakończenia udziału we wsparciu", support_end, required_if=ended),
         Column("Data założenia działalności gospodarczej", constant("")),
         Column("Kwota środków przyznanych na założenie działalności gospodarczej", constant("")),
         Column("PKD założonej działalności gospodarczej", constant("")),
@@ -328,6 +433,11 @@ SL2014 = Profile(
             mandatory=True,
             dictionary=SL_ANSWER,
             special=True,
+        ),
+        Column(
+            "Planowana data zakończenia edukacji w placówce edukacyjnej, w której skorzystano "
+            "ze wsparcia",
+            constant(""),
         ),
     ),
 )

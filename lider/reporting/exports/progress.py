@@ -19,10 +19,15 @@ from lider.core.documents import (
 )
 from lider.core.spreadsheets import Workbook
 from lider.delivery.models import Attendance, Session
+from lider.people import paths
 from lider.people.models import Participant, Sex
 from lider.reporting import charts
 from lider.reporting.measures import ATTENDED, Period
 from lider.reporting.queries import IndicatorValue, indicator_values
+
+# Rows of the participants' table: started, ended, and of those ended, completed as planned
+# and dropped out (each in the period and cumulatively, women and men).
+PARTICIPANT_ROWS = ("started", "ended", "completed", "dropped")
 
 
 @dataclass
@@ -93,13 +98,20 @@ def progress_data(project, start: datetime.date, end: datetime.date) -> Progress
         **split("started_cumulative", Q(start_date__lte=end)),
         **split("ended_period", Q(end_date__range=(start, end))),
         **split("ended_cumulative", Q(end_date__lte=end)),
+        # From each participant's path (lider.people.paths): ended as planned, or dropped out.
+        **split("completed_period", Q(end_date__range=(start, end), completed_as_planned=True)),
+        **split("completed_cumulative", Q(end_date__lte=end, completed_as_planned=True)),
+        **split(
+            "dropped_period", Q(end_date__range=(start, end), exit_reason__in=paths.LEFT_EARLY)
+        ),
+        **split("dropped_cumulative", Q(end_date__lte=end, exit_reason__in=paths.LEFT_EARLY)),
     )
     participants = {
         kind: {
             scope: {sex: counts[f"{kind}_{scope}_{sex}"] for sex in ("total", "women", "men")}
             for scope in ("period", "cumulative")
         }
-        for kind in ("started", "ended")
+        for kind in PARTICIPANT_ROWS
     }
     return ProgressData(
         project=project,
@@ -150,7 +162,12 @@ def _tables(data: ProgressData) -> dict[str, ReportTable]:
         ],
         caption=_("Indicators: value in the period and cumulative"),
     )
-    labels = {"started": _("Started participation"), "ended": _("Ended participation")}
+    labels = {
+        "started": _("Started participation"),
+        "ended": _("Ended participation"),
+        "completed": _("of whom completed the planned path"),
+        "dropped": _("of whom dropped out"),
+    }
     people = ReportTable(
         columns=[
             "",
@@ -170,7 +187,7 @@ def _tables(data: ProgressData) -> dict[str, ReportTable]:
                     for sex in ("total", "women", "men")
                 ),
             ]
-            for kind in ("started", "ended")
+            for kind in PARTICIPANT_ROWS
         ],
         caption=_("Participants starting and ending in the period"),
     )

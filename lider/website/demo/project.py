@@ -113,6 +113,8 @@ def load_project() -> Project:
                 city="Częstochowa",
                 seat=czestochowa,
             ),
+            # Illustrative, like the application number above.
+            "contract_number": "UDA-POKL.07.02.02-24-034/08-00",
             "start_date": datetime.date(2009, 12, 1),
             "end_date": datetime.date(2010, 12, 31),
             "main_goal": MAIN_GOAL,
