@@ -15,6 +15,7 @@ urlpatterns += i18n_patterns(
     path("biuro/projekty/", include("lider.recruitment.urls")),
     path("biuro/projekty/", include("lider.outcomes.urls")),
     path("biuro/projekty/", include("lider.reporting.urls")),
+    path("biuro/projekty/", include("lider.website.rights_urls")),
     path("biuro/projekty/<slug:slug>/zajecia/", include("lider.delivery.urls")),
     path("kalendarz/", include("lider.delivery.public_urls")),
     path("biuro/projekty/<slug:slug>/certyfikaty/", include("lider.certification.urls")),

@@ -37,6 +37,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # Personal data: full PESEL, disability and other sensitive attributes, and exports of them.
     "personal.view_sensitive": frozenset({ADMIN, COORD, OFFICE, AUDITOR}),
     "personal.export": frozenset({ADMIN, COORD, OFFICE, AUDITOR}),
+    # The data subject's rights (GDPR art. 15-18): a person's whole record as PDF or JSON,
+    # restricting processing, erasure and anonymisation.
+    "personal.subject_rights": frozenset({ADMIN, COORD, OFFICE}),
     # People and institutions: the full person page; importing people from a spreadsheet.
     "people.view": frozenset({ADMIN, COORD, OFFICE, AUDITOR}),
     "people.import": frozenset({ADMIN, COORD, OFFICE}),

@@ -17,6 +17,7 @@ def _can(roles) -> dict:
     return {
         "audit_view_object": allows(roles, "audit.view_object"),
         "path": allows(roles, "people.path"),
+        "subject_rights": allows(roles, "personal.subject_rights"),
     }
 
 

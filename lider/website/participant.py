@@ -19,6 +19,7 @@ from lider.people.models import Participant, Person
 from lider.projects.models import Membership
 from lider.recruitment.models import Consent
 from lider.recruitment.services import withdraw_consent
+from lider.website import rights, subject_access
 
 
 def _person(user) -> Person | None:
@@ -72,6 +73,16 @@ def account(request):
         "website/participant/account.html",
         {"person": person, "participations": participations},
     )
+
+
+@login_required
+def my_data(request, fmt):
+    """The participant's own copy of everything Lider holds about them (GDPR art. 15)."""
+    person = _person(request.user)
+    if person is None or fmt not in rights.FORMATS:
+        raise Http404
+    data = subject_access.collect(person)
+    return rights.download(person, data, fmt=fmt, lang=request.LANGUAGE_CODE, actor=request.user)
 
 
 @login_required

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from lider.website import rights
+
+app_name = "rights"
+urlpatterns = [
+    path("<slug:slug>/osoby/<int:pk>/dane.<str:fmt>", rights.person_access, name="access"),
+]
