@@ -402,3 +402,50 @@ def test_sl2014_demo_has_no_empty_mandatory_cell(demo_project):
     by_person = {tuple(row[33:35]): row[completed] for row in sheet[1:]}
     assert sorted(by_person.values()).count("Tak") == 99
     assert sorted(by_person.values()).count("Nie") == 1
+
+
+# PEFS 2007, individual participants (domain.md §1.1, fields 1–24): no gmina; the status
+# sub-type after the status.
+PEFS2007_HEADER = [
+    "Imię (imiona)",
+    "Nazwisko",
+    "Płeć",
+    "Wiek w chwili przystąpienia do projektu",
+    "PESEL",
+    "Wykształcenie",
+    "Opieka nad dziećmi do lat 7 lub opieka nad osobą zależną",
+    "Ulica",
+    "Nr domu",
+    "Nr lokalu",
+    "Miejscowość",
+    "Obszar",
+    "Kod pocztowy",
+    "Województwo",
+    "Powiat",
+    "Telefon stacjonarny",
+    "Telefon komórkowy",
+    "Adres e-mail",
+    "Data rozpoczęcia udziału w projekcie",
+    "Data zakończenia udziału w projekcie",
+    "Status osoby na rynku pracy w chwili przystąpienia do projektu",
+    "W tym",
+    "Zakończenie udziału w projekcie zgodnie z zaplanowaną ścieżką uczestnictwa",
+    "Rodzaj przyznanego wsparcia",
+]
+
+
+def test_pefs_header_has_no_gmina_and_fills_the_status_subtype():
+    world = build(women=1, men=0)
+    complete(world)
+    Participant.objects.filter(project=world.project).update(start_date=None)
+    from lider.people import paths
+
+    paths.refresh(world.project, actor=None)
+    _result, (sheet, _check) = export(world, "pefs2007")
+    assert sheet[0] == PEFS2007_HEADER
+    row = dict(zip(sheet[0], sheet[1], strict=True))
+    assert row["W tym"] == "długotrwale bezrobotny"
+    assert row["Data zakończenia udziału w projekcie"] == datetime.date(2010, 3, 31)
+    assert row["Zakończenie udziału w projekcie zgodnie z zaplanowaną ścieżką uczestnictwa"] == (
+        "TAK"
+    )

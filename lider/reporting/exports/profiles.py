@@ -190,6 +190,19 @@ PEFS_STATUS = {
     LabourStatus.INACTIVE: "nieaktywny zawodowo",
     LabourStatus.EMPLOYED: "zatrudniony",
 }
+# Status sub-types (domain.md §1.1, field 22). Lider's "in education" applies to an inactive
+# person, the employment sub-types to an employed one; "other" stays "inne".
+PEFS_DETAIL = {
+    LabourDetail.LONG_TERM_UNEMPLOYED: "długotrwale bezrobotny",
+    LabourDetail.IN_EDUCATION: "osoba ucząca się lub kształcąca się",
+    LabourDetail.SELF_EMPLOYED: "samozatrudniony",
+    LabourDetail.PUBLIC_ADMINISTRATION: "zatrudniony w administracji publicznej",
+    LabourDetail.NGO: "zatrudniony w organizacji pozarządowej",
+    LabourDetail.SME: "zatrudniony w MMŚP",
+    LabourDetail.LARGE_ENTERPRISE: "zatrudniony w dużym przedsiębiorstwie",
+    LabourDetail.FARMER: "rolnik",
+    LabourDetail.OTHER: "inne",
+}
 PEFS_SUPPORT = {
     "training_cycle": "szkolenie",
     "group_advisory": "doradztwo",
@@ -274,7 +287,7 @@ PEFS2007 = Profile(
         Column("Kod pocztowy", "postal_code", mandatory=True),
         Column("Województwo", voivodeship, mandatory=True),
         Column("Powiat", "county", mandatory=True),
-        Column("Gmina", "gmina", mandatory=True),
+        # No "Gmina": the PEFS 2007 form has none (the powiat is its finest unit).
         Column("Telefon stacjonarny", constant("")),
         Column("Telefon komórkowy", "phone"),
         Column("Adres e-mail", "email"),
@@ -286,6 +299,9 @@ PEFS2007 = Profile(
             mandatory=True,
             dictionary=PEFS_STATUS,
         ),
+        # The status sub-type of domain.md §1.1 field 22; its column label is not confirmed
+        # by an official template (see the issue notes).
+        Column("W tym", "labour_detail", dictionary=PEFS_DETAIL),
         Column(
             "Zakończenie udziału w projekcie zgodnie z zaplanowaną ścieżką uczestnictwa",
             "completed",
