@@ -48,7 +48,8 @@ def export(world, profile, *, full_sensitive=True, about=False):
         world.project, profile, actor=actor, full_sensitive=full_sensitive, target=buffer
     )
     sheets = read(buffer.getvalue())
-    assert len(sheets) == 3
+    # data, check, about (and PEFS's institutional part after them)
+    assert len(sheets) == (4 if profile == "pefs2007" else 3)
     return result, sheets if about else sheets[:2]
 
 
@@ -195,12 +196,13 @@ def test_pefs_export_masks_pesel_without_permission_and_is_audited():
         "%(profile)s: %(rows)s rows, %(incomplete)s incomplete, PESEL and special categories masked"
     )
     assert entry.note_values == {
-        "profile": "PEFS 2007 (PO KL 2007–2013), uczestnicy indywidualni",
+        "profile": "PEFS 2007 (PO KL 2007–2013), uczestnicy indywidualni i instytucje",
         "rows": 1,
         "incomplete": 0,
     }
     assert entry.note_text == (
-        "PEFS 2007 (PO KL 2007–2013), uczestnicy indywidualni: wierszy: 1, niekompletnych: 0, "
+        "PEFS 2007 (PO KL 2007–2013), uczestnicy indywidualni i instytucje: wierszy: 1, "
+        "niekompletnych: 0, "
         "PESEL i dane szczególnych kategorii zamaskowane"
     )
 
@@ -449,3 +451,82 @@ def test_pefs_header_has_no_gmina_and_fills_the_status_subtype():
     assert row["Zakończenie udziału w projekcie zgodnie z zaplanowaną ścieżką uczestnictwa"] == (
         "TAK"
     )
+
+
+PEFS2007_INSTITUTION_HEADER = [
+    "Nazwa instytucji",
+    "NIP",
+    "Typ instytucji",
+    "Ulica",
+    "Nr budynku",
+    "Nr lokalu",
+    "Miejscowość",
+    "Obszar",
+    "Kod pocztowy",
+    "Województwo",
+    "Powiat",
+    "Telefon",
+    "Faks",
+    "Adres e-mail",
+    "Strona www",
+    "Data rozpoczęcia udziału w projekcie",
+    "Data zakończenia udziału w projekcie",
+    "Czy wsparciem zostali objęci pracownicy instytucji",
+    "Rodzaj przyznanego wsparcia",
+]
+
+
+def test_pefs_institutional_part_with_employees_supported():
+    from lider.people.models import InstitutionMember
+    from tests.factories import InstitutionFactory
+
+    world = build(women=1, men=0)
+    complete(world)
+    gmina = world.participants[0].person.gmina
+    supported = InstitutionFactory(
+        name="Spółdzielnia Socjalna A",
+        kind="social_economy",
+        gmina=gmina,
+        house_number="1",
+        city="Myszków",
+        postal_code="42-300",
+    )
+    other = InstitutionFactory(
+        name="Stowarzyszenie B",
+        kind="ngo",
+        gmina=gmina,
+        house_number="2",
+        city="Myszków",
+        postal_code="42-300",
+    )
+    incomplete = InstitutionFactory(name="Fundacja C", kind="ngo", gmina=gmina)
+    for institution in (supported, other, incomplete):
+        Participant.objects.create(
+            project=world.project, institution=institution, start_date=datetime.date(2010, 2, 1)
+        )
+    InstitutionMember.objects.create(
+        institution=supported, person=world.participants[0].person, relation="employee"
+    )
+    result, (sheet, check, _about, part) = export(world, "pefs2007", about=True)
+    assert part[0] == PEFS2007_INSTITUTION_HEADER
+    rows = {row[0]: dict(zip(part[0], row, strict=True)) for row in part[1:]}
+    assert set(rows) == {"Spółdzielnia Socjalna A", "Stowarzyszenie B"}
+    assert rows["Spółdzielnia Socjalna A"]["Typ instytucji"] == "podmiot ekonomii społecznej"
+    assert (
+        rows["Spółdzielnia Socjalna A"]["Czy wsparciem zostali objęci pracownicy instytucji"]
+        == "TAK"
+    )
+    assert rows["Stowarzyszenie B"]["Czy wsparciem zostali objęci pracownicy instytucji"] == "NIE"
+    assert result.institutions == 2
+    assert check[1][1] == "Fundacja C"
+    assert check[1][2] == "Nr budynku; Miejscowość; Kod pocztowy"
+    assert check[1][3] == "Instytucje!E; Instytucje!G; Instytucje!I"
+
+
+def test_pefs_demo_has_no_empty_mandatory_cell(demo_project):
+    assert monitoring.incomplete_participants(demo_project, "pefs2007") == []
+    buffer = io.BytesIO()
+    result = monitoring.export_participants(
+        demo_project, "pefs2007", actor=None, full_sensitive=True, target=buffer
+    )
+    assert (result.exported, result.institutions) == (100, 30)

@@ -18,7 +18,7 @@ import datetime
 from dataclasses import dataclass, field
 from operator import itemgetter
 
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,9 +28,10 @@ from lider.core.sensitive import HIDDEN
 from lider.core.spreadsheets import Workbook
 from lider.delivery.models import Attendance, Enrolment, Session
 from lider.people import paths
-from lider.people.models import Participant
+from lider.people.models import InstitutionMember, Participant
 from lider.reporting.exports.profiles import (
     FIELDS,
+    INSTITUTION_FIELDS,
     PARTICIPANT_FIELDS,
     PROFILES,
     SUPPORT_FIELDS,
@@ -49,6 +50,7 @@ CHUNK = 2000
 class ExportResult:
     profile: Profile
     exported: int = 0
+    institutions: int = 0  # rows of the institutional part, if the profile has one
     incomplete: list[tuple[int, str, list[str]]] = field(default_factory=list)  # id, name, gaps
 
 
@@ -118,6 +120,22 @@ def support_rows(project):
     )
 
 
+def institution_rows(project):
+    """The institutions taking part, in ``INSTITUTION_FIELDS`` order (one query)."""
+    employees = InstitutionMember.objects.filter(
+        institution=OuterRef("institution_id"),
+        relation=InstitutionMember.Relation.EMPLOYEE,
+        person__participations__project=project,
+        person__participations__start_date__isnull=False,
+    )
+    return (
+        Participant.objects.filter(project=project, institution__isnull=False)
+        .annotate(employees_supported=Exists(employees))
+        .order_by("institution__name", "pk")
+        .values_list(*INSTITUTION_FIELDS.values())
+    )
+
+
 def rows_for(project, profile: Profile):
     return support_rows(project) if profile.per_support else participants_rows(project)
 
@@ -156,11 +174,14 @@ def _in(dictionary, value):
 
 
 def _getters(profile: Profile, context: Context):
+    return _column_getters(profile.columns, field_names(profile), context)
+
+
+def _column_getters(columns, names, context: Context):
     """One function per column: (row tuple, row dict, context) → value. Special-category
     columns give "(hidden)" for any answer unless the context allows them whole."""
-    names = field_names(profile)
     getters = []
-    for column in profile.columns:
+    for column in columns:
         source, dictionary = column.source, column.dictionary
         if isinstance(source, str):
             index = names.index(source)
@@ -188,11 +209,11 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def _gaps(profile: Profile, cells, as_dict, context: Context) -> list[tuple[int, str]]:
+def _gaps(columns, cells, as_dict) -> list[tuple[int, str]]:
     """(column index, problem) for each mandatory value that is empty or not in the
     dictionary; a gmina without a DEGURBA class says so."""
     gaps = []
-    for i, column in enumerate(profile.columns):
+    for i, column in enumerate(columns):
         required = column.mandatory or (column.required_if and column.required_if(as_dict))
         if not required and not isinstance(cells[i], NotInDictionary):
             continue
@@ -228,7 +249,9 @@ def _masked(getter):
     return masked
 
 
-def write_export(profile: Profile, rows, context: Context, target) -> ExportResult:
+def write_export(
+    profile: Profile, rows, context: Context, target, institutions=None
+) -> ExportResult:
     """Write ``rows`` (tuples in ``field_names(profile)`` order) to ``target`` (a path or a
     binary file): the data sheet, the check sheet (one line per row left out: its mandatory
     values that are empty or not in the dictionary, by column) and a sheet saying what the
@@ -251,7 +274,7 @@ def write_export(profile: Profile, rows, context: Context, target) -> ExportResu
     for values in rows:
         as_dict = dict(zip(names, values, strict=True))
         cells = [get(values, as_dict, context) for get in getters]
-        gaps = _gaps(profile, cells, as_dict, context)
+        gaps = _gaps(profile.columns, cells, as_dict)
         if gaps:
             check_number += 1
             name = f"{values[1] or ''} {values[2] or ''}".strip()
@@ -270,6 +293,36 @@ def write_export(profile: Profile, rows, context: Context, target) -> ExportResu
         row_number += 1
         write_cells(row_number, cells)
     result.exported = row_number
+    if profile.institution_columns and institutions is not None:
+        part = workbook.add_sheet(profile.institution_sheet)
+        part.write_header(0, [column.label for column in profile.institution_columns])
+        part.freeze_panes(1, 0)
+        names = list(INSTITUTION_FIELDS)
+        getters = _column_getters(profile.institution_columns, names, context)
+        row_number = 0
+        for values in institutions:
+            as_dict = dict(zip(names, values, strict=True))
+            cells = [get(values, as_dict, context) for get in getters]
+            gaps = _gaps(profile.institution_columns, cells, as_dict)
+            if gaps:
+                check_number += 1
+                problems = [problem for _i, problem in gaps]
+                write_check(
+                    check_number,
+                    [
+                        values[0],
+                        values[1],
+                        "; ".join(problems),
+                        "; ".join(
+                            f"{profile.institution_sheet}!{column_letter(i)}" for i, _p in gaps
+                        ),
+                    ],
+                )
+                result.incomplete.append((values[0], values[1], problems))
+                continue
+            row_number += 1
+            part.write_row(row_number, cells)
+        result.institutions = row_number
     editions = sorted({edition for _degree, edition in context.degurba.values()})
     lines = [
         profile.title or profile.name,
@@ -301,8 +354,17 @@ def export_participants(project, profile_key: str, *, actor, full_sensitive: boo
     ``personal.export``; without it they are masked."""
     profile = PROFILES[profile_key]
     rows = rows_for(project, profile).iterator(chunk_size=CHUNK)
+    institutions = (
+        institution_rows(project).iterator(chunk_size=CHUNK)
+        if profile.institution_columns
+        else None
+    )
     result = write_export(
-        profile, rows, context_for(project, full_sensitive=full_sensitive), target
+        profile,
+        rows,
+        context_for(project, full_sensitive=full_sensitive),
+        target,
+        institutions,
     )
     audit.record(
         actor,
@@ -342,10 +404,20 @@ def incomplete_participants(project, profile_key: str) -> list[tuple[int, str, l
     for values in rows_for(project, profile).iterator(chunk_size=CHUNK):
         as_dict = dict(zip(names, values, strict=True))
         cells = [get(values, as_dict, context) for get in getters]
-        gaps = _gaps(profile, cells, as_dict, context)
+        gaps = _gaps(profile.columns, cells, as_dict)
         if gaps:
             entry = found.setdefault(
                 values[0], (values[0], f"{values[1] or ''} {values[2] or ''}".strip(), [])
             )
             entry[2].extend(problem for _i, problem in gaps if problem not in entry[2])
-    return list(found.values())
+    listed = list(found.values())
+    if profile.institution_columns:
+        names = list(INSTITUTION_FIELDS)
+        getters = _column_getters(profile.institution_columns, names, context)
+        for values in institution_rows(project).iterator(chunk_size=CHUNK):
+            as_dict = dict(zip(names, values, strict=True))
+            cells = [get(values, as_dict, context) for get in getters]
+            gaps = _gaps(profile.institution_columns, cells, as_dict)
+            if gaps:
+                listed.append((values[0], values[1], [problem for _i, problem in gaps]))
+    return listed

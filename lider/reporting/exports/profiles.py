@@ -63,6 +63,29 @@ SUPPORT_FIELDS = (
 PARTICIPANT_FIELDS = {key: path for key, path in FIELDS.items() if key != "support"}
 
 
+# Fields fetched for every institution taking part (values_list, one query).
+INSTITUTION_FIELDS = {
+    "id": "pk",
+    "name": "institution__name",
+    "nip": "institution__nip",
+    "kind": "institution__kind",
+    "street": "institution__street",
+    "house": "institution__house_number",
+    "flat": "institution__flat_number",
+    "city": "institution__city",
+    "postal_code": "institution__postal_code",
+    "gmina_type": "institution__gmina__gmina_type",
+    "county": "institution__gmina__parent__name",
+    "voivodeship": "institution__gmina__parent__parent__name",
+    "phone": "institution__phone",
+    "email": "institution__email",
+    "website": "institution__website",
+    "start": "start_date",
+    "end": "end_date",
+    "employees": "employees_supported",  # annotated: any employee is a participant
+}
+
+
 def field_names(profile) -> list[str]:
     if profile.per_support:
         return [*PARTICIPANT_FIELDS, *SUPPORT_FIELDS]
@@ -108,6 +131,9 @@ class Profile:
     # One row per participant and form of support (SL2014), or one per participant (PEFS).
     per_support: bool = False
     title: str = ""
+    # The institutional part (PEFS 2007): its own sheet, one row per institution.
+    institution_sheet: str = ""
+    institution_columns: tuple[Column, ...] = ()
 
 
 # Value helpers
@@ -203,6 +229,18 @@ PEFS_DETAIL = {
     LabourDetail.FARMER: "rolnik",
     LabourDetail.OTHER: "inne",
 }
+# Institution types (domain.md §1.1 "Dane instytucji"); the wording of each entry is not
+# confirmed by an official PEFS 2007 dictionary (see the issue notes).
+PEFS_INSTITUTION_KIND = {
+    "social_economy": "podmiot ekonomii społecznej",
+    "labour_market": "instytucja rynku pracy",
+    "social_assistance": "instytucja pomocy i integracji społecznej",
+    "public_administration": "administracja publiczna",
+    "ngo": "organizacja pozarządowa",
+    "enterprise": "przedsiębiorstwo",
+    "education": "szkoła lub placówka systemu oświaty",
+    "other": "inne",
+}
 PEFS_SUPPORT = {
     "training_cycle": "szkolenie",
     "group_advisory": "doradztwo",
@@ -263,8 +301,36 @@ SL_SUPPORT = {
 
 PEFS2007 = Profile(
     key="pefs2007",
-    name="PEFS 2007 (PO KL 2007–2013), uczestnicy indywidualni",
+    name="PEFS 2007 (PO KL 2007–2013), uczestnicy indywidualni i instytucje",
     sheet="Uczestnicy indywidualni",
+    institution_sheet="Instytucje",
+    institution_columns=(
+        Column("Nazwa instytucji", "name", mandatory=True),
+        Column("NIP", "nip"),
+        Column("Typ instytucji", "kind", mandatory=True, dictionary=PEFS_INSTITUTION_KIND),
+        Column("Ulica", "street"),
+        Column("Nr budynku", "house", mandatory=True),
+        Column("Nr lokalu", "flat"),
+        Column("Miejscowość", "city", mandatory=True),
+        Column("Obszar", area_pefs, mandatory=True),
+        Column("Kod pocztowy", "postal_code", mandatory=True),
+        Column("Województwo", voivodeship, mandatory=True),
+        Column("Powiat", "county", mandatory=True),
+        Column("Telefon", "phone"),
+        Column("Faks", constant("")),
+        Column("Adres e-mail", "email"),
+        Column("Strona www", "website"),
+        Column("Data rozpoczęcia udziału w projekcie", "start", mandatory=True),
+        Column("Data zakończenia udziału w projekcie", "end"),
+        Column(
+            "Czy wsparciem zostali objęci pracownicy instytucji",
+            "employees",
+            mandatory=True,
+            dictionary=YES_NO_BOOL,
+        ),
+        # Lider does not record a form of support for an institution itself.
+        Column("Rodzaj przyznanego wsparcia", constant("")),
+    ),
     columns=(
         Column("Imię (imiona)", "first_name", mandatory=True),
         Column("Nazwisko", "last_name", mandatory=True),

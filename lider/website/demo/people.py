@@ -163,7 +163,7 @@ def load_people(project: Project) -> Population:
     by_pesel = {p.pesel: p for p in Person.objects.filter(pesel__in=[p.pesel for p in generated])}
 
     institutions = []
-    for name, legal_form, kind, code in INSTITUTIONS:
+    for number, (name, legal_form, kind, code) in enumerate(INSTITUTIONS, start=1):
         gmina = gminas_in([unit_by_code(code, on=REFERENCE_DATE)])[0]
         institution, _ = Institution.objects.get_or_create(
             name=name,
@@ -173,6 +173,7 @@ def load_people(project: Project) -> Population:
                 "nip": _valid_nip(rng),
                 "city": gmina.name,
                 "gmina": gmina,
+                "house_number": str(number),  # illustrative, like every demo address
                 "postal_code": f"{POSTAL_PREFIX[code]}00",
             },
         )
