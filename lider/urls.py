@@ -1,10 +1,13 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 
+from lider.core.health import health
 from lider.core.i18n import set_language
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
+    # For load balancers and monitoring: outside the language prefixes, no login.
+    path("zdrowie/", health, name="health"),
 ]
 urlpatterns += i18n_patterns(
     path("biuro/", include("lider.core.urls")),
