@@ -40,9 +40,20 @@ def create_project(*, actor, form) -> Project:
 
 
 @transaction.atomic
-def create_organisation(*, actor, form) -> Organisation:
+def create_organisation(*, actor, form, project: Project | None = None) -> Organisation:
+    """A new organisation; added while editing a project's card, it is in that project's trail."""
     organisation = form.save()
-    audit.created(organisation, actor=actor)
+    if project is None:
+        audit.created(organisation, actor=actor)
+    else:
+        after = audit.snapshot(organisation)
+        audit.record(
+            actor,
+            audit.Action.CREATE,
+            organisation,
+            changes={k: [None, v] for k, v in after.items() if v not in (None, "", [])},
+            project_id=project.pk,
+        )
     return organisation
 
 

@@ -10,6 +10,11 @@ urlpatterns = [
     path("organizacje/nowa/", views.organisation_create, name="organisation_create"),
     path("<slug:slug>/", views.project_detail, name="detail"),
     path("<slug:slug>/edycja/", views.project_edit, name="edit"),
+    path(
+        "<slug:slug>/edycja/organizacja/",
+        views.project_organisation_create,
+        name="project_organisation_create",
+    ),
     path("<slug:slug>/struktura/", views.project_structure, name="structure"),
     path("<slug:slug>/stan/", views.project_state, name="state"),
     path("<slug:slug>/role/", views.role_list, name="roles"),

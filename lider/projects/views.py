@@ -83,7 +83,18 @@ DEFAULT_COFINANCING = "Projekt współfinansowany ze środków Unii Europejskiej
 
 @installation_view
 def organisation_create(request):
-    """A new applicant, partner or funding institution; details can be filled in from KRS."""
+    """A new applicant, partner or funding institution for a new project."""
+    return _organisation_page(request, project=None)
+
+
+@project_view("project.change")
+def project_organisation_create(request, project):
+    """A new partner (or other organisation) while editing a project's card."""
+    return _organisation_page(request, project=project)
+
+
+def _organisation_page(request, *, project):
+    """Add an organisation; its details can be filled in from KRS. Back to where one came from."""
     data = request.POST if request.method == "POST" else None
     form = OrganisationForm(data)
     lookup_available = hooks.organisation_lookup is not None
@@ -116,16 +127,18 @@ def organisation_create(request):
             for error in lookup.errors.get("krs", []):
                 messages.error(request, error)
     elif data is not None and form.is_valid():
-        organisation = services.create_organisation(actor=request.user, form=form)
+        organisation = services.create_organisation(actor=request.user, form=form, project=project)
         messages.success(
             request,
             _("The organisation %(name)s has been added.") % {"name": organisation.name},
         )
+        if project is not None:
+            return redirect("projects:edit", slug=project.slug)
         return redirect("projects:create")
     return render(
         request,
         "projects/backoffice/organisation_create.html",
-        {"form": form, "lookup_available": lookup_available},
+        {"form": form, "lookup_available": lookup_available, "project": project},
     )
 
 

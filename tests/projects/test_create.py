@@ -330,3 +330,26 @@ def test_structure_page_queries_constant(client, django_assert_num_queries, rows
 
 
 QUERIES = 10
+
+
+def test_coordinator_adds_a_partner_while_editing_the_card(client):
+    project = ProjectFactory()
+    user = login(client, member(project, Role.COORDINATOR))
+    url = reverse("projects:project_organisation_create", kwargs={"slug": project.slug})
+    edit = client.get(reverse("projects:edit", kwargs={"slug": project.slug}))
+    assert url in edit.content.decode()
+    response = client.post(url, {"name": "Partner Nowy", "nip": "5260250274"})
+    assert response.status_code == 302
+    assert response.url == reverse("projects:edit", kwargs={"slug": project.slug})
+    organisation = Organisation.objects.get(name="Partner Nowy")
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.CREATE, object_id=str(organisation.pk))
+    assert (entry.actor, entry.project_id) == (user, project.pk)
+
+
+@pytest.mark.parametrize("role", [Role.OFFICE, Role.TRAINER, Role.PARTNER, Role.AUDITOR])
+def test_other_roles_cannot_add_organisations_to_a_card(client, role):
+    project = ProjectFactory()
+    login(client, member(project, role))
+    url = reverse("projects:project_organisation_create", kwargs={"slug": project.slug})
+    assert client.post(url, {"name": "Nie wolno"}).status_code == 403
+    assert not Organisation.objects.filter(name="Nie wolno").exists()
