@@ -44,9 +44,6 @@ def test_a_worker_killed_from_outside_is_replaced(settings):
 
 def test_a_worker_that_dies_while_compiling_is_an_error(monkeypatch):
     _render_works()
-    # The slot just used is the one the next document takes (last in, first out); another
-    # slot may still hold a worker an earlier test killed.
-    slot = render_pool.pool().free.queue[-1]
     real_receive = render_pool._Worker.receive
 
     def kill_then_receive(worker, deadline):
