@@ -61,6 +61,7 @@ class ProjectCardForm(forms.ModelForm):
             "end_date",
             "main_goal",
             "is_public",
+            "invite_participants",
         ]
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

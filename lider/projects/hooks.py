@@ -8,6 +8,8 @@ needs from them:
   organisation form (the KRS client lives in `outcomes`).
 - `structure_copiers`: each copies its app's part of a project's structure from a template
   project to a new one (see `lider.projects.templates_copy`).
+- `invitation_accepted`: told when an invitation is accepted, so a participant's new account
+  is linked to the applicant's record (recruitment).
 """
 
 from collections.abc import Callable
@@ -42,3 +44,12 @@ def register_organisation_lookup(lookup: Callable[[str], OrganisationDetails]) -
 def register_structure_copier(label: str, copier: Callable) -> None:
     if all(existing is not copier for _, existing in structure_copiers):
         structure_copiers.append((label, copier))
+
+
+# (invitation, user) -> None, called inside the transaction that accepts an invitation.
+invitation_accepted: list[Callable] = []
+
+
+def register_invitation_accepted(callback: Callable) -> None:
+    if all(existing is not callback for existing in invitation_accepted):
+        invitation_accepted.append(callback)

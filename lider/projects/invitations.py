@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from lider.core import audit
 from lider.core.accounts import validate_new_login
 from lider.core.permissions import PERMISSIONS, Role
+from lider.projects import hooks
 from lider.projects.models import Invitation, Membership, Project
 
 SALT = "lider.projects.invitation"
@@ -89,7 +90,9 @@ def invitation_from_token(token: str) -> Invitation:
             _("A newer invitation has been sent; use the link from the latest e-mail."),
             code="superseded",
         )
-    if not may_grant(invitation.project, actor=invitation.invited_by, role=invitation.role):
+    if invitation.role != Role.PARTICIPANT and not may_grant(
+        invitation.project, actor=invitation.invited_by, role=invitation.role
+    ):
         # The inviter has lost the role (or the account) that allowed the invitation.
         raise ValidationError(_("This invitation has been withdrawn."), code="revoked")
     return invitation
@@ -100,7 +103,8 @@ def _send(invitation: Invitation, *, link_base: str) -> None:
     with translation.override(invitation.language):
         context = {"invitation": invitation, "link": link, "days": invitation_days()}
         subject = render_to_string("projects/email/invitation_subject.txt", context).strip()
-        body = render_to_string("projects/email/invitation.txt", context)
+        template = "invitation_participant" if invitation.role == Role.PARTICIPANT else "invitation"
+        body = render_to_string(f"projects/email/{template}.txt", context)
     send_mail(subject, body, None, [invitation.email])
 
 
@@ -155,13 +159,71 @@ def invite(
     return invitation
 
 
+def participant_link_base() -> str:
+    """The absolute address an invitation's token is appended to, outside a request."""
+    from django.urls import reverse
+
+    from lider.core.links import absolute_url
+
+    return absolute_url(reverse("invitation:accept", args=["x"]))[:-2]
+
+
+@transaction.atomic
+def invite_participant(
+    project: Project, *, actor, email: str, first_name: str, last_name: str, language: str
+) -> Invitation | None:
+    """Invite an accepted participant to their own account, at the address given.
+
+    Not a grant of anyone's authority: the participant role allows nothing in the back office
+    (it only opens the person's own pages), and the invitation follows from the acceptance of
+    an application, so `actor` (who accepted it; None when the applicant took an offered place
+    by the e-mailed link) needs no role to give it. Returns None, sending nothing, when an
+    account already uses the address (it is never linked to the person by itself: the person
+    may log in with it, or the office links them) or an invitation to it is open already.
+    """
+    assert not permissions_of({Role.PARTICIPANT})
+    email = get_user_model().objects.normalize_email(email.strip())
+    taken = get_user_model().objects.filter(email__iexact=email).exists()
+    open_already = Invitation.objects.filter(
+        project=project,
+        email__iexact=email,
+        role=Role.PARTICIPANT,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+    ).exists()
+    if taken or open_already:
+        return None
+    invitation = Invitation.objects.create(
+        project=project,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        role=Role.PARTICIPANT,
+        language=language,
+        invited_by=actor if actor is not None and actor.is_authenticated else None,
+        nonce=secrets.token_urlsafe(16),
+        sent_at=timezone.now(),
+    )
+    audit.record(
+        actor,
+        Action.INVITE,
+        invitation,
+        changes={"email": [None, email], "role": [None, invitation.get_role_display()]},
+        note="sent",
+    )
+    link_base = participant_link_base()
+    transaction.on_commit(lambda: _send(invitation, link_base=link_base))
+    return invitation
+
+
 @transaction.atomic
 def resend(invitation: Invitation, *, actor, link_base: str) -> Invitation:
     """Send the invitation again with a new link; the earlier link stops working."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if not invitation.is_open:
         raise ValidationError(_("This invitation is no longer open."), code="closed")
-    _refuse_role(invitation.project, actor, invitation.role)
+    if invitation.role != Role.PARTICIPANT:
+        _refuse_role(invitation.project, actor, invitation.role)
     invitation.nonce = secrets.token_urlsafe(16)
     invitation.sent_at = timezone.now()
     invitation.save(update_fields=["nonce", "sent_at"])
@@ -222,4 +284,6 @@ def accept(token: str, *, username: str, password: str):
     invitation.user = user
     invitation.save(update_fields=["accepted_at", "user"])
     audit.record(user, Action.INVITE, invitation, note="accepted")
+    for callback in hooks.invitation_accepted:
+        callback(invitation, user)
     return user

@@ -208,6 +208,14 @@ class Project(models.Model):
     end_date = models.DateField(_("end date"))
     main_goal = models.TextField(_("main goal"))
     is_public = models.BooleanField(_("shown on the public site"), default=True)
+    invite_participants = models.BooleanField(
+        _("invite accepted participants to their account"),
+        default=True,
+        help_text=_(
+            "When an application is accepted, the person gets an e-mail invitation to their "
+            "own account, where they see their schedule, attendance, certificates and consents."
+        ),
+    )
     state = models.CharField(
         _("state"), max_length=12, choices=ProjectState.choices, default=ProjectState.DRAFT
     )
@@ -356,6 +364,12 @@ class Invitation(models.Model):
     last sending, chooses a login and a password, and the account and the role are created
     (`accepted_at`, `user`). An accepted, revoked or expired invitation's link does nothing.
     All steps are audited (lider.projects.invitations).
+
+    A participant's invitation (role *participant*) is sent by Lider itself when an application
+    is accepted (recruitment, if the project's `invite_participants` is on): `invited_by` is
+    whoever accepted it (nobody when the applicant took an offered place by the e-mailed
+    link), and accepting it links the new account to the applicant's record (a hook
+    recruitment registers), so the participant's own pages show their data.
     """
 
     project = models.ForeignKey(
@@ -369,7 +383,12 @@ class Invitation(models.Model):
         _("language of the e-mail"), max_length=8, choices=settings.LANGUAGES, default="pl"
     )
     invited_by = models.ForeignKey(
-        "auth.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("invited by")
+        "auth.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
     )
     # Changed at every sending: a link carries it, so an earlier link stops working.
     nonce = models.CharField(max_length=32)

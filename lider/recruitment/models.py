@@ -218,7 +218,10 @@ class Application(models.Model):
     - *separate*: the office found they differ, so the application keeps its own record.
     An application still to check cannot be accepted and gets no place offered. E-mails about
     an application go to the address it was submitted with (`email`), never to an address a
-    linked record carries. A PESEL (or NIP) applies once per project: among applications not
+    linked record carries. When a person's application is accepted and the project invites
+    participants, an invitation to their own account goes to that same address
+    (`account_invitation`); accepting it links the new account to the application's person.
+    A PESEL (or NIP) applies once per project: among applications not
     waiting for that check, the database allows one per identifier.
     """
 
@@ -304,6 +307,14 @@ class Application(models.Model):
         blank=True,
         related_name="application",
         verbose_name=_("participant"),
+    )
+    account_invitation = models.OneToOneField(
+        "projects.Invitation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="application",
+        verbose_name=_("invitation to the participant's account"),
     )
     information_clause = models.ForeignKey(
         InformationClause,

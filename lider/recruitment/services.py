@@ -18,6 +18,7 @@ from lider.core import audit, table_reader
 from lider.core.links import absolute_url
 from lider.people.importing import PersonRow
 from lider.people.models import Institution, Participant, Person
+from lider.projects import invitations
 from lider.recruitment import bulk, rules
 from lider.recruitment.models import Application, Consent, ConsentText, InformationClause
 
@@ -438,6 +439,8 @@ def decide(application: Application, *, actor, decision: str, reason: str = "") 
     if decision == Status.ACCEPTED:
         _make_participant(application, actor=actor)
     _notify(application)
+    if decision == Status.ACCEPTED:
+        _invite_to_account(application, actor=actor)  # mailed after the decision
     return application
 
 
@@ -464,6 +467,58 @@ def _make_participant(application: Application, *, actor) -> Participant:
     return participant
 
 
+def _invite_to_account(application: Application, *, actor) -> None:
+    """Invite an accepted person to their own account (if the project does so), at the
+    application's own address and in its language; never to an address a linked record
+    carries. A person whose record already has an account gets no invitation; an address an
+    account already uses gets none either (the entry on the application says so)."""
+    project = application.project
+    if not project.invite_participants or application.person_id is None or not application.email:
+        return
+    if application.account_invitation_id is not None or application.person.user_id is not None:
+        return
+    invitation = invitations.invite_participant(
+        project,
+        actor=actor,
+        email=application.email,
+        first_name=application.person.first_name,
+        last_name=application.person.last_name,
+        language=application.language,
+    )
+    if invitation is None:
+        audit.record(
+            actor,
+            audit.Action.UPDATE,
+            application,
+            note=gettext_lazy(
+                "No invitation to the participant's account was sent: an account or an open "
+                "invitation already uses the application's e-mail address."
+            ),
+        )
+        return
+    application.account_invitation = invitation
+    application.save(update_fields=["account_invitation"])
+
+
+def link_account(invitation, user) -> None:
+    """An accepted participant's invitation: the new account becomes the person's own (the
+    person of the application the invitation was sent for). Called by `projects` inside the
+    acceptance's transaction."""
+    application = (
+        Application.objects.select_related("person")
+        .filter(account_invitation=invitation, person__isnull=False)
+        .first()
+    )
+    if application is None:
+        return
+    person = Person.objects.select_for_update().get(pk=application.person_id)
+    if person.user_id is not None:
+        return
+    with audit.tracking(person, actor=user):
+        person.user = user
+        person.save(update_fields=["user"])
+
+
 @transaction.atomic
 def withdraw(
     application: Application, *, actor, reason: str = "", on: datetime.date | None = None
@@ -473,6 +528,9 @@ def withdraw(
     application = Application.objects.select_for_update().get(pk=application.pk)
     was_accepted = application.status == Status.ACCEPTED
     _change_status(application, Status.WITHDRAWN, actor=actor, reason=reason)
+    invitation = application.account_invitation
+    if invitation is not None and invitation.is_open:
+        invitations.revoke(invitation, actor=actor)
     if was_accepted and application.participant_id:
         participant = application.participant
         with audit.tracking(participant, actor=actor):
@@ -540,6 +598,7 @@ def confirm_offer(application: Application, *, actor) -> Application:
     _change_status(application, Status.ACCEPTED, actor=actor, reason=_("The offered place taken."))
     _make_participant(application, actor=actor)
     _notify(application)
+    _invite_to_account(application, actor=actor)
     return application
 
 
@@ -598,7 +657,7 @@ APPLICATION_COLUMNS = (
     "project_id", "person_id", "institution_id", "target_group_id", "status", "source",
     "submitted_at", "language", "is_eligible", "eligibility", "score", "decision_reason",
     "decided_at", "decided_by_id", "participant_id", "pesel", "nip", "email", "identity",
-    "information_clause_id",
+    "information_clause_id", "account_invitation_id",
 )  # fmt: skip
 CONSENT_COLUMNS = (
     "application_id", "text_id", "purpose", "given_at", "source", "withdrawn_at",
@@ -689,6 +748,7 @@ def import_applications(
                 row.email,
                 linked if row.pesel in known else new_record,
                 clause_id,
+                None,
             )  # fmt: skip
         )
     bulk.insert_values(Application, APPLICATION_COLUMNS, rows)

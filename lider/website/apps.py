@@ -37,6 +37,12 @@ class WebsiteConfig(AppConfig):
         register_structure_copier("certification", certification_copy.copy)
         register_structure_copier("reporting", reporting_copy.copy)
 
+        # A participant's accepted invitation links the new account to the applicant's record.
+        from lider.projects.hooks import register_invitation_accepted
+        from lider.recruitment.services import link_account
+
+        register_invitation_accepted(link_account)
+
 
 def organisation_from_krs(number: str):
     """The KRS client's answer as project set-up needs it; a failure is a message."""

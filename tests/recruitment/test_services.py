@@ -266,6 +266,12 @@ def test_recheck_after_a_rule_changes(project, people_group):
     assert application.is_eligible is False
 
 
+invitation_subjects = {
+    "pl": "Zaproszenie do projektu „{t}” w systemie Lider",
+    "en": "Invitation to the project “{t}” in Lider",
+}
+
+
 @pytest.mark.parametrize(
     "language, subjects, phrases",
     [
@@ -307,9 +313,12 @@ def test_each_decision_is_emailed_in_the_language_of_the_application(
         services.decide(applicant, actor=coordinator, decision="rejected", reason="Brak miejsc")
     with django_capture_on_commit_callbacks(execute=True):
         services.decide(applicant, actor=coordinator, decision="accepted")
-    assert [m.to for m in mail.outbox] == [["ola@example.pl"]] * 3
-    assert [m.subject for m in mail.outbox] == [s.format(t=project.title) for s in subjects]
-    for message, phrase in zip(mail.outbox, phrases, strict=True):
+    # The acceptance is followed by the invitation to the participant's own account.
+    *decisions, invitation = mail.outbox
+    assert [m.to for m in mail.outbox] == [["ola@example.pl"]] * 4
+    assert [m.subject for m in decisions] == [s.format(t=project.title) for s in subjects]
+    assert invitation.subject == invitation_subjects[language].format(t=project.title)
+    for message, phrase in zip(decisions, phrases, strict=True):
         assert phrase in message.body
 
 
@@ -332,6 +341,7 @@ def test_the_offer_is_emailed_in_the_language_of_the_application(
     ]
     with django_capture_on_commit_callbacks(execute=True):
         services.confirm_offer(applicant, actor=None)
-    assert mail.outbox[-1].subject == (
-        f"Your application to the project {project.title} has been accepted"
-    )
+    assert [m.subject for m in mail.outbox[1:]] == [
+        f"Your application to the project {project.title} has been accepted",
+        f"Invitation to the project “{project.title}” in Lider",  # to their own account
+    ]
