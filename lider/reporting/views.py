@@ -296,6 +296,12 @@ def export_list(request, project):
     )
 
 
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
 @project_view("reporting.export")
 def export_download(request, project, profile):
     if profile not in PROFILES:
@@ -310,7 +316,7 @@ def export_download(request, project, profile):
         handle,
         as_attachment=True,
         filename=monitoring.export_filename(project, PROFILES[profile], timezone.localdate()),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_type=CONTENT_TYPES[PROFILES[profile].file_format],
     )
 
 

@@ -530,3 +530,106 @@ def test_pefs_demo_has_no_empty_mandatory_cell(demo_project):
         demo_project, "pefs2007", actor=None, full_sensitive=True, target=buffer
     )
     assert (result.exported, result.institutions) == (100, 30)
+
+
+# CST2021 / SM EFS import file (domain.md §1.3): 43 columns.
+CST2021_HEADER = [
+    "Numer projektu",
+    "Obywatelstwo",
+    "Rodzaj uczestnika",
+    "Nazwa instytucji",
+    "Imię",
+    "Nazwisko",
+    "PESEL/Inny identyfikator",
+    "brak PESEL",
+    "Techniczny identyfikator uczestnika",
+    "Płeć",
+    "Wiek w chwili przystąpienia do projektu",
+    "Wykształcenie",
+    "Kraj",
+    "Województwo",
+    "Powiat",
+    "Gmina",
+    "Miejscowość",
+    "Kod pocztowy",
+    "Obszar według stopnia urbanizacji (DEGURBA)",
+    "Telefon kontaktowy",
+    "Adres e-mail",
+    "Data rozpoczęcia udziału w projekcie",
+    "Data zakończenia udziału w projekcie",
+    "Status osoby na rynku pracy w chwili przystąpienia do projektu",
+    "w tym",
+    "Planowana data zakończenia edukacji",
+    "Sytuacja osoby w momencie zakończenia udziału w projekcie",
+    "Zakończenie udziału osoby w projekcie zgodnie z zaplanowaną dla niej ścieżką uczestnictwa",
+    "Zakres wsparcia",
+    "Rodzaj przyznanego wsparcia",
+    "w tym",
+    "Data rozpoczęcia udziału we wsparciu",
+    "Data założenia działalności gospodarczej",
+    "Osoba obcego pochodzenia",
+    "Obywatel państwa trzeciego",
+    "Osoba należąca do mniejszości narodowej lub etnicznej (w tym społeczności marginalizowane)",
+    "Osoba bezdomna lub dotknięta wykluczeniem z dostępu do mieszkań",
+    "Osoba z niepełnosprawnościami",
+    "Data dodania",
+    "Użytkownik, który dodał uczestnika",
+    "Data modyfikacji",
+    "Użytkownik modyfikujący",
+    "Uwagi",
+]
+
+
+def _cst(project, *, full_sensitive):
+    import csv
+
+    buffer = io.BytesIO()
+    result = monitoring.export_participants(
+        project, "cst2021", actor=None, full_sensitive=full_sensitive, target=buffer
+    )
+    content = buffer.getvalue()
+    assert content.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
+    return result, rows
+
+
+def test_cst2021_csv_layout_and_masking():
+    world = build(women=1, men=0)
+    complete(world)
+    Participant.objects.filter(project=world.project).update(start_date=None)
+    from lider.people import paths
+
+    paths.refresh(world.project, actor=None)
+    assert len(CST2021_HEADER) == 43
+    result, rows = _cst(world.project, full_sensitive=False)
+    assert rows[0] == CST2021_HEADER
+    assert result.exported == 1
+    row = dict(zip(CST2021_HEADER, rows[1], strict=True))
+    assert row["Numer projektu"] == "UDA-POKL.07.02.02-24-001/09-00"
+    assert row["Płeć"] == "Kobieta"
+    assert row["Wykształcenie"] == "Ponadgimnazjalne (ISCED 3) lub policealne (ISCED 4)"
+    assert row["Status osoby na rynku pracy w chwili przystąpienia do projektu"] == (
+        "Osoba bezrobotna"
+    )
+    assert row["Data rozpoczęcia udziału w projekcie"] == "2010-03-01"
+    assert row["Data zakończenia udziału w projekcie"] == "2010-03-31"
+    assert row["Rodzaj przyznanego wsparcia"] == "krajowe szkolenie/kurs"
+    pesel = world.participants[0].person.pesel
+    assert row["PESEL/Inny identyfikator"] == pesel[:6] + "*****"
+    assert row["Uwagi"] == "PESEL zamaskowany (tylko data urodzenia)"
+    assert row["Osoba z niepełnosprawnościami"] == "(ukryte)"
+    _result, rows = _cst(world.project, full_sensitive=True)
+    row = dict(zip(CST2021_HEADER, rows[1], strict=True))
+    assert (row["PESEL/Inny identyfikator"], row["Uwagi"]) == (pesel, "")
+    assert row["Osoba z niepełnosprawnościami"] == "Nie"
+
+
+def test_cst2021_demo_refused_answers_are_listed_not_exported(demo_project):
+    """CST2021's flags are Tak/Nie only: a refused answer is not in its dictionary."""
+    result, rows = _cst(demo_project, full_sensitive=True)
+    assert rows[0] == CST2021_HEADER
+    assert result.exported + sum(1 for _ in result.incomplete) == 199
+    assert all(
+        all(": wartość spoza słownika (refused)" in problem for problem in problems)
+        for _id, _name, problems in result.incomplete
+    )

@@ -244,7 +244,7 @@ def test_export_pages_list_profiles_and_incomplete_people(client):
     assert "Wykształcenie" in check
     assert world.participants[0].person.last_name in check
     missing = client.get(
-        reverse("reporting:export", kwargs={"slug": world.project.slug, "profile": "cst2021"})
+        reverse("reporting:export", kwargs={"slug": world.project.slug, "profile": "cst2030"})
     )
     assert missing.status_code == 404
 

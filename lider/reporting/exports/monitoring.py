@@ -15,6 +15,8 @@ report, with the columns that are missing.
 """
 
 import datetime
+import io
+import os
 from dataclasses import dataclass, field
 from operator import itemgetter
 
@@ -25,7 +27,7 @@ from django.utils.translation import gettext_lazy
 
 from lider.core import audit
 from lider.core.sensitive import HIDDEN
-from lider.core.spreadsheets import Workbook
+from lider.core.spreadsheets import CsvWriter, Workbook
 from lider.delivery.models import Attendance, Enrolment, Session
 from lider.people import paths
 from lider.people.models import InstitutionMember, Participant
@@ -347,6 +349,39 @@ def write_export(
     return result
 
 
+def write_csv(profile: Profile, rows, context: Context, target) -> ExportResult:
+    """Write ``rows`` as CSV (`;`, UTF-8 with BOM, dates yyyy-mm-dd) to ``target`` (a path or
+    a binary file). Rows with a mandatory value empty or not in the dictionary are left out
+    and counted, as in the spreadsheet (the page's check report lists them)."""
+    result = ExportResult(profile=profile)
+    if isinstance(target, (str, os.PathLike)):
+        stream = open(target, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
+    else:
+        stream = io.TextIOWrapper(target, encoding="utf-8-sig", newline="", write_through=True)
+    try:
+        writer = CsvWriter(stream, delimiter=";")
+        writer.writerow([column.label for column in profile.columns])
+        names = field_names(profile)
+        getters = _getters(profile, context)
+        for values in rows:
+            as_dict = dict(zip(names, values, strict=True))
+            cells = [get(values, as_dict, context) for get in getters]
+            gaps = _gaps(profile.columns, cells, as_dict)
+            if gaps:
+                name = f"{values[1] or ''} {values[2] or ''}".strip()
+                result.incomplete.append((values[0], name, [problem for _i, problem in gaps]))
+                continue
+            writer.writerow(cells)
+            result.exported += 1
+    finally:
+        if isinstance(stream, io.TextIOWrapper) and not isinstance(target, (str, os.PathLike)):
+            stream.flush()
+            stream.detach()
+        else:
+            stream.close()
+    return result
+
+
 def export_participants(project, profile_key: str, *, actor, full_sensitive: bool, target):
     """Export the project's participants in a profile; records an EXPORT audit entry.
 
@@ -359,13 +394,11 @@ def export_participants(project, profile_key: str, *, actor, full_sensitive: boo
         if profile.institution_columns
         else None
     )
-    result = write_export(
-        profile,
-        rows,
-        context_for(project, full_sensitive=full_sensitive),
-        target,
-        institutions,
-    )
+    context = context_for(project, full_sensitive=full_sensitive)
+    if profile.file_format == "csv":
+        result = write_csv(profile, rows, context, target)
+    else:
+        result = write_export(profile, rows, context, target, institutions)
     audit.record(
         actor,
         audit.Action.EXPORT,
@@ -390,7 +423,7 @@ def export_participants(project, profile_key: str, *, actor, full_sensitive: boo
 
 
 def export_filename(project, profile: Profile, today: datetime.date) -> str:
-    return f"{profile.key}_{project.slug}_{today:%Y-%m-%d}.xlsx"
+    return f"{profile.key}_{project.slug}_{today:%Y-%m-%d}.{profile.file_format}"
 
 
 def incomplete_participants(project, profile_key: str) -> list[tuple[int, str, list[str]]]:
