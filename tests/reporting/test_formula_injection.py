@@ -1,7 +1,9 @@
 """Every spreadsheet Lider produces, with user texts that a spreadsheet program would run:
 no cell of any of them may be a formula (issue 11, "Formula injection")."""
 
+import csv
 import datetime
+import io
 
 import pytest
 from django.urls import reverse
@@ -14,7 +16,12 @@ from lider.reporting.exports.profiles import PROFILES
 from tests.factories import member
 from tests.reporting.builders import build, indicator
 from tests.reporting.test_exports import complete
-from tests.spreadsheets import HOSTILE_TEXTS, formula_cells, xlsx_texts
+from tests.spreadsheets import (
+    HOSTILE_TEXTS,
+    csv_cells_that_could_run,
+    formula_cells,
+    xlsx_texts,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -69,19 +76,37 @@ def downloads(client, world) -> dict[str, bytes]:
     return files
 
 
+def could_run(content: bytes) -> list[str]:
+    """Formulas in an XLSX, or cells a spreadsheet program would run in a CSV."""
+    if content.startswith(b"PK"):
+        return formula_cells(content)
+    return csv_cells_that_could_run(content.decode("utf-8-sig"))
+
+
 def test_no_spreadsheet_holds_a_formula(client, hostile_world):
     files = downloads(client, hostile_world)
 
-    assert {name: formula_cells(content) for name, content in files.items()} == {
+    assert {name: could_run(content) for name, content in files.items()} == {
         name: [] for name in files
     }
 
 
 def test_hostile_texts_arrive_as_the_texts_typed(client, hostile_world):
     files = downloads(client, hostile_world)
-    texts = {name: xlsx_texts(content) for name, content in files.items()}
+    csv_files = {f"monitoring {key}" for key, p in PROFILES.items() if p.file_format == "csv"}
+    texts = {name: xlsx_texts(content) for name, content in files.items() if name not in csv_files}
+    for name in csv_files:
+        # A CSV cell that could run is kept as text by a leading apostrophe (OWASP).
+        cells = {
+            cell
+            for row in csv.reader(
+                io.StringIO(files[name].decode("utf-8-sig"), newline=""), delimiter=";"
+            )
+            for cell in row
+        }
+        assert {"'" + text for text in HOSTILE_TEXTS} <= cells, name
 
-    for key in PROFILES:
+    for key in (key for key, p in PROFILES.items() if p.file_format == "xlsx"):
         assert set(HOSTILE_TEXTS) <= texts[f"monitoring {key}"], key
         # The check report names the incomplete participant as typed.
         assert f"{HOSTILE_TEXTS[0]} {HOSTILE_TEXTS[2]}" in texts[f"monitoring {key}"]
@@ -110,6 +135,6 @@ def test_every_spreadsheet_linked_in_the_back_office_holds_no_formula(client, ho
             spreadsheets[url] = content
 
     assert len(spreadsheets) >= 5, sorted(spreadsheets)
-    assert {url: formula_cells(content) for url, content in spreadsheets.items()} == {
+    assert {url: could_run(content) for url, content in spreadsheets.items()} == {
         url: [] for url in spreadsheets
     }

@@ -233,7 +233,7 @@ def test_export_pages_list_profiles_and_incomplete_people(client):
     assert "PEFS 2007" in body
     assert "SL2014" in body
     # The count is shown before download: the builder's two people lack mandatory data.
-    assert body.count("2 uczestników z niepełnymi danymi") == 2
+    assert body.count("2 uczestników z niepełnymi danymi") == 3
     check = client.get(
         reverse(
             "reporting:export_check", kwargs={"slug": world.project.slug, "profile": "pefs2007"}
