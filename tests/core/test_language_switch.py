@@ -37,17 +37,21 @@ def _url(name: str, lang: str) -> str:
 
 
 def _public_pages() -> list[str]:
-    """Every page outside the back office and the admin, found by walking the URL patterns."""
+    """Every page outside the back office and the admin that has a language (an English
+    address under /en/), found by walking the URL patterns."""
     return sorted(
         name
         for name in PAGES
-        if name != "set_language"
-        and not name.startswith("admin:")
+        if not name.startswith("admin:")
         and not _url(name, "pl").startswith(("/biuro/", "/admin/"))
+        and _url(name, "en").startswith("/en/")
     )
 
 
 PUBLIC = _public_pages()
+# Addresses outside the language patterns (the switch itself, a health check for machines):
+# one address for both languages.
+LANGUAGELESS = sorted(name for name in PAGES if not _url(name, "en").startswith("/en/"))
 
 
 def test_every_public_page_is_listed():
@@ -67,6 +71,13 @@ def test_every_public_page_is_listed():
 
 def _switch(client, next_url: str, language: str):
     return client.post("/i18n/setlang/", {"next": next_url, "language": language})
+
+
+@pytest.mark.parametrize("name", LANGUAGELESS)
+def test_an_address_without_a_language_stays_as_it_is(client, name):
+    url = _url(name, "pl")
+    assert _switch(client, url, "en").url == url
+    assert _switch(client, url, "pl").url == url
 
 
 @pytest.mark.parametrize("name", PUBLIC)
