@@ -28,6 +28,7 @@ from lider.core.models import AuditEntry
 from lider.core.render_pool import DocumentError
 from lider.delivery.models import Enrolment, Session
 from lider.people.models import Sex
+from lider.people.restrictions import is_restricted
 
 # No 0/O, 1/I/L: a code read aloud or typed from paper cannot be confused.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -323,8 +324,8 @@ def evaluation_record(rule: CompletionRule, evaluation: rules.Evaluation) -> dic
 def send_certificate(certificate: Certificate, *, pdf: bytes | None = None) -> bool:
     """E-mail the certificate to the participant (in Polish), if they have an address."""
     person = certificate.participant.person
-    if person is None or not person.email:
-        return False
+    if person is None or not person.email or is_restricted(person.pk):
+        return False  # no address, or restricted (art. 18): no e-mails
     with translation.override(settings.LANGUAGE_CODE):
         pdf = pdf or printing.render([certificate])
         message = EmailMessage(

@@ -32,6 +32,7 @@ from lider.delivery.models import (
     Venue,
 )
 from lider.people import paths
+from lider.people.restrictions import refuse_if_restricted
 from lider.projects.models import Membership
 
 NOT_YOUR_SESSION = gettext_lazy("You can mark attendance only at the sessions you lead.")
@@ -251,6 +252,7 @@ def enrol(task, *, participant, group=None, actor, at=None) -> Enrolment:
     """Enrol a participant in the task's group: qualified while places last, else waiting."""
     if participant.project_id != task.project_id:
         raise ValidationError(_("The participant takes part in another project."), code="project")
+    refuse_if_restricted(participant.person_id)
     if group is not None and group.task_id != task.pk:
         raise ValidationError(_("The group belongs to another task."), code="group")
     with transaction.atomic():

@@ -20,7 +20,7 @@ def _in_project(model, project):
 
 
 def people_in(project, *, search: str = ""):
-    people = _in_project(Person, project).select_related("gmina__parent")
+    people = _in_project(Person, project).select_related("gmina__parent", "restriction")
     if search:
         people = people.filter(
             Q(last_name__icontains=search) | Q(first_name__icontains=search) | Q(pesel=search)

@@ -9,7 +9,7 @@ from lider.core import audit
 from lider.core.permissions import allows
 from lider.people import paths, queries
 from lider.people.forms import CompletionForm, SearchForm
-from lider.people.models import Institution, Participant, Person
+from lider.people.models import Institution, Participant, Person, Restriction
 from lider.projects.access import project_view
 
 
@@ -72,6 +72,7 @@ def _render_person(request, project, person, *, completion_form=None, status=200
             "memberships": queries.memberships_of(person),
             "history": audit.history(person),
             "can": _can(request.project_roles),
+            "restriction_kinds": Restriction.Kind.choices,
         },
         status=status,
     )

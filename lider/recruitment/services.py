@@ -18,6 +18,7 @@ from lider.core import audit, table_reader
 from lider.core.links import absolute_url
 from lider.people.importing import PersonRow
 from lider.people.models import Institution, Participant, Person
+from lider.people.restrictions import is_restricted, refuse_if_restricted
 from lider.projects import invitations
 from lider.recruitment import bulk, rules
 from lider.recruitment.models import Application, Consent, ConsentText, InformationClause
@@ -215,6 +216,8 @@ def link_applicant(application: Application, *, actor, to, take: tuple = ()) -> 
     `to` takes over the submitted values named in `take` (and nothing else), and the
     application's own record is deleted. Audited."""
     application = _locked_to_check(application)
+    if isinstance(to, Person):
+        refuse_if_restricted(to.pk)
     own = application.applicant
     kind = _kind(own)
     if (
@@ -306,6 +309,8 @@ def keep_separate(application: Application, *, actor) -> Application:
 
 def _send(application: Application, subject: str, template: str, **extra) -> None:
     """A message about an application, to the address it was submitted with, in its language."""
+    if is_restricted(application.person_id):
+        return  # restricted (art. 18): no e-mails
     context = {"application": application, "project": application.project, **extra}
     send_mail(
         subject % {"title": application.project.title},
@@ -422,6 +427,8 @@ def decide(application: Application, *, actor, decision: str, reason: str = "") 
         raise ValidationError(_("Unknown decision."), code="decision")
     if decision == Status.REJECTED and not reason.strip():
         raise ValidationError(_("Give the reason of the rejection."), code="reason")
+    if decision == Status.ACCEPTED:
+        refuse_if_restricted(application.person_id)
     if decision == Status.ACCEPTED and not application.is_eligible:
         raise ValidationError(
             _("An applicant who does not meet the eligibility rules cannot be accepted."),
@@ -546,6 +553,7 @@ def offer_place(project, *, actor) -> Application | None:
     first = (
         Application.objects.filter(project=project, is_eligible=True)
         .exclude(identity=Application.Identity.TO_CHECK)
+        .exclude(person__restriction__isnull=False)
         .reserve_list()
         .select_for_update()
         .first()
@@ -595,6 +603,7 @@ def confirm_offer(application: Application, *, actor) -> Application:
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.status != Status.OFFERED:
         raise ValidationError(_("This application has no place offered."), code="status")
+    refuse_if_restricted(application.person_id)
     _change_status(application, Status.ACCEPTED, actor=actor, reason=_("The offered place taken."))
     _make_participant(application, actor=actor)
     _notify(application)

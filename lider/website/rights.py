@@ -1,17 +1,26 @@
 """The data subject's rights, answered by the office from a person's page.
 
+Restriction (art. 18) and objection (art. 21): the office sets the flag with its reason, or
+lifts it; both are recorded in the person's history.
+
 Access (art. 15): everything Lider holds about the person, as PDF or JSON, from the projects
 where the user may answer such requests (`personal.subject_rights`); each download is
 recorded in the audit trail as an export.
 """
 
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from lider.core import audit
 from lider.core.permissions import roles_with
-from lider.people.models import Person
+from lider.people import restrictions
+from lider.people.models import Person, Restriction
 from lider.projects.access import project_view
 from lider.projects.models import Project
 from lider.website import subject_access
@@ -51,10 +60,57 @@ def download(person, data, *, fmt: str, lang: str, actor, project_id=None) -> Ht
 def person_access(request, project, pk, fmt):
     if fmt not in FORMATS:
         raise Http404
-    person = get_object_or_404(Person, pk=pk)
-    if not person.in_project(project.pk):
-        raise Http404
+    person = _person_in(project, pk)
     data = subject_access.collect(person, projects=answerable_projects(request.user))
     return download(
         person, data, fmt=fmt, lang=request.LANGUAGE_CODE, actor=request.user, project_id=project.pk
     )
+
+
+class RestrictionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Request"), choices=Restriction.Kind.choices)
+    reason = forms.CharField(
+        label=gettext_lazy("Reason and how the request came"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+def _person_in(project, pk) -> Person:
+    person = get_object_or_404(Person, pk=pk)
+    if not person.in_project(project.pk):
+        raise Http404
+    return person
+
+
+@project_view("personal.subject_rights")
+@require_POST
+def restrict(request, project, pk):
+    person = _person_in(project, pk)
+    form = RestrictionForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("people:detail", slug=project.slug, pk=person.pk)
+    try:
+        restrictions.restrict(
+            person,
+            kind=form.cleaned_data["kind"],
+            reason=form.cleaned_data["reason"],
+            actor=request.user,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Processing of the person's data is now restricted."))
+    return redirect("people:detail", slug=project.slug, pk=person.pk)
+
+
+@project_view("personal.subject_rights")
+@require_POST
+def lift_restriction(request, project, pk):
+    person = _person_in(project, pk)
+    restrictions.lift(person, actor=request.user)
+    messages.success(request, _("The restriction has been lifted."))
+    return redirect("people:detail", slug=project.slug, pk=person.pk)

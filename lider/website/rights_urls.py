@@ -5,4 +5,10 @@ from lider.website import rights
 app_name = "rights"
 urlpatterns = [
     path("<slug:slug>/osoby/<int:pk>/dane.<str:fmt>", rights.person_access, name="access"),
+    path("<slug:slug>/osoby/<int:pk>/ograniczenie/", rights.restrict, name="restrict"),
+    path(
+        "<slug:slug>/osoby/<int:pk>/ograniczenie/zniesienie/",
+        rights.lift_restriction,
+        name="lift",
+    ),
 ]

@@ -65,6 +65,7 @@ def participants_rows(project):
     )
     return (
         Participant.objects.filter(project=project, person__isnull=False, start_date__isnull=False)
+        .filter(person__restriction__isnull=True)  # restricted (art. 18): left out
         .annotate(support_kind=Subquery(first_task_kind))
         .order_by("person__last_name", "person__first_name", "pk")
         .values_list(*FIELDS.values())
@@ -99,6 +100,7 @@ def support_rows(project):
             status__in=paths.PLANNED,
             participant__person__isnull=False,
             participant__start_date__isnull=False,
+            participant__person__restriction__isnull=True,  # restricted (art. 18): left out
         )
         .annotate(
             support=F("task__kind"),
