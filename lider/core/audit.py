@@ -172,3 +172,10 @@ def status_changed(obj, *, actor, old, new, field="status", note="") -> AuditEnt
 
 def history(obj):
     return AuditEntry.objects.for_object(obj).select_related("actor", "content_type")
+
+
+def redact(entry_id: int, **values) -> None:
+    """Replace personal data in one entry: erasure under GDPR art. 17 is the one change an
+    append-only entry allows (`AuditQuerySet.update` refuses every other). Only anonymisation
+    (`lider.website.erasure`) calls it, and it records an entry of its own."""
+    models.QuerySet.update(AuditEntry.objects.filter(pk=entry_id), **values)

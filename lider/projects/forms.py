@@ -59,6 +59,7 @@ class ProjectCardForm(forms.ModelForm):
             "counties",
             "start_date",
             "end_date",
+            "archiving_date",
             "main_goal",
             "is_public",
             "invite_participants",
@@ -66,6 +67,7 @@ class ProjectCardForm(forms.ModelForm):
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "archiving_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "cofinancing_statement": forms.Textarea(attrs={"rows": 2}),
             "main_goal": forms.Textarea(attrs={"rows": 4}),
             "counties": SearchableCheckboxes,

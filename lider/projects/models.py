@@ -206,6 +206,16 @@ class Project(models.Model):
     )
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
+    archiving_date = models.DateField(
+        _("evidence kept until"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The end of the archiving period of the programme's documents, as the funding "
+            "agreement sets it. Until then participants' data cannot be erased; after it the "
+            "office anonymises the project's people."
+        ),
+    )
     main_goal = models.TextField(_("main goal"))
     is_public = models.BooleanField(_("shown on the public site"), default=True)
     invite_participants = models.BooleanField(
@@ -269,6 +279,11 @@ class Project(models.Model):
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError(
                 {"end_date": _("The project cannot end before it starts.")}, code="period"
+            )
+        if self.archiving_date and self.end_date and self.archiving_date < self.end_date:
+            raise ValidationError(
+                {"archiving_date": _("The evidence must be kept at least until the project ends.")},
+                code="archiving",
             )
 
 

@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -23,7 +23,7 @@ from lider.people import restrictions
 from lider.people.models import Person, Restriction
 from lider.projects.access import project_view
 from lider.projects.models import Project
-from lider.website import subject_access
+from lider.website import erasure, subject_access
 
 FORMATS = {"pdf": "application/pdf", "json": "application/json"}
 
@@ -114,3 +114,37 @@ def lift_restriction(request, project, pk):
     restrictions.lift(person, actor=request.user)
     messages.success(request, _("The restriction has been lifted."))
     return redirect("people:detail", slug=project.slug, pk=person.pk)
+
+
+@project_view("personal.subject_rights")
+@require_POST
+def erase(request, project, pk):
+    """Erase a person on request; refused with the legal reason while evidence is kept."""
+    person = _person_in(project, pk)
+    try:
+        erasure.erase_person(person, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("people:detail", slug=project.slug, pk=person.pk)
+    messages.success(request, _("The person's data has been erased (anonymised)."))
+    return redirect("people:list", slug=project.slug)
+
+
+@project_view("personal.subject_rights")
+def anonymise_project(request, project):
+    """After the archiving date: a page that says what will happen; the POST from it does it."""
+    if request.method == "POST":
+        try:
+            count = erasure.anonymise_project(project, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("Personal data of %(count)s people anonymised.") % {"count": count}
+            )
+        return redirect("rights:anonymise", slug=project.slug)
+    return render(
+        request,
+        "website/rights/anonymise.html",
+        {"project": project, "refusal": erasure.project_refusal(project)},
+    )

@@ -6,6 +6,8 @@ app_name = "rights"
 urlpatterns = [
     path("<slug:slug>/osoby/<int:pk>/dane.<str:fmt>", rights.person_access, name="access"),
     path("<slug:slug>/osoby/<int:pk>/ograniczenie/", rights.restrict, name="restrict"),
+    path("<slug:slug>/osoby/<int:pk>/usuniecie/", rights.erase, name="erase"),
+    path("<slug:slug>/anonimizacja/", rights.anonymise_project, name="anonymise"),
     path(
         "<slug:slug>/osoby/<int:pk>/ograniczenie/zniesienie/",
         rights.lift_restriction,

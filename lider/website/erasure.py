@@ -1,0 +1,208 @@
+"""Erasure within the law (GDPR art. 17): when a person's data may go, and anonymising it.
+
+A participant's records are evidence the project must keep for its funder until the
+archiving date on the project card (art. 17(3)(b): a legal obligation); before it erasure is
+refused with that reason. Someone who only applied and never took part can be erased at any
+time. After the date the office anonymises the project's people in bulk.
+
+Anonymising keeps every row (so counts, indicator values, snapshots, the results page and
+certificate verification still work) and removes what identifies the person: names, PESEL,
+documents, address, contacts, the birth day (the year stays), the special-category answers,
+the copies of PESEL and e-mail on applications, the name on certificates, the login account,
+and the names, PESEL and e-mails in the audit trail. Sex, gmina, education and labour status
+stay: the indicators are counted from them. Lives here, above the apps it writes to.
+"""
+
+import datetime
+import json
+import re
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from lider.certification.models import Certificate
+from lider.core import audit
+from lider.core.models import AuditEntry, LoginFailure
+from lider.people.models import Participant, Person
+from lider.recruitment.models import Application
+
+FIRST_NAME = "Osoba"
+LAST_NAME = "zanonimizowana"
+REMOVED = "[usunięto]"
+
+
+def refusal(person: Person, *, today: datetime.date | None = None) -> str | None:
+    """Why the person's data cannot be erased now, with the legal reason; None: it can."""
+    today = today or timezone.localdate()
+    for participant in Participant.objects.filter(person=person).select_related("project"):
+        project = participant.project
+        if project.archiving_date is None:
+            return _(
+                "%(name)s took part in the project “%(project)s”, whose archiving date is not "
+                "set on the project card. The project's evidence must be kept until that date "
+                "(art. 17(3)(b) GDPR: a legal obligation of the beneficiary under the funding "
+                "agreement), so the data cannot be erased now."
+            ) % {"name": person.full_name, "project": project.title}
+        if project.archiving_date >= today:
+            return _(
+                "%(name)s took part in the project “%(project)s”, whose evidence must be kept "
+                "until %(date)s (art. 17(3)(b) GDPR: a legal obligation of the beneficiary "
+                "under the funding agreement). The data can be erased after that date."
+            ) % {
+                "name": person.full_name,
+                "project": project.title,
+                "date": project.archiving_date.strftime("%d.%m.%Y"),
+            }
+    return None
+
+
+def erase_person(person: Person, *, actor, today: datetime.date | None = None) -> None:
+    """Erase one person on request: refused with the reason while evidence must be kept."""
+    reason = refusal(person, today=today)
+    if reason:
+        raise ValidationError(reason, code="archiving")
+    anonymise([person.pk], actor=actor)
+
+
+def project_refusal(project, *, today: datetime.date | None = None) -> str | None:
+    """Why the project's people cannot be anonymised yet; None: they can."""
+    today = today or timezone.localdate()
+    if project.archiving_date is None:
+        return _(
+            "The archiving date is not set on the project card: the project's evidence must be "
+            "kept until then (art. 17(3)(b) GDPR)."
+        )
+    if project.archiving_date >= today:
+        return _(
+            "The project's evidence must be kept until %(date)s (art. 17(3)(b) GDPR: a legal "
+            "obligation under the funding agreement)."
+        ) % {"date": project.archiving_date.strftime("%d.%m.%Y")}
+    return None
+
+
+def anonymise_project(project, *, actor, today: datetime.date | None = None) -> int:
+    """Anonymise the people of a project past its archiving date; returns how many.
+
+    A person who also takes part in a project still keeping its evidence is left as they are.
+    """
+    today = today or timezone.localdate()
+    reason = project_refusal(project, today=today)
+    if reason:
+        raise ValidationError(reason, code="archiving")
+    in_project = Person.objects.filter(
+        Q(participations__project=project) | Q(applications__project=project)
+    ).exclude(first_name=FIRST_NAME, last_name=LAST_NAME)
+    kept = Participant.objects.filter(person__in=in_project).filter(
+        Q(project__archiving_date__isnull=True) | Q(project__archiving_date__gte=today)
+    )
+    ids = sorted(
+        set(in_project.exclude(pk__in=kept.values("person_id")).values_list("pk", flat=True))
+    )
+    anonymise(ids, actor=actor, project_id=project.pk)
+    return len(ids)
+
+
+def _identifiers(people) -> list[str]:
+    found = set()
+    for person in people:
+        found.update(
+            value
+            for value in [
+                person.pesel,
+                person.email,
+                person.phone,
+                person.other_document_number,
+                f"{person.first_name} {person.last_name}",
+                f"{person.last_name} {person.first_name}",
+            ]
+            if value and len(value.strip()) > 3
+        )
+        if person.user is not None:
+            found.update(v for v in [person.user.username, person.user.email] if len(v) > 3)
+    return sorted(found, key=len, reverse=True)
+
+
+@transaction.atomic
+def anonymise(person_ids: list[int], *, actor, project_id=None) -> None:
+    people = list(Person.objects.filter(pk__in=person_ids).select_related("user"))
+    if not people:
+        return
+    identifiers = _identifiers(people)
+    for person in people:
+        person.first_name, person.last_name = FIRST_NAME, LAST_NAME
+        for name in [
+            "pesel", "other_document_type", "other_document_number", "street", "house_number",
+            "flat_number", "postal_code", "city", "phone", "email", "disability",
+            "minority_or_migrant", "homeless", "other_disadvantage",
+        ]:  # fmt: skip
+            setattr(person, name, "")
+        # A person needs an identifier (a database rule): one that names no one.
+        person.other_document_type = REMOVED
+        person.other_document_number = f"anonim-{person.pk}"
+        person.birth_date = person.birth_date.replace(month=1, day=1)
+        person.cares_for_dependants = None
+    Person.objects.bulk_update(
+        people,
+        [
+            "first_name", "last_name", "pesel", "other_document_type", "other_document_number",
+            "street", "house_number", "flat_number", "postal_code", "city", "phone", "email",
+            "disability", "minority_or_migrant", "homeless", "other_disadvantage",
+            "birth_date", "cares_for_dependants",
+        ],
+    )  # fmt: skip
+    users = [p.user for p in people if p.user is not None]
+    Person.objects.filter(pk__in=person_ids).update(user=None)
+    for user in users:
+        user.username = f"usuniety-{user.pk}"
+        user.email = user.first_name = user.last_name = ""
+        user.is_active = False
+        user.set_unusable_password()
+    get_user_model().objects.bulk_update(
+        users, ["username", "email", "first_name", "last_name", "is_active", "password"]
+    )
+    Application.objects.filter(person_id__in=person_ids).update(pesel="", email="")
+    Certificate.objects.filter(participant__person_id__in=person_ids).update(full_name="")
+    _scrub_trail(identifiers)
+    audit.record(
+        actor,
+        audit.Action.UPDATE,
+        None,
+        project_id=project_id,
+        note=audit.Note(
+            gettext_lazy("personal data of %(count)s people anonymised (art. 17 GDPR)"),
+            count=len(people),
+        ),
+    )
+
+
+def _scrub_trail(identifiers: list[str]) -> None:
+    """Remove the identifiers from the audit trail and the login failures (append-only tables:
+    changed by UPDATE statements, the one change they allow: erasure)."""
+    if not identifiers:
+        return
+    pattern = re.compile("|".join(re.escape(value) for value in identifiers), re.IGNORECASE)
+    # Every entry is read: JSON columns may store text escaped, so a database search could
+    # miss a name with Polish letters. A rare bulk operation; only changed rows are written.
+    fields = ("pk", "object_repr", "note", "changes", "note_values")
+    for entry in AuditEntry.objects.only(*fields).iterator(chunk_size=2000):
+        scrubbed = {
+            "object_repr": pattern.sub(REMOVED, entry.object_repr),
+            "note": pattern.sub(REMOVED, entry.note),
+            "changes": _scrubbed(entry.changes, pattern),
+            "note_values": _scrubbed(entry.note_values, pattern),
+        }
+        if any(getattr(entry, name) != value for name, value in scrubbed.items()):
+            audit.redact(entry.pk, **scrubbed)
+    variants = {form for value in identifiers for form in (value, value.lower())}
+    LoginFailure.objects.filter(username__in=variants).update(username=REMOVED)
+
+
+def _scrubbed(value, pattern):
+    if value is None:
+        return None
+    return json.loads(pattern.sub(REMOVED, json.dumps(value, ensure_ascii=False)))
