@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0007_bundled_programmes'),
+        ('projects', '0008_participant_invitations'),
     ]
 
     operations = [
