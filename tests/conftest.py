@@ -6,6 +6,16 @@ from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: cached public pages and throttling counters of an
+    earlier test (whose rows, and so whose ids, were rolled back) must not leak into it."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def polish_by_default():
     """Every test starts in Polish, the default language of every screen."""
     with translation.override("pl"):

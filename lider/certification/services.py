@@ -26,6 +26,7 @@ from lider.certification.models import (
 from lider.core import audit
 from lider.core.models import AuditEntry
 from lider.core.render_pool import DocumentError
+from lider.core.signals import rows_written
 from lider.delivery.models import Enrolment, Session
 from lider.people.models import Sex
 from lider.people.restrictions import is_restricted
@@ -477,6 +478,7 @@ def _issue_chunk(
             return []
         series.save(update_fields=["last_sequence"])
         certificates = Certificate.objects.bulk_create([c for c, _pdf in made])
+        rows_written.send(Certificate, project_id=task.project_id)
         _audit_created(certificates, actor=actor)
         if notify:
             for certificate, pdf in made:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from lider.core import audit
 from lider.core.permissions import Role
+from lider.core.signals import rows_written
 from lider.projects.models import STATE_TRANSITIONS, Membership, Organisation, Project, Task
 
 
@@ -104,6 +105,7 @@ def change_state(project: Project, *, actor, state: str, note: str = "") -> Proj
             },
         )
     Project.objects.filter(pk=project.pk).update(state=state)
+    rows_written.send(Project, project_id=project.pk)
     project.state = state
     audit.status_changed(project, actor=actor, old=current, new=state, field="state", note=note)
     return project

@@ -43,6 +43,11 @@ class WebsiteConfig(AppConfig):
 
         register_invitation_accepted(link_account)
 
+        # The cached public pages are dropped by the changes that affect them.
+        from lider.website import cache_signals
+
+        cache_signals.connect()
+
 
 def organisation_from_krs(number: str):
     """The KRS client's answer as project set-up needs it; a failure is a message."""

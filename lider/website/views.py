@@ -2,6 +2,7 @@ from django.shortcuts import get_object_or_404, render
 
 from lider.projects.models import Project
 from lider.projects.queries import project_cards, voivodeships_of
+from lider.website.public_cache import cached_content
 
 
 def home(request):
@@ -10,12 +11,12 @@ def home(request):
 
 
 def project_page(request, slug):
-    project = get_object_or_404(project_cards().public(), slug=slug)
-    return render(
-        request,
-        "website/project.html",
-        {
-            "project": project,
-            "voivodeships": voivodeships_of(project),
-        },
-    )
+    """The public card of a project: its content cached until something it shows changes."""
+    project = get_object_or_404(Project.objects.public(), slug=slug)
+
+    def context():
+        card = project_cards().get(pk=project.pk)
+        return {"project": card, "voivodeships": voivodeships_of(card)}
+
+    content = cached_content("project", project, "website/project_content.html", context)
+    return render(request, "website/project.html", {"project": project, "content": content})

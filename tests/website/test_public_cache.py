@@ -1,0 +1,128 @@
+"""The public project and results pages are cached, and a change they show appears at once."""
+
+import datetime
+import html
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from lider.certification import services as certification
+from lider.certification.models import Certificate
+from lider.outcomes import services as outcomes
+from lider.projects import services as projects
+from lider.projects.models import Project, SpecificGoal
+from tests.certification.conftest import make_training
+
+pytestmark = pytest.mark.django_db
+
+
+def text_of(client, url) -> str:
+    response = client.get(url)
+    assert response.status_code == 200
+    body = response.content.decode()
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body)))
+
+
+def queries_of(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.fixture
+def training():
+    training = make_training(people=3, sessions=2)
+    Project.objects.filter(pk=training.project.pk).update(is_public=True)
+    certification.save_completion_rule(training.task, actor=None, conditions={"attendance": 80})
+    return training
+
+
+def results_url(project, language="pl"):
+    with translation.override(language):
+        return reverse("website:results", kwargs={"slug": project.slug})
+
+
+def project_url(project, language="pl"):
+    with translation.override(language):
+        return reverse("website:project", kwargs={"slug": project.slug})
+
+
+def test_a_second_request_runs_fewer_queries_on_both_pages(client, training):
+    for url in (results_url(training.project), project_url(training.project)):
+        first = queries_of(client, url)
+        second = queries_of(client, url)
+        assert second < first, url
+        assert second <= 1, url  # the project itself: the content comes from the cache
+
+
+def test_each_language_is_cached_apart(client, training):
+    assert "Rezultaty projektu" in text_of(client, results_url(training.project))
+    english = text_of(client, results_url(training.project, "en"))
+    assert "Results of the project" in english
+    assert "Rezultaty projektu" not in english
+    assert "Rezultaty projektu" in text_of(client, results_url(training.project))
+
+
+def test_issued_and_revoked_certificates_show_at_once(client, training):
+    url = results_url(training.project)
+    assert "wykreowano 0 Liderów" in text_of(client, url)
+
+    certification.issue_certificates(
+        training.task, actor=None, issued_on=datetime.date(2010, 12, 20), notify=False
+    )
+    assert "wykreowano 3 Liderów" in text_of(client, url)
+
+    certificate = Certificate.objects.filter(project=training.project).first()
+    certification.revoke_certificate(certificate, actor=None, reason="Błąd w danych")
+    assert "wykreowano 2 Liderów" in text_of(client, url)
+
+
+def test_a_founded_entity_shows_at_once(client, training):
+    url = results_url(training.project)
+    assert "Spółdzielnia Socjalna Nowa" not in text_of(client, url)
+
+    entity = outcomes.record_entity(
+        training.project,
+        actor=None,
+        name="Spółdzielnia Socjalna Nowa",
+        legal_form="social_cooperative",
+    )
+    assert "Spółdzielnia Socjalna Nowa" in text_of(client, url)
+
+    outcomes.update_entity(entity, actor=None, name="Spółdzielnia Socjalna Odnowa")
+    assert "Spółdzielnia Socjalna Odnowa" in text_of(client, url)
+
+
+def test_a_project_card_change_shows_at_once_on_both_pages(client, training):
+    project = training.project
+    for url in (project_url(project), results_url(project)):  # both cached
+        text_of(client, url)
+
+    SpecificGoal.objects.create(project=project, text="Nowy cel szczegółowy", order=9)
+    assert "Nowy cel szczegółowy" in text_of(client, project_url(project))
+    assert "Nowy cel szczegółowy" in text_of(client, results_url(project))
+
+    project.main_goal = "Zmieniony cel główny"
+    project.save(update_fields=["main_goal"])
+    assert "Zmieniony cel główny" in text_of(client, project_url(project))
+
+    project.applicant.name = "Nowa nazwa wnioskodawcy"
+    project.applicant.save()
+    assert "Nowa nazwa wnioskodawcy" in text_of(client, project_url(project))
+
+
+def test_a_state_change_shows_at_once(client, training):
+    project = training.project
+    apply = reverse("recruitment_public:apply", kwargs={"slug": project.slug})
+    assert apply in client.get(project_url(project)).content.decode()
+
+    projects.change_state(project, actor=None, state=Project.State.CLOSED)
+
+    # Closed: the card stays public, but no longer offers the application form.
+    response = client.get(project_url(project))
+    assert response.status_code == 200
+    assert apply not in response.content.decode()
