@@ -193,3 +193,26 @@ class CompletionForm(forms.Form):
     @property
     def value(self) -> bool | None:
         return self.DECISIONS[self.cleaned_data["decision"]]
+
+
+class ExitForm(forms.Form):
+    """The office records that a participant dropped out: the day and a reason from the list."""
+
+    reason = forms.ChoiceField(label=_("Reason for leaving"), choices=())
+    on = forms.DateField(label=_("Dropped out on"), widget=DATE)
+
+    def __init__(self, *args, project=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from lider.people.models import Participant
+        from lider.people.paths import LEFT_EARLY
+
+        self.fields["reason"].choices = [
+            (value, label) for value, label in Participant.ExitReason.choices if value in LEFT_EARLY
+        ]
+        self.project = project
+
+    def clean_on(self):
+        on = self.cleaned_data["on"]
+        if self.project and not (self.project.start_date <= on <= self.project.end_date):
+            raise ValidationError(_("The day must fall within the project's period."))
+        return on

@@ -11,6 +11,7 @@ urlpatterns = [
         views.person_completion,
         name="completion",
     ),
+    path("<slug:slug>/osoby/<int:pk>/rezygnacja/", views.person_exit, name="exit"),
     path("<slug:slug>/instytucje/", views.institution_list, name="institutions"),
     path("<slug:slug>/instytucje/<int:pk>/", views.institution_detail, name="institution"),
 ]

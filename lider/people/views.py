@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from lider.core import audit
 from lider.core.permissions import allows
 from lider.people import paths, queries
-from lider.people.forms import CompletionForm, SearchForm
+from lider.people.forms import CompletionForm, ExitForm, SearchForm
 from lider.people.models import Institution, Participant, Person, Restriction
 from lider.projects.access import project_view
 
@@ -46,7 +46,7 @@ def _person_in(project, pk) -> Person:
     return person
 
 
-def _render_person(request, project, person, *, completion_form=None, status=200):
+def _render_person(request, project, person, *, completion_form=None, exit_form=None, status=200):
     participant = (
         Participant.objects.filter(project=project, person=person).select_related("project").first()
     )
@@ -67,6 +67,7 @@ def _render_person(request, project, person, *, completion_form=None, status=200
             "first_support": paths.first_support(participant) if participant else None,
             "participation_kinds": paths.kinds_label(project),
             "completion_form": completion_form,
+            "exit_form": exit_form or ExitForm(project=project),
             "participations": person.participations.select_related("project"),
             "applications": person.applications.filter(project=project),
             "memberships": queries.memberships_of(person),
@@ -94,6 +95,24 @@ def person_completion(request, project, pk):
         return _render_person(request, project, person, completion_form=form, status=400)
     paths.override_completion(
         participant, value=form.value, note=form.cleaned_data["note"], actor=request.user
+    )
+    return redirect("people:detail", slug=project.slug, pk=person.pk)
+
+
+@project_view("people.path")
+@require_POST
+def person_exit(request, project, pk):
+    """The office records the day a participant dropped out and why (from the list)."""
+    person = _person_in(project, pk)
+    participant = get_object_or_404(Participant, project=project, person=person)
+    form = ExitForm(request.POST, project=project)
+    if not form.is_valid():
+        return _render_person(request, project, person, exit_form=form, status=400)
+    paths.record_exit(
+        participant,
+        reason=form.cleaned_data["reason"],
+        on=form.cleaned_data["on"],
+        actor=request.user,
     )
     return redirect("people:detail", slug=project.slug, pk=person.pk)
 

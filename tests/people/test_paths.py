@@ -229,3 +229,37 @@ def test_command_recomputes(django_assert_max_num_queries):
     # Constant queries whatever the number of participants when nothing changes.
     with django_assert_max_num_queries(6):
         assert paths.refresh(project, actor=None) == 0
+
+
+def test_office_records_a_drop_out_with_a_reason_from_the_list(client):
+    project = ProjectFactory()
+    task, group, sessions = _course(project)
+    participant = DeliveryParticipantFactory(project=project)
+    Enrolment.objects.create(
+        task=task, group=group, participant=participant, status="participating"
+    )
+    _attend(sessions[0], participant)
+    paths.refresh(project, actor=None)
+    office = member(project, Role.OFFICE)
+    client.force_login(office)
+    url = reverse("people:exit", kwargs={"slug": project.slug, "pk": participant.person_id})
+    # A reason outside the list, or a day outside the project: refused, nothing changes.
+    for data in (
+        {"reason": "completed", "on": project.start_date.isoformat()},
+        {"reason": "illness", "on": "1900-01-01"},
+    ):
+        assert client.post(url, data).status_code == 400
+        participant.refresh_from_db()
+        assert participant.exit_reason == ""
+    on = project.start_date
+    assert client.post(url, {"reason": "illness", "on": on.isoformat()}).status_code == 302
+    participant.refresh_from_db()
+    assert (participant.exit_reason, participant.end_date) == ("illness", on)
+    assert participant.completed_as_planned is False
+    assert [
+        entry.changes["exit_reason"]
+        for entry in AuditEntry.objects.filter(object_id=str(participant.pk), actor=office)
+        if "exit_reason" in entry.changes
+    ] == [["", "illness"]]
+    client.force_login(member(project, Role.AUDITOR))
+    assert client.post(url, {"reason": "illness", "on": on.isoformat()}).status_code == 403

@@ -181,6 +181,7 @@ IDS = {
     "projects:revoke": lambda d: {"pk": d["membership"].pk},
     "people:detail": lambda d: {"pk": d["person"].person_id},
     "people:completion": lambda d: {"pk": d["person"].person_id},
+    "people:exit": lambda d: {"pk": d["person"].person_id},
     "people:institution": lambda d: {"pk": d["institution"].institution_id},
     "recruitment:detail": _application,
     "recruitment:decide": _application,
