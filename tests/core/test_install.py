@@ -183,3 +183,11 @@ def test_health_reports_a_broken_cache_but_still_serves(client, db, settings):
 
     assert response.status_code == 200
     assert json.loads(response.content) == {"status": "error", "database": "ok", "cache": "error"}
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's JIT")
+def test_postgresql_connections_run_without_jit():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
