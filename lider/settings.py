@@ -163,6 +163,9 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The public project and results pages are cached only in a cache every process shares: with
+# a per-process memory cache, a change seen by one gunicorn worker would not reach the others.
+LIDER_CACHE_PUBLIC_PAGES = env_bool("LIDER_CACHE_PUBLIC_PAGES", bool(REDIS_URL))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -4,11 +4,13 @@ The content of each page (everything under the site's header) is kept in Django'
 key holding the project's cache token; a change to anything the pages show drops the token (see
 ``apps.WebsiteConfig.ready``), so the next request renders afresh. The day is in the key because
 the results page says whether the project has ended. The header (login state, CSRF token) is
-rendered on every request and never cached.
+rendered on every request and never cached. Only with a shared cache (Redis):
+``LIDER_CACHE_PUBLIC_PAGES`` is on when ``REDIS_URL`` is set.
 """
 
 import uuid
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -35,6 +37,8 @@ def _tokens(project_id: int) -> str:
 
 def cached_content(kind: str, project, template: str, context) -> str:
     """The rendered ``template`` for ``project``; ``context`` is called only when not cached."""
+    if not settings.LIDER_CACHE_PUBLIC_PAGES:
+        return mark_safe(render_to_string(template, context()))  # noqa: S308 - our template
     key = ":".join(
         [
             "lider:public",

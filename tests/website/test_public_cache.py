@@ -20,6 +20,12 @@ from tests.certification.conftest import make_training
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def cache_public_pages(settings):
+    """On as with Redis; the tests' memory cache is shared, all of them run in one process."""
+    settings.LIDER_CACHE_PUBLIC_PAGES = True
+
+
 def text_of(client, url) -> str:
     response = client.get(url)
     assert response.status_code == 200
@@ -57,6 +63,13 @@ def test_a_second_request_runs_fewer_queries_on_both_pages(client, training):
         second = queries_of(client, url)
         assert second < first, url
         assert second <= 1, url  # the project itself: the content comes from the cache
+
+
+def test_without_a_shared_cache_pages_are_rendered_every_time(client, training, settings):
+    settings.LIDER_CACHE_PUBLIC_PAGES = False
+    url = results_url(training.project)
+
+    assert queries_of(client, url) == queries_of(client, url) > 1
 
 
 def test_each_language_is_cached_apart(client, training):
