@@ -107,6 +107,33 @@ def anonymise_project(project, *, actor, today: datetime.date | None = None) -> 
     return len(ids)
 
 
+def retention(project, *, today: datetime.date | None = None) -> dict:
+    """The retention report: whose data will be anonymised when, and how many people.
+
+    A few counting queries, whatever the number of people."""
+    today = today or timezone.localdate()
+    people = Person.objects.filter(
+        Q(participations__project=project) | Q(applications__project=project)
+    ).distinct()
+    anonymised = people.filter(first_name=FIRST_NAME, last_name=LAST_NAME)
+    live = people.exclude(pk__in=anonymised.values("pk"))
+    participants = live.filter(participations__project=project).distinct()
+    elsewhere = Participant.objects.filter(person__in=live).exclude(project=project)
+    longer = elsewhere.filter(
+        Q(project__archiving_date__isnull=True)
+        | Q(project__archiving_date__gt=project.archiving_date or datetime.date.max)
+    )
+    return {
+        "archiving_date": project.archiving_date,
+        "past": project.archiving_date is not None and project.archiving_date < today,
+        "participants": participants.count(),
+        "applicants_only": live.exclude(pk__in=participants.values("pk")).count(),
+        "kept_longer": longer.values("person_id").distinct().count(),
+        "restricted": live.filter(restriction__isnull=False).count(),
+        "anonymised": anonymised.count(),
+    }
+
+
 def _identifiers(people) -> list[str]:
     found = set()
     for person in people:

@@ -146,5 +146,9 @@ def anonymise_project(request, project):
     return render(
         request,
         "website/rights/anonymise.html",
-        {"project": project, "refusal": erasure.project_refusal(project)},
+        {
+            "project": project,
+            "refusal": erasure.project_refusal(project),
+            "report": erasure.retention(project),
+        },
     )

@@ -11,6 +11,7 @@ from django.db import models
 from lider.certification.models import Certificate
 from lider.core.models import AuditEntry
 from lider.core.permissions import Role
+from lider.people import restrictions
 from lider.people.models import Participant, Person
 from lider.reporting.models import SnapshotValue
 from lider.reporting.queries import indicator_values
@@ -150,3 +151,30 @@ def test_archiving_date_before_the_end_is_refused():
     project.archiving_date = project.end_date - datetime.timedelta(days=1)
     with pytest.raises(ValidationError):
         project.full_clean()
+
+
+def test_retention_report_counts_whose_data_goes_when(client):
+    project = ProjectFactory(archiving_date=datetime.date(2030, 6, 30))
+    longer = ProjectFactory(archiving_date=datetime.date(2040, 1, 1))
+    taking_part = [PersonFactory() for _ in range(3)]
+    for person in taking_part:
+        Participant.objects.create(project=project, person=person)
+    Participant.objects.create(project=longer, person=taking_part[0])
+    ApplicationFactory(project=project, person=PersonFactory())
+    office = member(project, Role.OFFICE)
+    restrictions.restrict(taking_part[1], kind="objection", reason="x", actor=office)
+    report = erasure.retention(project, today=datetime.date(2026, 1, 1))
+    assert report == {
+        "archiving_date": datetime.date(2030, 6, 30),
+        "past": False,
+        "participants": 3,
+        "applicants_only": 1,
+        "kept_longer": 1,
+        "restricted": 1,
+        "anonymised": 0,
+    }
+    client.force_login(office)
+    body = page(client, f"/biuro/projekty/{project.slug}/anonimizacja/")
+    assert "Raport okresów przechowywania" in body and "po 30.06.2030" in body
+    assert "Dokumentację projektu trzeba przechowywać do 30.06.2030" in body
+    assert "Zanonimizuj osoby projektu" not in body
