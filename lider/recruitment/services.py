@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from lider.core import audit, table_reader
 from lider.core.links import absolute_url
 from lider.people.importing import PersonRow
-from lider.people.models import Institution, Participant, Person
+from lider.people.models import Institution, Participant, Person, Restriction
 from lider.people.restrictions import is_restricted, refuse_if_restricted
 from lider.projects import invitations
 from lider.recruitment import bulk, rules
@@ -553,7 +553,8 @@ def offer_place(project, *, actor) -> Application | None:
     first = (
         Application.objects.filter(project=project, is_eligible=True)
         .exclude(identity=Application.Identity.TO_CHECK)
-        .exclude(person__restriction__isnull=False)
+        # A subquery, not a join: FOR UPDATE cannot lock the nullable side of an outer join.
+        .exclude(person_id__in=Restriction.objects.values("person_id"))
         .reserve_list()
         .select_for_update()
         .first()
