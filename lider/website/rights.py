@@ -23,7 +23,7 @@ from lider.people import restrictions
 from lider.people.models import Person, Restriction
 from lider.projects.access import project_view
 from lider.projects.models import Project
-from lider.website import erasure, subject_access
+from lider.website import erasure, register, subject_access
 
 FORMATS = {"pdf": "application/pdf", "json": "application/json"}
 
@@ -152,3 +152,22 @@ def anonymise_project(request, project):
             "report": erasure.retention(project),
         },
     )
+
+
+REGISTER_FORMATS = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@project_view("personal.subject_rights")
+def processing_register(request, project, fmt):
+    """The project's register of processing activities (art. 30) as PDF or XLSX."""
+    if fmt not in REGISTER_FORMATS:
+        raise Http404
+    build = register.as_pdf if fmt == "pdf" else register.as_xlsx
+    response = HttpResponse(
+        build(project, lang=request.LANGUAGE_CODE), content_type=REGISTER_FORMATS[fmt]
+    )
+    response["Content-Disposition"] = f'attachment; filename="rejestr-{project.slug}.{fmt}"'
+    return response
