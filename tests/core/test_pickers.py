@@ -95,7 +95,8 @@ def test_filtering_the_card_saves_nothing_and_keeps_what_was_typed_and_chosen(cl
     assert 'value="Tytuł jeszcze niezapisany"' in html
     assert ("Lublin (powiat grodzki)", True) in boxes(html)  # chosen, though not matching
     assert ("powiat myszkowski (ziemski)", False) in boxes(html)
-    assert "Popraw błędy" not in html and 'class="error"' not in html  # no validation while choosing
+    # no validation while choosing
+    assert "Popraw błędy" not in html and 'class="error"' not in html
     assert "jeszcze nic nie zapisano" in html
     project.refresh_from_db()
     assert project.title != "Tytuł jeszcze niezapisany"
