@@ -228,3 +228,236 @@ def test_installation_views_are_for_administrators_only(client, role, route, vie
             assert status not in {403, 404}, f"{role} should reach {method.upper()} {url}"
         else:
             assert status == 403, f"{role} should be refused {method.upper()} {url} ({status})"
+
+
+# Every project route with ids, probed with real objects of the demo project (one of each
+# kind: `demo_objects`), so "allowed" means the view answered for a real object of the project
+# and not a 404 before any object-level check. Keys end the route; values give its ids.
+def _session(d):
+    return {"pk": d["session"].pk}
+
+
+def _task(d):
+    return {"task": d["enrolment"].task_id}
+
+
+def _certificate_task(d):
+    return {"task_pk": d["certificate"].task_id}
+
+
+def _application(d):
+    return {"pk": d["application"].pk}
+
+
+def _entity(d):
+    return {"pk": d["entities"][0].pk}
+
+
+def _indicator(d):
+    return {"pk": d["indicators"][0].pk}
+
+
+def _person(d):
+    return {"pk": d["person"].person_id}
+
+
+REAL_IDS = {
+    "role/<int:pk>/odbierz/": lambda d: {"pk": d["membership"].pk},
+    "zaproszenia/<int:pk>/wyslij-ponownie/": lambda d: {"pk": d["invitation"].pk},
+    "zaproszenia/<int:pk>/wycofaj/": lambda d: {"pk": d["invitation"].pk},
+    "pokaz/<str:model>/<int:pk>/<str:field>/": lambda d: {
+        "model": "people.Person",
+        "pk": d["person"].person_id,
+        "field": "pesel",
+    },
+    "osoby/<int:pk>/": _person,
+    "osoby/<int:pk>/ukonczenie/": _person,
+    "osoby/<int:pk>/dane.<str:fmt>": lambda d: {**_person(d), "fmt": "json"},
+    "instytucje/<int:pk>/": lambda d: {"pk": d["institution"].institution_id},
+    "rekrutacja/<int:pk>/": _application,
+    "rekrutacja/<int:pk>/decyzja/": _application,
+    "rekrutacja/<int:pk>/tozsamosc/": _application,
+    "rekrutacja/<int:pk>/rezygnacja/": _application,
+    "rekrutacja/<int:pk>/potwierdz/": _application,
+    "rekrutacja/zgody/<int:pk>/wycofaj/": lambda d: {"pk": d["consent"].pk},
+    "podmioty/<int:pk>/": _entity,
+    "podmioty/<int:pk>/edycja/": _entity,
+    "podmioty/<int:pk>/krs/": _entity,
+    "podmioty/<int:pk>/potwierdz/": _entity,
+    "wskazniki/<int:pk>/": _indicator,
+    "wskazniki/<int:pk>/edycja/": _indicator,
+    "wskazniki/<int:pk>/usun/": _indicator,
+    "migawki/<int:pk>/": lambda d: {"pk": d["values"][0].snapshot_id},
+    "migawki/<int:pk>/<int:value_pk>/": lambda d: {
+        "pk": d["values"][0].snapshot_id,
+        "value_pk": d["values"][0].pk,
+    },
+    "eksport/<str:profile>/": lambda d: {"profile": "sl2014"},
+    "eksport/<str:profile>/braki/": lambda d: {"profile": "sl2014"},
+    "zajecia/<int:pk>/": _session,
+    "zajecia/<int:pk>/edycja/": _session,
+    "zajecia/<int:pk>/obecnosc/wszyscy/": _session,
+    "zajecia/<int:pk>/obecnosc/<int:participant>/": lambda d: {
+        "pk": d["session"].pk,
+        "participant": d["enrolment"].participant_id,
+    },
+    "zajecia/<int:pk>/lista.pdf": _session,
+    "zajecia/<int:pk>/lista-podpisana/": _session,
+    "zajecia/<int:pk>/lista-podpisana/wgraj/": _session,
+    "zajecia/<int:pk>/zapisy/": _session,
+    "zajecia/<int:pk>/zapisy/<int:booking>/anuluj/": lambda d: {
+        "pk": d["booking"].session_id,
+        "booking": d["booking"].pk,
+    },
+    "zajecia/zadania/<int:task>/": _task,
+    "zajecia/zadania/<int:task>/zapisz/": _task,
+    "zajecia/zadania/<int:task>/zapisy/<int:enrolment>/status/": lambda d: {
+        **_task(d),
+        "enrolment": d["enrolment"].pk,
+    },
+    "zajecia/zadania/<int:task>/uczestnicy/<int:participant>/": lambda d: {
+        **_task(d),
+        "participant": d["enrolment"].participant_id,
+    },
+    "certyfikaty/<int:pk>/": lambda d: {"pk": d["certificate"].pk},
+    "certyfikaty/<int:pk>/pdf/": lambda d: {"pk": d["certificate"].pk},
+    "certyfikaty/<int:pk>/uniewaznij/": lambda d: {"pk": d["certificate"].pk},
+    "certyfikaty/zadania/<int:task_pk>/": _certificate_task,
+    "certyfikaty/zadania/<int:task_pk>/regula/": _certificate_task,
+    "certyfikaty/zadania/<int:task_pk>/testy/": _certificate_task,
+    "certyfikaty/zadania/<int:task_pk>/testy/import/": _certificate_task,
+    "certyfikaty/zadania/<int:task_pk>/wydaj/<int:participant_pk>/": lambda d: {
+        **_certificate_task(d),
+        "participant_pk": d["certificate"].participant_id,
+    },
+    "certyfikaty/zadania/<int:task_pk>/wydaj-wszystkim/": _certificate_task,
+    "certyfikaty/zadania/<int:task_pk>/zaswiadczenia.pdf": _certificate_task,
+    "certyfikaty/zadania/<int:task_pk>/zaswiadczenia.zip": _certificate_task,
+    "certyfikaty/przebiegi/<int:pk>/": lambda d: {"pk": d["run"].pk},
+}
+
+# Routes with parameters that name no object of the project, and why they need none.
+NO_OBJECT = {
+    # The token is a key in the visitor's own session (an upload they made); another user's
+    # token is unknown to their session, so there is no object to probe across roles
+    # (tests/recruitment/test_import.py covers it).
+    "rekrutacja/import/<str:token>/": "session token",
+    "rekrutacja/import/<str:token>/anuluj/": "session token",
+}
+
+PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
+ID_VIEWS = [
+    (route, view)
+    for route, view in PROJECT_VIEWS
+    if set(PARAMETER.findall(route)) - {"slug"} and not route.startswith("en/")
+]
+
+
+def real_ids_for(route: str):
+    matches = [key for key in REAL_IDS if route.endswith("<slug:slug>/" + key)]
+    matches += [key for key in REAL_IDS if route.endswith("<slug:slug>/zajecia/" + key)]
+    matches += [key for key in REAL_IDS if route.endswith("<slug:slug>/certyfikaty/" + key)]
+    return REAL_IDS[matches[0]] if matches else None
+
+
+def fill(route: str, slug: str, ids: dict) -> str:
+    values = {"slug": slug, **{name: str(value) for name, value in ids.items()}}
+    return "/" + PARAMETER.sub(lambda m: values[m.group(1)], route)
+
+
+def test_every_route_with_ids_is_probed_with_real_objects():
+    """A new view taking ids must say which real object fills them (or why none can)."""
+    assert len(ID_VIEWS) > 40
+    missing = [
+        route
+        for route, _view in ID_VIEWS
+        if real_ids_for(route) is None and not any(route.endswith(k) for k in NO_OBJECT)
+    ]
+    assert missing == []
+
+
+def test_a_route_without_real_ids_is_caught():
+    assert real_ids_for("biuro/projekty/<slug:slug>/nowe/<int:pk>/") is None
+    assert real_ids_for("biuro/projekty/<slug:slug>/osoby/<int:pk>/") is not None
+
+
+def _log_in(client, user, role):
+    if role == Role.ADMINISTRATOR:
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.create(user=user, name="tel", confirmed=True)
+        client.force_login(user)
+        session = client.session
+        session["otp_device_id"] = device.persistent_id
+        session.save()
+    else:
+        client.force_login(user)
+
+
+def _status(client, method, url) -> int:
+    """The answer to one request, whose writes are then undone (the next probe finds the
+    same objects)."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        status = getattr(client, method)(url).status_code
+        transaction.set_rollback(True)
+    return status
+
+
+# Parameters that name no object (a value from a fixed list): probing them under another
+# project only shows that project's own data.
+NOT_OBJECTS = {"profile", "fmt", "model", "field"}
+
+
+@pytest.mark.django_db
+def test_matrix_with_real_objects_of_the_project(client, demo_project, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from lider.delivery.models import Session
+    from lider.delivery.services import upload_signed_list
+    from tests.delivery import scan_files
+    from tests.website.test_polish_pages import demo_objects
+
+    settings.MEDIA_ROOT = tmp_path
+    objects = demo_objects(demo_project)
+    objects["invitation"] = type("Id", (), {"pk": _invitation(demo_project)})
+    other = ProjectFactory()
+    users = {role: (member(demo_project, role), member(other, role)) for role in Role}
+    # The session probed has a signed scan, and the trainer probed leads it and teaches the
+    # task whose test results are probed (a trainer reaches only those: object-level checks).
+    session = objects["session"]
+    coordinator = demo_project.memberships.filter(role=Role.COORDINATOR).first().user
+    upload_signed_list(
+        session, upload=SimpleUploadedFile("skan.png", scan_files.png()), actor=coordinator
+    )
+    trainer = users[Role.TRAINER][0]
+    session.trainers.add(trainer)
+    certificate_task = objects["certificate"].task
+    Session.objects.filter(task=certificate_task).first().trainers.add(trainer)
+    wrong = []
+    for role, (user, outsider) in users.items():
+        for route, view in ID_VIEWS:
+            make = real_ids_for(route)
+            if make is None:
+                continue
+            ids = make(objects)
+            allowed = allows({role}, view.lider_permission)
+            _log_in(client, user, role)
+            url = fill(route, demo_project.slug, ids)
+            for method in ("get", "post"):
+                status = _status(client, method, url)
+                if (allowed and status in {403, 404}) or (not allowed and status != 403):
+                    wrong.append((role.value, method, url, status, "allowed" if allowed else "-"))
+            # The same objects under another project where the user holds the same role:
+            # never reached (404 for a role the view is for, 403 otherwise; a GET to a view
+            # that takes only POST is refused with 405 before any object is looked up).
+            if set(ids) <= NOT_OBJECTS:
+                continue
+            _log_in(client, outsider, role)
+            url = fill(route, other.slug, ids)
+            for method in ("get", "post"):
+                status = _status(client, method, url)
+                if status not in {403, 404} and (method, status) != ("get", 405):
+                    wrong.append((role.value, method, url, status, "other project"))
+    assert wrong == [], "\n".join(map(str, wrong))
