@@ -296,6 +296,7 @@ REAL_IDS = {
         "pk": d["values"][0].snapshot_id,
         "value_pk": d["values"][0].pk,
     },
+    "rejestr.<str:fmt>": lambda d: {"fmt": "xlsx"},
     "eksport/<str:profile>/": lambda d: {"profile": "sl2014"},
     "eksport/<str:profile>/braki/": lambda d: {"profile": "sl2014"},
     "zajecia/<int:pk>/": _session,
