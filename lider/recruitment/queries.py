@@ -8,6 +8,7 @@ from lider.recruitment.models import Application
 def applications_for(project):
     return Application.objects.filter(project=project).select_related(
         "person__gmina__parent",
+        "person__restriction",
         "institution__gmina__parent",
         "target_group",
     )

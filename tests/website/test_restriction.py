@@ -144,3 +144,17 @@ def test_restricting_twice_is_refused(case):
     restrictions.restrict(person, kind="restriction", reason="a", actor=office)
     with pytest.raises(ValidationError):
         restrictions.restrict(person, kind="objection", reason="b", actor=office)
+
+
+def test_badge_on_the_recruitment_list_and_application(client, case):
+    project, person = case
+    application = ApplicationFactory(project=project, person=person)
+    office = member(project, Role.OFFICE)
+    restrictions.restrict(person, kind="restriction", reason="Wniosek", actor=office)
+    client.force_login(office)
+    listing = client.get(f"/biuro/projekty/{project.slug}/rekrutacja/").content.decode()
+    assert 'class="badge badge-restricted">ograniczone' in listing
+    body = client.get(
+        f"/biuro/projekty/{project.slug}/rekrutacja/{application.pk}/"
+    ).content.decode()
+    assert "Ograniczenie przetwarzania (art. 18 RODO)" in body
