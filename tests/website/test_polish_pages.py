@@ -109,6 +109,9 @@ NOT_PAGES = {
     "invitation:accept", "projects:invitation_resend", "projects:invitation_revoke",
     "backoffice:password_reset_confirm",  # a link from an e-mail, with a one-time token
     "recruitment_public:confirm", "certification_public:verify",
+    # The data subject's rights: downloads (PDF, JSON, XLSX) and POST actions that redirect.
+    "rights:access", "rights:register", "rights:restrict", "rights:lift", "rights:erase",
+    "website:my_data",
 }  # fmt: skip
 
 
