@@ -17,6 +17,16 @@ from lider.core.permissions import (
     Role,
     allows,
 )
+from tests.demo_ids import (
+    application_ids,
+    certificate_task_ids,
+    demo_objects,
+    entity_ids,
+    indicator_ids,
+    person_ids,
+    session_ids,
+    task_ids,
+)
 from tests.factories import ProjectFactory, member
 
 BACKOFFICE = re.compile(r"^(en/)?biuro/")
@@ -233,34 +243,6 @@ def test_installation_views_are_for_administrators_only(client, role, route, vie
 # Every project route with ids, probed with real objects of the demo project (one of each
 # kind: `demo_objects`), so "allowed" means the view answered for a real object of the project
 # and not a 404 before any object-level check. Keys end the route; values give its ids.
-def _session(d):
-    return {"pk": d["session"].pk}
-
-
-def _task(d):
-    return {"task": d["enrolment"].task_id}
-
-
-def _certificate_task(d):
-    return {"task_pk": d["certificate"].task_id}
-
-
-def _application(d):
-    return {"pk": d["application"].pk}
-
-
-def _entity(d):
-    return {"pk": d["entities"][0].pk}
-
-
-def _indicator(d):
-    return {"pk": d["indicators"][0].pk}
-
-
-def _person(d):
-    return {"pk": d["person"].person_id}
-
-
 REAL_IDS = {
     "role/<int:pk>/odbierz/": lambda d: {"pk": d["membership"].pk},
     "zaproszenia/<int:pk>/wyslij-ponownie/": lambda d: {"pk": d["invitation"].pk},
@@ -270,27 +252,27 @@ REAL_IDS = {
         "pk": d["person"].person_id,
         "field": "pesel",
     },
-    "osoby/<int:pk>/": _person,
-    "osoby/<int:pk>/ukonczenie/": _person,
-    "osoby/<int:pk>/dane.<str:fmt>": lambda d: {**_person(d), "fmt": "json"},
-    "osoby/<int:pk>/rezygnacja/": _person,
-    "osoby/<int:pk>/ograniczenie/": _person,
-    "osoby/<int:pk>/ograniczenie/zniesienie/": _person,
-    "osoby/<int:pk>/usuniecie/": _person,
+    "osoby/<int:pk>/": person_ids,
+    "osoby/<int:pk>/ukonczenie/": person_ids,
+    "osoby/<int:pk>/dane.<str:fmt>": lambda d: {**person_ids(d), "fmt": "json"},
+    "osoby/<int:pk>/rezygnacja/": person_ids,
+    "osoby/<int:pk>/ograniczenie/": person_ids,
+    "osoby/<int:pk>/ograniczenie/zniesienie/": person_ids,
+    "osoby/<int:pk>/usuniecie/": person_ids,
     "instytucje/<int:pk>/": lambda d: {"pk": d["institution"].institution_id},
-    "rekrutacja/<int:pk>/": _application,
-    "rekrutacja/<int:pk>/decyzja/": _application,
-    "rekrutacja/<int:pk>/tozsamosc/": _application,
-    "rekrutacja/<int:pk>/rezygnacja/": _application,
-    "rekrutacja/<int:pk>/potwierdz/": _application,
+    "rekrutacja/<int:pk>/": application_ids,
+    "rekrutacja/<int:pk>/decyzja/": application_ids,
+    "rekrutacja/<int:pk>/tozsamosc/": application_ids,
+    "rekrutacja/<int:pk>/rezygnacja/": application_ids,
+    "rekrutacja/<int:pk>/potwierdz/": application_ids,
     "rekrutacja/zgody/<int:pk>/wycofaj/": lambda d: {"pk": d["consent"].pk},
-    "podmioty/<int:pk>/": _entity,
-    "podmioty/<int:pk>/edycja/": _entity,
-    "podmioty/<int:pk>/krs/": _entity,
-    "podmioty/<int:pk>/potwierdz/": _entity,
-    "wskazniki/<int:pk>/": _indicator,
-    "wskazniki/<int:pk>/edycja/": _indicator,
-    "wskazniki/<int:pk>/usun/": _indicator,
+    "podmioty/<int:pk>/": entity_ids,
+    "podmioty/<int:pk>/edycja/": entity_ids,
+    "podmioty/<int:pk>/krs/": entity_ids,
+    "podmioty/<int:pk>/potwierdz/": entity_ids,
+    "wskazniki/<int:pk>/": indicator_ids,
+    "wskazniki/<int:pk>/edycja/": indicator_ids,
+    "wskazniki/<int:pk>/usun/": indicator_ids,
     "migawki/<int:pk>/": lambda d: {"pk": d["values"][0].snapshot_id},
     "migawki/<int:pk>/<int:value_pk>/": lambda d: {
         "pk": d["values"][0].snapshot_id,
@@ -299,45 +281,45 @@ REAL_IDS = {
     "rejestr.<str:fmt>": lambda d: {"fmt": "xlsx"},
     "eksport/<str:profile>/": lambda d: {"profile": "sl2014"},
     "eksport/<str:profile>/braki/": lambda d: {"profile": "sl2014"},
-    "zajecia/<int:pk>/": _session,
-    "zajecia/<int:pk>/edycja/": _session,
-    "zajecia/<int:pk>/obecnosc/wszyscy/": _session,
+    "zajecia/<int:pk>/": session_ids,
+    "zajecia/<int:pk>/edycja/": session_ids,
+    "zajecia/<int:pk>/obecnosc/wszyscy/": session_ids,
     "zajecia/<int:pk>/obecnosc/<int:participant>/": lambda d: {
         "pk": d["session"].pk,
         "participant": d["enrolment"].participant_id,
     },
-    "zajecia/<int:pk>/lista.pdf": _session,
-    "zajecia/<int:pk>/lista-podpisana/": _session,
-    "zajecia/<int:pk>/lista-podpisana/wgraj/": _session,
-    "zajecia/<int:pk>/zapisy/": _session,
+    "zajecia/<int:pk>/lista.pdf": session_ids,
+    "zajecia/<int:pk>/lista-podpisana/": session_ids,
+    "zajecia/<int:pk>/lista-podpisana/wgraj/": session_ids,
+    "zajecia/<int:pk>/zapisy/": session_ids,
     "zajecia/<int:pk>/zapisy/<int:booking>/anuluj/": lambda d: {
         "pk": d["booking"].session_id,
         "booking": d["booking"].pk,
     },
-    "zajecia/zadania/<int:task>/": _task,
-    "zajecia/zadania/<int:task>/zapisz/": _task,
+    "zajecia/zadania/<int:task>/": task_ids,
+    "zajecia/zadania/<int:task>/zapisz/": task_ids,
     "zajecia/zadania/<int:task>/zapisy/<int:enrolment>/status/": lambda d: {
-        **_task(d),
+        **task_ids(d),
         "enrolment": d["enrolment"].pk,
     },
     "zajecia/zadania/<int:task>/uczestnicy/<int:participant>/": lambda d: {
-        **_task(d),
+        **task_ids(d),
         "participant": d["enrolment"].participant_id,
     },
     "certyfikaty/<int:pk>/": lambda d: {"pk": d["certificate"].pk},
     "certyfikaty/<int:pk>/pdf/": lambda d: {"pk": d["certificate"].pk},
     "certyfikaty/<int:pk>/uniewaznij/": lambda d: {"pk": d["certificate"].pk},
-    "certyfikaty/zadania/<int:task_pk>/": _certificate_task,
-    "certyfikaty/zadania/<int:task_pk>/regula/": _certificate_task,
-    "certyfikaty/zadania/<int:task_pk>/testy/": _certificate_task,
-    "certyfikaty/zadania/<int:task_pk>/testy/import/": _certificate_task,
+    "certyfikaty/zadania/<int:task_pk>/": certificate_task_ids,
+    "certyfikaty/zadania/<int:task_pk>/regula/": certificate_task_ids,
+    "certyfikaty/zadania/<int:task_pk>/testy/": certificate_task_ids,
+    "certyfikaty/zadania/<int:task_pk>/testy/import/": certificate_task_ids,
     "certyfikaty/zadania/<int:task_pk>/wydaj/<int:participant_pk>/": lambda d: {
-        **_certificate_task(d),
+        **certificate_task_ids(d),
         "participant_pk": d["certificate"].participant_id,
     },
-    "certyfikaty/zadania/<int:task_pk>/wydaj-wszystkim/": _certificate_task,
-    "certyfikaty/zadania/<int:task_pk>/zaswiadczenia.pdf": _certificate_task,
-    "certyfikaty/zadania/<int:task_pk>/zaswiadczenia.zip": _certificate_task,
+    "certyfikaty/zadania/<int:task_pk>/wydaj-wszystkim/": certificate_task_ids,
+    "certyfikaty/zadania/<int:task_pk>/zaswiadczenia.pdf": certificate_task_ids,
+    "certyfikaty/zadania/<int:task_pk>/zaswiadczenia.zip": certificate_task_ids,
     "certyfikaty/przebiegi/<int:pk>/": lambda d: {"pk": d["run"].pk},
 }
 
@@ -422,7 +404,6 @@ def test_matrix_with_real_objects_of_the_project(client, demo_project, settings,
     from lider.delivery.models import Session
     from lider.delivery.services import upload_signed_list
     from tests.delivery import scan_files
-    from tests.website.test_polish_pages import demo_objects
 
     settings.MEDIA_ROOT = tmp_path
     objects = demo_objects(demo_project)

@@ -14,6 +14,16 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.demo_ids import (
+    application_ids,
+    certificate_task_ids,
+    demo_objects,
+    entity_ids,
+    indicator_ids,
+    session_ids,
+    task_ids,
+)
+
 # Words of the English interface that never belong to a Polish screen: whole words, compared
 # case-sensitively where the word is a Python value ("None", "True", "False").
 ENGLISH_WORDS = {
@@ -115,70 +125,6 @@ NOT_PAGES = {
 }  # fmt: skip
 
 
-def demo_objects(project) -> dict:
-    """One real object of each kind the demo project's URLs take."""
-    from lider.certification.models import BulkIssueRun, Certificate
-    from lider.certification.services import start_bulk_issue
-    from lider.delivery.models import Enrolment, Session, SessionBooking
-    from lider.outcomes.models import FoundedEntity
-    from lider.people.models import Participant
-    from lider.projects.models import Membership
-    from lider.recruitment.models import Application, Consent
-    from lider.reporting.models import Indicator, SnapshotValue
-    from lider.reporting.services import freeze_snapshot
-
-    # The demo has no snapshot nor bulk-issue run of its own: make one each, as an office would.
-    coordinator = User.objects.get(username="koordynator")
-    freeze_snapshot(project, actor=coordinator, reporting_date=project.end_date)
-    task = Certificate.objects.filter(project=project).order_by("pk").first().task
-    start_bulk_issue(task, actor=coordinator)
-    session = Session.objects.filter(task__project=project, attendance__isnull=False).first()
-    return {
-        "membership": Membership.objects.filter(project=project).order_by("pk").first(),
-        "person": Participant.objects.filter(project=project, person__isnull=False).first(),
-        "institution": Participant.objects.filter(
-            project=project, institution__isnull=False
-        ).first(),
-        "application": Application.objects.filter(project=project).order_by("pk").first(),
-        "consent": Consent.objects.filter(application__project=project).order_by("pk").first(),
-        "entities": list(FoundedEntity.objects.filter(project=project).order_by("pk")),
-        "indicators": list(Indicator.objects.filter(goal__project=project).order_by("pk")),
-        "values": list(SnapshotValue.objects.filter(snapshot__project=project).order_by("pk")),
-        "session": session,
-        "booking": SessionBooking.objects.filter(session=session).first()
-        or SessionBooking.objects.filter(session__task__project=project).first(),
-        "enrolment": Enrolment.objects.filter(task__project=project).order_by("pk").first(),
-        "certificate": Certificate.objects.filter(project=project).order_by("pk").first(),
-        "run": BulkIssueRun.objects.filter(task__project=project).order_by("pk").first(),
-        # An account the walk never logs in as (its pages may offer to deactivate it).
-        "account": User.objects.get(username="partner"),
-    }
-
-
-def _session(d):
-    return {"pk": d["session"].pk}
-
-
-def _task(d):
-    return {"task": d["enrolment"].task_id}
-
-
-def _certificate_task(d):
-    return {"task_pk": d["certificate"].task_id}
-
-
-def _entity(d):
-    return {"pk": d["entities"][0].pk}
-
-
-def _indicator(d):
-    return {"pk": d["indicators"][0].pk}
-
-
-def _application(d):
-    return {"pk": d["application"].pk}
-
-
 # For each URL name with ids: its ids (or a list of them), from the demo objects.
 IDS = {
     "projects:revoke": lambda d: {"pk": d["membership"].pk},
@@ -186,52 +132,52 @@ IDS = {
     "people:completion": lambda d: {"pk": d["person"].person_id},
     "people:exit": lambda d: {"pk": d["person"].person_id},
     "people:institution": lambda d: {"pk": d["institution"].institution_id},
-    "recruitment:detail": _application,
-    "recruitment:decide": _application,
-    "recruitment:withdraw": _application,
-    "recruitment:confirm": _application,
-    "recruitment:identity": _application,
+    "recruitment:detail": application_ids,
+    "recruitment:decide": application_ids,
+    "recruitment:withdraw": application_ids,
+    "recruitment:confirm": application_ids,
+    "recruitment:identity": application_ids,
     "recruitment:withdraw_consent": lambda d: {"pk": d["consent"].pk},
     "outcomes:detail": lambda d: [{"pk": entity.pk} for entity in d["entities"]],
-    "outcomes:edit": _entity,
-    "outcomes:verify": _entity,
-    "outcomes:confirm": _entity,
+    "outcomes:edit": entity_ids,
+    "outcomes:verify": entity_ids,
+    "outcomes:confirm": entity_ids,
     "reporting:records": lambda d: [{"pk": indicator.pk} for indicator in d["indicators"]],
-    "reporting:indicator_edit": _indicator,
-    "reporting:indicator_delete": _indicator,
+    "reporting:indicator_edit": indicator_ids,
+    "reporting:indicator_delete": indicator_ids,
     "reporting:snapshot": lambda d: {"pk": d["values"][0].snapshot_id},
     "reporting:snapshot_records": lambda d: [
         {"pk": value.snapshot_id, "value_pk": value.pk} for value in d["values"]
     ],
     "reporting:export_check": lambda d: {"profile": "sl2014"},
-    "delivery:session": _session,
-    "delivery:edit": _session,
-    "delivery:all_present": _session,
+    "delivery:session": session_ids,
+    "delivery:edit": session_ids,
+    "delivery:all_present": session_ids,
     "delivery:mark": lambda d: {
         "pk": d["session"].pk,
         "participant": d["enrolment"].participant_id,
     },
-    "delivery:upload_signed_list": _session,
-    "delivery:book": _session,
+    "delivery:upload_signed_list": session_ids,
+    "delivery:book": session_ids,
     "delivery:cancel_booking": lambda d: {
         "pk": d["booking"].session_id,
         "booking": d["booking"].pk,
     },
-    "delivery:task": _task,
-    "delivery:enrol": _task,
-    "delivery:enrolment_status": lambda d: {**_task(d), "enrolment": d["enrolment"].pk},
-    "delivery:participant": lambda d: {**_task(d), "participant": d["enrolment"].participant_id},
+    "delivery:task": task_ids,
+    "delivery:enrol": task_ids,
+    "delivery:enrolment_status": lambda d: {**task_ids(d), "enrolment": d["enrolment"].pk},
+    "delivery:participant": lambda d: {**task_ids(d), "participant": d["enrolment"].participant_id},
     "certification:detail": lambda d: {"pk": d["certificate"].pk},
     "certification:revoke": lambda d: {"pk": d["certificate"].pk},
-    "certification:task": _certificate_task,
-    "certification:rule": _certificate_task,
-    "certification:scores": _certificate_task,
-    "certification:scores_import": _certificate_task,
+    "certification:task": certificate_task_ids,
+    "certification:rule": certificate_task_ids,
+    "certification:scores": certificate_task_ids,
+    "certification:scores_import": certificate_task_ids,
     "certification:issue": lambda d: {
-        **_certificate_task(d),
+        **certificate_task_ids(d),
         "participant_pk": d["certificate"].participant_id,
     },
-    "certification:bulk_issue": _certificate_task,
+    "certification:bulk_issue": certificate_task_ids,
     "certification:run": lambda d: {"pk": d["run"].pk},
     "website:consent_withdraw": lambda d: {"pk": d["consent"].pk},
     "accounts:deactivate": lambda d: {"pk": d["account"].pk},

@@ -1,0 +1,72 @@
+"""Real objects of the demo project, and the ids of its URLs, for the tests that walk every page
+(the Polish-pages walk and the permission matrix)."""
+
+from django.contrib.auth.models import User
+
+
+def demo_objects(project) -> dict:
+    """One real object of each kind the demo project's URLs take."""
+    from lider.certification.models import BulkIssueRun, Certificate
+    from lider.certification.services import start_bulk_issue
+    from lider.delivery.models import Enrolment, Session, SessionBooking
+    from lider.outcomes.models import FoundedEntity
+    from lider.people.models import Participant
+    from lider.projects.models import Membership
+    from lider.recruitment.models import Application, Consent
+    from lider.reporting.models import Indicator, SnapshotValue
+    from lider.reporting.services import freeze_snapshot
+
+    # The demo has no snapshot nor bulk-issue run of its own: make one each, as an office would.
+    coordinator = User.objects.get(username="koordynator")
+    freeze_snapshot(project, actor=coordinator, reporting_date=project.end_date)
+    task = Certificate.objects.filter(project=project).order_by("pk").first().task
+    start_bulk_issue(task, actor=coordinator)
+    session = Session.objects.filter(task__project=project, attendance__isnull=False).first()
+    return {
+        "membership": Membership.objects.filter(project=project).order_by("pk").first(),
+        "person": Participant.objects.filter(project=project, person__isnull=False).first(),
+        "institution": Participant.objects.filter(
+            project=project, institution__isnull=False
+        ).first(),
+        "application": Application.objects.filter(project=project).order_by("pk").first(),
+        "consent": Consent.objects.filter(application__project=project).order_by("pk").first(),
+        "entities": list(FoundedEntity.objects.filter(project=project).order_by("pk")),
+        "indicators": list(Indicator.objects.filter(goal__project=project).order_by("pk")),
+        "values": list(SnapshotValue.objects.filter(snapshot__project=project).order_by("pk")),
+        "session": session,
+        "booking": SessionBooking.objects.filter(session=session).first()
+        or SessionBooking.objects.filter(session__task__project=project).first(),
+        "enrolment": Enrolment.objects.filter(task__project=project).order_by("pk").first(),
+        "certificate": Certificate.objects.filter(project=project).order_by("pk").first(),
+        "run": BulkIssueRun.objects.filter(task__project=project).order_by("pk").first(),
+        # An account the walk never logs in as (its pages may offer to deactivate it).
+        "account": User.objects.get(username="partner"),
+    }
+
+
+def session_ids(d):
+    return {"pk": d["session"].pk}
+
+
+def task_ids(d):
+    return {"task": d["enrolment"].task_id}
+
+
+def certificate_task_ids(d):
+    return {"task_pk": d["certificate"].task_id}
+
+
+def entity_ids(d):
+    return {"pk": d["entities"][0].pk}
+
+
+def indicator_ids(d):
+    return {"pk": d["indicators"][0].pk}
+
+
+def application_ids(d):
+    return {"pk": d["application"].pk}
+
+
+def person_ids(d):
+    return {"pk": d["person"].person_id}
