@@ -50,11 +50,13 @@ class AttendanceListData:
     end: datetime.time
     venue: str
     address: str
-    trainer: str
+    trainer: str  # "" for a session without a trainer (a conference): no trainer line
     session_url: str
     participants: Sequence[str]
     blank_rows: int = 0
     logos: Sequence[str] = ()
+    support: str = ""  # the form of support, e.g. "training cycle: Cykl szkoleń dla Liderów"
+    group: str = ""
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,8 @@ def _attendance_list_inputs(data: AttendanceListData, lang: str) -> dict[str, st
                 "time": pgettext("hours of a session", "Time"),
                 "place": _("Place"),
                 "trainer": _("Trainer"),
+                "support": _("Form of support"),
+                "group": _("Group"),
                 "number": pgettext("ordinal number column", "No."),
                 "full_name": _("Full name"),
                 "signature": _("Signature"),
@@ -179,6 +183,8 @@ def _attendance_list_inputs(data: AttendanceListData, lang: str) -> dict[str, st
             "time": f"{_time(data.start)}–{_time(data.end)}",
             "place": ", ".join(part for part in (data.venue, data.address) if part),
             "trainer": data.trainer,
+            "support": data.support,
+            "group": data.group,
             "qr": qr_svg(data.session_url),
             "rows": [*data.participants, *([""] * data.blank_rows)],
         }

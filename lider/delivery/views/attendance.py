@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from lider.core import audit
 from lider.core.documents import AttendanceListData, render_attendance_list
 from lider.core.links import absolute_url
+from lider.core.shortening import shorten
 from lider.delivery import services
 from lider.delivery.forms import (
     MarkForm,
@@ -32,6 +33,9 @@ from lider.delivery.views.common import (
 )
 from lider.people.models import Participant
 from lider.projects.access import project_view
+
+# The longest trainer list, form of support or group name printed in a list's header.
+HEADER_TEXT = 200
 
 
 @project_view("delivery.mark_attendance")
@@ -111,6 +115,7 @@ def attendance_list_pdf(request, project, pk):
     """The printable list for signatures, pre-filled with everyone on the session's list."""
     session = session_or_404(project, pk)
     trainers = ", ".join(u.get_full_name() or u.username for u in session.trainers.all())
+    task = session.task
     url = reverse("delivery:session", kwargs={"slug": project.slug, "pk": session.pk})
     data = AttendanceListData(
         cofinancing=project.cofinancing_statement,
@@ -122,7 +127,11 @@ def attendance_list_pdf(request, project, pk):
         end=session.end_time,
         venue=session.venue.name,
         address=session.venue.address,
-        trainer=trainers,
+        # Header texts stay a line or two long whatever was typed (the whole text is one
+        # click away on the session's page).
+        trainer=shorten(trainers, HEADER_TEXT),
+        support=shorten(f"{task.get_kind_display()}: {task.title}", HEADER_TEXT),
+        group=shorten(session.group.name, HEADER_TEXT) if session.group_id else "",
         session_url=absolute_url(url),
         participants=[full_name(p) for p in roster(session)],
         blank_rows=3,
