@@ -8,6 +8,8 @@ needs from them:
   organisation form (the KRS client lives in `outcomes`).
 - `structure_copiers`: each copies its app's part of a project's structure from a template
   project to a new one (see `lider.projects.templates_copy`).
+- `project_created`: told when a project is created in the back office (after any template's
+  structure is copied), so recruitment gives it its first information clause.
 - `invitation_accepted`: told when an invitation is accepted, so a participant's new account
   is linked to the applicant's record (recruitment).
 """
@@ -53,3 +55,12 @@ invitation_accepted: list[Callable] = []
 def register_invitation_accepted(callback: Callable) -> None:
     if all(existing is not callback for existing in invitation_accepted):
         invitation_accepted.append(callback)
+
+
+# (project, *, actor) -> None, called inside the transaction that creates a project.
+project_created: list[Callable] = []
+
+
+def register_project_created(callback: Callable) -> None:
+    if all(existing is not callback for existing in project_created):
+        project_created.append(callback)

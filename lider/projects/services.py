@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from lider.core import audit
 from lider.core.permissions import Role
 from lider.core.signals import rows_written
+from lider.projects import hooks
 from lider.projects.models import STATE_TRANSITIONS, Membership, Organisation, Project, Task
 
 
@@ -37,6 +38,8 @@ def create_project(*, actor, form) -> Project:
     grant_role(project, actor=actor, user=actor, role=Role.ADMINISTRATOR)
     if (template := form.cleaned_data.get("template")) is not None:
         copy_structure(template, project, actor=actor)
+    for callback in hooks.project_created:
+        callback(project, actor=actor)
     return project
 
 

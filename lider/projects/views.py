@@ -153,6 +153,8 @@ def project_detail(request, project):
             "voivodeships": voivodeships_of(card),
             "can": _abilities(request.project_roles),
             "sections": sections_for(card, request.project_roles),
+            # The art. 13 clause lives in recruitment; the card only warns when it is missing.
+            "clause_missing": not card.information_clauses.filter(is_current=True).exists(),
         },
     )
 

@@ -8,7 +8,7 @@ from django.utils import timezone, translation
 
 from lider.people.forms import InstitutionForm, PersonForm
 from lider.projects.models import Project
-from lider.recruitment import rules, services
+from lider.recruitment import clauses, rules, services
 from lider.recruitment.forms import INSTITUTION_FIELDSETS, PERSON_FIELDSETS, ApplicationForm
 from lider.recruitment.models import Application
 from lider.territory.queries import gminas_in
@@ -40,7 +40,7 @@ def _apply(request, slug, *, kind):
         return render(request, "recruitment/public/closed.html", {"project": project})
     gminas = gminas_in(project.counties.all())
     texts = services.required_consent_texts(project)
-    clause = services.current_information_clause(project)
+    clause = clauses.shown_clause(project)
     data = request.POST if request.method == "POST" else None
     subject_form = (PersonForm if kind == "person" else InstitutionForm)(
         data, gminas=gminas, prefix="s"
@@ -116,7 +116,7 @@ def submit_forms(project, subject_form, form, *, kind, source="online", actor=No
             project,
             target_group=target_group,
             consent_texts=form.consent_texts,
-            information_clause=services.current_information_clause(project),
+            information_clause=clauses.clause_to_record(project),
             source=source,
             language=translation.get_language(),
             actor=actor,

@@ -1,9 +1,15 @@
 """Recruitment's part of starting a project from a template (`lider.projects.templates_copy`):
-eligibility rules (with their target groups mapped to the new project's), scoring criteria and
-the consent texts now shown on the form. Never applications or consents given."""
+eligibility rules (with their target groups mapped to the new project's), scoring criteria, and
+the consent texts and information clause now shown on the form. Never applications or consents
+given."""
 
 from lider.projects.templates_copy import created
-from lider.recruitment.models import ConsentText, EligibilityRule, ScoringCriterion
+from lider.recruitment.models import (
+    ConsentText,
+    EligibilityRule,
+    InformationClause,
+    ScoringCriterion,
+)
 
 
 def copy(structure, *, actor) -> int:
@@ -38,6 +44,13 @@ def copy(structure, *, actor) -> int:
             version=text.version,
             text=text.text,
             is_current=True,
+        )
+        created(new, structure, actor=actor)
+        count += 1
+    for clause in InformationClause.objects.filter(project=source, is_current=True):
+        values = {name: getattr(clause, name) for name in InformationClause.SECTIONS}
+        new = InformationClause.objects.create(
+            project=target, version=clause.version, is_current=True, **values
         )
         created(new, structure, actor=actor)
         count += 1

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lider.recruitment import imports, views
+from lider.recruitment import clauses, imports, views
 
 app_name = "recruitment"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("<slug:slug>/rekrutacja/ranking/", views.ranking, name="ranking"),
     path("<slug:slug>/rekrutacja/sprawdz/", views.recheck, name="recheck"),
     path("<slug:slug>/rekrutacja/zasady/", views.edit_rules, name="rules"),
+    path("<slug:slug>/rekrutacja/klauzula/", clauses.edit_clause, name="clause"),
     path("<slug:slug>/rekrutacja/nowe/", views.new_application, name="new"),
     path("<slug:slug>/rekrutacja/import/", imports.upload, name="import"),
     path("<slug:slug>/rekrutacja/import/wzor.xlsx", imports.template, name="import_template"),

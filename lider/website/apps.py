@@ -43,6 +43,12 @@ class WebsiteConfig(AppConfig):
 
         register_invitation_accepted(link_account)
 
+        # A project created in the back office gets its first information clause (art. 13).
+        from lider.projects.hooks import register_project_created
+        from lider.recruitment.clauses import ensure_clause
+
+        register_project_created(ensure_clause)
+
         # The cached public pages are dropped by the changes that affect them.
         from lider.website import cache_signals
 

@@ -60,7 +60,9 @@ def test_installation_administrator_creates_a_draft_and_administers_it(client):
     assert list(Membership.objects.filter(project=project).values_list("user", "role")) == [
         (admin.pk, Role.ADMINISTRATOR)
     ]
-    created = AuditEntry.objects.get(action=AuditEntry.Action.CREATE, project_id=project.pk)
+    created = AuditEntry.objects.get(
+        action=AuditEntry.Action.CREATE, project_id=project.pk, object_repr=str(project)
+    )
     assert created.actor == admin
     assert created.changes["contract_number"] == [None, "UDA-FESL.07.07-IZ.01-0001/23-00"]
     assert AuditEntry.objects.filter(action=AuditEntry.Action.GRANT, project_id=project.pk).count()

@@ -62,10 +62,20 @@ def test_application_records_the_exact_version_it_was_submitted_with(client, pro
     assert first.information_clause == clause  # the earlier application keeps its version
 
 
-def test_a_project_without_a_clause_still_takes_applications(client, project):
-    assert "Informacja o przetwarzaniu" not in client.get(url(project)).content.decode()
+def test_a_project_without_a_clause_shows_the_default_and_records_it(client, project, settings):
+    settings.LIDER_OPERATOR = {**settings.LIDER_OPERATOR, "dpo_email": "iod@lider.example.pl"}
+    body = client.get(url(project)).content.decode()
+    assert "Informacja o przetwarzaniu Twoich danych osobowych" in body
+    assert "wersja domyślna" in body
+    assert project.applicant.name in body  # the controller: the applicant on the card
+    assert "iod@lider.example.pl" in body
+    assert not InformationClause.objects.exists()  # showing it saves nothing
     assert client.post(url(project), person_data(project)).status_code == 302
-    assert Application.objects.get().information_clause is None
+    recorded = Application.objects.get().information_clause
+    assert recorded.is_current and "iod@lider.example.pl" in recorded.dpo_contact
+    assert "Inspektor ochrony danych" in recorded.dpo_contact  # saved in Polish
+    assert client.post(url(project, "instytucja/"), institution_data(project)).status_code == 302
+    assert InformationClause.objects.count() == 1  # the second one records the same version
 
 
 def test_one_current_version_per_project(project, clause):
