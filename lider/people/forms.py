@@ -216,3 +216,41 @@ class ExitForm(forms.Form):
         if self.project and not (self.project.start_date <= on <= self.project.end_date):
             raise ValidationError(_("The day must fall within the project's period."))
         return on
+
+
+class ParticipationRuleForm(forms.Form):
+    """Which task kinds, and which single tasks of the project, make a person a participant."""
+
+    kinds = forms.MultipleChoiceField(
+        label=_("Task kinds whose support makes a person a participant"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=(),
+    )
+    tasks = forms.ModelMultipleChoiceField(
+        label=_("Single tasks that also make a person a participant, whatever their kind"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        queryset=None,
+    )
+
+    def __init__(self, *args, project, **kwargs):
+        from lider.projects.models import Task
+
+        super().__init__(*args, **kwargs)
+        self.fields["kinds"].choices = Task.Kind.choices
+        self.fields["tasks"].queryset = project.tasks.order_by("order", "pk")
+        if not self.is_bound:
+            self.initial = {
+                "kinds": list(project.participation_kinds or []),
+                "tasks": list(project.participation_tasks.values_list("pk", flat=True)),
+            }
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("kinds") and not data.get("tasks"):
+            raise ValidationError(
+                _("Choose at least one task kind or task: otherwise nobody is a participant."),
+                code="empty",
+            )
+        return data

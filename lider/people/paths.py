@@ -1,9 +1,12 @@
 """A participant's path: when participation starts and ends, and whether it was completed as
 planned — derived from enrolments and attendance, never typed twice.
 
-The rule of the project (``Project.participation_kinds``): support in a task of one of these
-kinds makes a person a participant (default: training cycle and group advisory). Meetings,
-conferences and forums are promotional: attending them is attendance, not participation.
+The rule of the project (``Project.participation_kinds`` and ``participation_tasks``): support
+in a task of one of these kinds, or in one of these tasks, makes a person a participant
+(default: training cycle and group advisory). Meetings, conferences and forums are
+promotional: attending them is attendance, not participation. The coordinator changes the
+rule on the project's "participation rule" page (:func:`change_rule`), which recomputes every
+path.
 
 - Start: the day of the first attended session (present or late) of such a task.
 - Planned path: the participant's enrolments in such tasks (qualified, participating,
@@ -48,11 +51,58 @@ def participation_kinds(project) -> list[str]:
     return list(project.participation_kinds or [])
 
 
+@dataclass(frozen=True)
+class Rule:
+    """Which tasks count as participation: those of ``kinds`` and those in ``task_ids``."""
+
+    kinds: tuple[str, ...]
+    task_ids: tuple[int, ...]
+
+    def q(self, prefix: str) -> Q:
+        """The filter on the task reached through ``prefix`` (e.g. ``"session__task"``)."""
+        condition = Q(**{f"{prefix}__kind__in": self.kinds})
+        if self.task_ids:
+            condition |= Q(**{f"{prefix}__in": self.task_ids})
+        return condition
+
+
+def rule_of(project) -> Rule:
+    """The project's rule (one query, for the tasks named one by one)."""
+    return Rule(
+        kinds=tuple(participation_kinds(project)),
+        task_ids=tuple(project.participation_tasks.values_list("pk", flat=True)),
+    )
+
+
 def kinds_label(project) -> str:
     """The rule in words, for the person's page: 'training cycle, group advisory'."""
     from lider.projects.models import Task
 
     return ", ".join(str(Task.Kind(kind).label) for kind in participation_kinds(project))
+
+
+def tasks_label(project) -> str:
+    """The tasks named one by one, in words: 'Forum in Myszków, …' (one query)."""
+    return ", ".join(
+        project.participation_tasks.order_by("order", "pk").values_list("title", flat=True)
+    )
+
+
+def change_rule(project, *, kinds, tasks, actor) -> int:
+    """The coordinator sets which task kinds (and which single tasks of the project) make a
+    person a participant; one audit entry on the project (old → new), then every path of the
+    project is stored again (each change audited). Returns how many paths changed."""
+    from lider.projects.models import Task
+
+    kinds = [kind for kind in Task.Kind.values if kind in set(kinds)]
+    task_ids = sorted({task.pk for task in tasks if task.project_id == project.pk})
+    with transaction.atomic():
+        fields = {"participation_kinds", "participation_tasks"}
+        with audit.tracking(project, actor=actor, fields=fields):
+            project.participation_kinds = kinds
+            project.save(update_fields=["participation_kinds"])
+            project.participation_tasks.set(task_ids)
+        return refresh(project, actor=actor)
 
 
 @dataclass
@@ -79,14 +129,14 @@ class Path:
 
 
 def facts_for(project, participant_ids=None) -> dict[int, Facts]:
-    """Facts for the project's participants (or the given ones): three queries in all."""
-    kinds = participation_kinds(project)
+    """Facts for the project's participants (or the given ones): four queries in all."""
+    rule = rule_of(project)
     # People only: an institution's participation is recorded by the office (it attends no
     # session itself).
     base = Participant.objects.filter(project=project, person__isnull=False)
     if participant_ids is not None:
         base = base.filter(pk__in=list(participant_ids))
-    attended = Q(attendance__status__in=ATTENDED, attendance__session__task__kind__in=kinds)
+    attended = Q(attendance__status__in=ATTENDED) & rule.q("attendance__session__task")
     facts: dict[int, Facts] = {}
     for pk, first, last in (
         base.values("pk")
@@ -97,7 +147,7 @@ def facts_for(project, participant_ids=None) -> dict[int, Facts]:
         .values_list("pk", "first", "last")
     ):
         facts[pk] = Facts(first_attended=first, last_attended=last)
-    planned = Q(enrolments__task__kind__in=kinds, enrolments__status__in=PLANNED)
+    planned = Q(enrolments__status__in=PLANNED) & rule.q("enrolments__task")
     for pk, count, completed, dropped_on in (
         base.values("pk")
         .annotate(
@@ -264,8 +314,7 @@ def first_support(participant: Participant):
     task, for the person's page; None when there is none."""
     return (
         participant.attendance.filter(
-            status__in=ATTENDED,
-            session__task__kind__in=participation_kinds(participant.project),
+            rule_of(participant.project).q("session__task"), status__in=ATTENDED
         )
         .order_by("session__date", "session__start_time", "session_id")
         .values_list("session__date", "session__task__title", "session__title")

@@ -5,6 +5,7 @@ from lider.people import views
 app_name = "people"
 urlpatterns = [
     path("<slug:slug>/osoby/", views.person_list, name="list"),
+    path("<slug:slug>/uczestnictwo/", views.participation_rule, name="rule"),
     path("<slug:slug>/osoby/<int:pk>/", views.person_detail, name="detail"),
     path(
         "<slug:slug>/osoby/<int:pk>/ukonczenie/",

@@ -1,14 +1,17 @@
 """The back office of people and institutions: lists (sensitive values masked) and full pages."""
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from lider.core import audit
 from lider.core.permissions import allows
 from lider.people import paths, queries
-from lider.people.forms import CompletionForm, ExitForm, SearchForm
+from lider.people.forms import CompletionForm, ExitForm, ParticipationRuleForm, SearchForm
 from lider.people.models import Institution, Participant, Person, Restriction
 from lider.projects.access import project_view
 
@@ -17,6 +20,7 @@ def _can(roles) -> dict:
     return {
         "audit_view_object": allows(roles, "audit.view_object"),
         "path": allows(roles, "people.path"),
+        "rule": allows(roles, "project.change"),
         "subject_rights": allows(roles, "personal.subject_rights"),
     }
 
@@ -66,6 +70,7 @@ def _render_person(request, project, person, *, completion_form=None, exit_form=
             "path": path,
             "first_support": paths.first_support(participant) if participant else None,
             "participation_kinds": paths.kinds_label(project),
+            "participation_tasks": paths.tasks_label(project),
             "completion_form": completion_form,
             "exit_form": exit_form or ExitForm(project=project),
             "participations": person.participations.select_related("project"),
@@ -151,4 +156,37 @@ def institution_detail(request, project, pk):
             "history": audit.history(institution),
             "can": _can(request.project_roles),
         },
+    )
+
+
+@project_view("project.change")
+def participation_rule(request, project):
+    """The project's rule of who is a participant; saving it recomputes every path."""
+    form = ParticipationRuleForm(
+        request.POST if request.method == "POST" else None, project=project
+    )
+    if request.method == "POST" and form.is_valid():
+        changed = paths.change_rule(
+            project,
+            kinds=form.cleaned_data["kinds"],
+            tasks=form.cleaned_data["tasks"],
+            actor=request.user,
+        )
+        messages.success(
+            request,
+            _("The participation rule has been saved.")
+            + " "
+            + ngettext(
+                "%(count)s participant's path changed.",
+                "%(count)s participants' paths changed.",
+                changed,
+            )
+            % {"count": changed},
+        )
+        return redirect("people:rule", slug=project.slug)
+    return render(
+        request,
+        "people/backoffice/rule.html",
+        {"project": project, "form": form},
+        status=400 if form.is_bound else 200,
     )

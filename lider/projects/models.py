@@ -238,6 +238,14 @@ class Project(models.Model):
             "participation; other tasks (meetings, conferences) count as attendance only."
         ),
     )
+    # Tasks counted as participation whatever their kind (e.g. one conference with a workshop
+    # the project treats as a form of support); the rule is kinds ∪ these tasks.
+    participation_tasks = models.ManyToManyField(
+        "Task",
+        blank=True,
+        related_name="+",
+        verbose_name=_("tasks that also make a person a participant"),
+    )
 
     objects = ProjectQuerySet.as_manager()
 

@@ -95,8 +95,8 @@ def support_rows(project):
     )
     return (
         Enrolment.objects.filter(
+            paths.rule_of(project).q("task"),
             task__project=project,
-            task__kind__in=paths.participation_kinds(project),
             status__in=paths.PLANNED,
             participant__person__isnull=False,
             participant__start_date__isnull=False,
