@@ -1,5 +1,10 @@
 """The register of issued certificates as XLSX (row by row in constant memory, every text as
-text: see :mod:`lider.core.spreadsheets`)."""
+text: see :mod:`lider.core.spreadsheets`).
+
+A certificate of a person whose processing is restricted (art. 18) keeps its row, since the
+register is the evidence of the numbers issued, but not the holder's name: the export leaves
+the person out (the `restricted` annotation, see `lider.people.restrictions.restricted_flag`).
+"""
 
 import io
 
@@ -23,6 +28,7 @@ def register_xlsx(certificates) -> tuple[bytes, int]:
         _("Reason for revoking"),
     ]
     widths = [6, 18, 30, 50, 12, 14, 12, 40]
+    withheld = _("withheld: processing restricted (art. 18 GDPR)")
     count = 0
     with Workbook(buffer) as workbook:
         sheet = workbook.add_sheet(_("Register"))
@@ -31,12 +37,14 @@ def register_xlsx(certificates) -> tuple[bytes, int]:
         sheet.write_header(0, headers)
         for count, certificate in enumerate(certificates.iterator(chunk_size=500), start=1):
             revoked = certificate.revoked_at
+            restricted = getattr(certificate, "restricted", False)
+            holder = withheld if restricted else certificate.full_name
             sheet.write_row(
                 count,
                 [
                     count,
                     certificate.number,
-                    certificate.full_name,
+                    holder,
                     certificate.task.title,
                     certificate.issued_on,
                     certificate.get_status_display(),

@@ -24,6 +24,7 @@ from lider.core import audit
 from lider.core.permissions import ADMIN, COORD, OFFICE, allows
 from lider.delivery.models import Session
 from lider.people.models import Participant
+from lider.people.restrictions import restricted_flag
 from lider.projects.access import project_view
 from lider.projects.models import Task
 
@@ -409,7 +410,9 @@ def scores_import(request, project, task_pk):
 @project_view("certificates.export")
 def register_xlsx(request, project):
     """The register of issued certificates as XLSX (an audited export of personal data)."""
-    certificates = queries.certificates_for_project(project)
+    certificates = queries.certificates_for_project(project).annotate(
+        restricted=restricted_flag("participant__person_id")
+    )
     content, count = exports.register_xlsx(certificates)
     audit.record(
         request.user,

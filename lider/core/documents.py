@@ -53,6 +53,10 @@ class AttendanceListData:
     trainer: str  # "" for a session without a trainer (a conference): no trainer line
     session_url: str
     participants: Sequence[str]
+    # Indices in `participants` of people whose processing is restricted (art. 18): still
+    # listed, since the signature is the evidence, but marked (art. 4(3): restriction is the
+    # marking of stored data) with a note under the table.
+    restricted: frozenset[int] = frozenset()
     blank_rows: int = 0
     logos: Sequence[str] = ()
     support: str = ""  # the form of support, e.g. "training cycle: Cykl szkoleń dla Liderów"
@@ -186,7 +190,17 @@ def _attendance_list_inputs(data: AttendanceListData, lang: str) -> dict[str, st
             "support": data.support,
             "group": data.group,
             "qr": qr_svg(data.session_url),
-            "rows": [*data.participants, *([""] * data.blank_rows)],
+            "rows": [
+                f"{name} *" if i in data.restricted else name
+                for i, name in enumerate(data.participants)
+            ]
+            + [""] * data.blank_rows,
+            "restricted_note": _(
+                "* Processing of this person's data is restricted (art. 18 GDPR): the entry "
+                "serves only as evidence of the support given."
+            )
+            if data.restricted
+            else "",
         }
     return {"data": _json(payload)}
 

@@ -11,6 +11,7 @@ from django.db.models.functions import Cast, Coalesce, Concat, NullIf
 from lider.core.permissions import allows
 from lider.delivery.models import Attendance, Enrolment, Session, SessionBooking, minutes_of
 from lider.people.models import Participant
+from lider.people.restrictions import restricted_flag
 from lider.projects.access import roles_in
 
 TRAINING_HOUR_MINUTES = 45
@@ -143,11 +144,16 @@ def _on_list(session) -> Q:
 
 
 def roster(session):
-    """The participants on a session's attendance list, by surname."""
+    """The participants on a session's attendance list, by surname.
+
+    `restricted`: the person's processing is restricted (art. 18). They stay on the list, as
+    attendance is the evidence of the support given, and the list marks them.
+    """
     return (
         Participant.objects.filter(project_id=session.task.project_id)
         .filter(_on_list(session))
         .select_related("person", "institution")
+        .annotate(restricted=restricted_flag("person_id"))
         .order_by("person__last_name", "person__first_name", "institution__name", "pk")
     )
 

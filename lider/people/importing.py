@@ -35,6 +35,7 @@ from lider.people.import_columns import (
 )
 from lider.people.import_columns import headers as known_headers
 from lider.people.import_gminas import Gminas, register_gminas  # noqa: F401 (part of this API)
+from lider.people.matching import Match
 from lider.people.models import Person
 from lider.territory.models import Unit
 
@@ -86,22 +87,6 @@ class PersonRow:
 
 
 @dataclass
-class Match:
-    """A row whose PESEL Lider already holds (outside the project): linking it is the office's
-    decision, made with the differences in view."""
-
-    row: int
-    given: PersonRow
-    records: list[Person]
-    differences: list[matching.Difference]
-
-    @property
-    def record(self) -> Person | None:
-        """The one record it can be linked to (None when several share the PESEL)."""
-        return self.records[0] if len(self.records) == 1 else None
-
-
-@dataclass
 class Checked:
     people: list[PersonRow] = field(default_factory=list)
     rows: list[int] = field(default_factory=list)  # spreadsheet row of each person
@@ -110,6 +95,8 @@ class Checked:
     unknown_columns: list[str] = field(default_factory=list)  # "C: Uwagi": read by nobody
     matches: list[Match] = field(default_factory=list)  # known, not confirmed: not imported
     links: list[Match] = field(default_factory=list)  # known, confirmed: in `people`
+    # Known and restricted (GDPR art. 18): reported, never imported nor linked.
+    restricted: list[Problem] = field(default_factory=list)
     total: int = 0
 
     @property
@@ -390,32 +377,18 @@ def _validate(table, gminas, county_ids, taken_pesels, confirmed) -> Checked:
     units = Unit.objects.select_related("parent").in_bulk(set(gmina_ids)) if people else {}
     for person, gmina_id in zip(people, gmina_ids, strict=True):
         person.gmina = units[gmina_id]
-    _hold_known(result, confirmed)
+    matching.hold_known(
+        result, confirmed, compared=COMPARED, restricted_message=_restricted_message()
+    )
     return result
 
 
-def _hold_known(result: Checked, confirmed: frozenset[int]) -> None:
-    """Take the rows of people Lider already holds out of `people`, unless confirmed."""
-    known = matching.people_by_pesel(p.pesel for p in result.people)
-    if not known:
-        return
-    people, rows = [], []
-    for person, number in zip(result.people, result.rows, strict=True):
-        records = known.get(person.pesel)
-        if records is None:
-            people.append(person)
-            rows.append(number)
-            continue
-        match = Match(
-            number,
-            person,
-            records,
-            matching.differences(records[0], person, COMPARED) if len(records) == 1 else [],
-        )
-        if number in confirmed and match.record is not None:
-            result.links.append(match)
-            people.append(person)
-            rows.append(number)
-        else:
-            result.matches.append(match)
-    result.people, result.rows = people, rows
+def _restricted_message() -> Problem:
+    return Problem(
+        0,
+        LABEL["pesel"],
+        _(
+            "Processing of this person's data is restricted (art. 18 GDPR): the row is "
+            "reported and not imported, nor linked to the person's record."
+        ),
+    )

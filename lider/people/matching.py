@@ -5,11 +5,11 @@ functions only find the candidates and describe the differences for the office t
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from lider.people.models import Person
+from lider.people.models import Person, Restriction
 
 
 def people_by_pesel(pesels) -> dict[str, list[Person]]:
@@ -83,3 +83,58 @@ def differences(person: Person, given, fields) -> list[Difference]:
         if not same:
             found.append(Difference(name, _shown(name, recorded), _shown(name, value)))
     return found
+
+
+@dataclass
+class Match:
+    """A row whose PESEL Lider already holds (outside the project): linking it is the office's
+    decision, made with the differences in view."""
+
+    row: int
+    given: object  # the import's PersonRow
+    records: list[Person]
+    differences: list[Difference]
+
+    @property
+    def record(self) -> Person | None:
+        """The one record it can be linked to (None when several share the PESEL)."""
+        return self.records[0] if len(self.records) == 1 else None
+
+
+def hold_known(result, confirmed: frozenset[int], *, compared, restricted_message) -> None:
+    """Take the rows of people Lider already holds out of `result.people`, unless confirmed.
+
+    A row matching a person whose processing is restricted (art. 18) is reported in
+    `result.restricted` (a copy of `restricted_message` with its row) whatever was confirmed.
+    """
+    known = people_by_pesel(p.pesel for p in result.people)
+    if not known:
+        return
+    restricted = set(
+        Restriction.objects.filter(
+            person_id__in=[p.pk for records in known.values() for p in records]
+        ).values_list("person_id", flat=True)
+    )
+    people, rows = [], []
+    for person, number in zip(result.people, result.rows, strict=True):
+        records = known.get(person.pesel)
+        if records is None:
+            people.append(person)
+            rows.append(number)
+            continue
+        if any(record.pk in restricted for record in records):
+            result.restricted.append(replace(restricted_message, row=number))
+            continue
+        match = Match(
+            number,
+            person,
+            records,
+            differences(records[0], person, compared) if len(records) == 1 else [],
+        )
+        if number in confirmed and match.record is not None:
+            result.links.append(match)
+            people.append(person)
+            rows.append(number)
+        else:
+            result.matches.append(match)
+    result.people, result.rows = people, rows

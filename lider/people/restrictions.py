@@ -7,6 +7,7 @@ accepted or linked, a place offered or confirmed, an enrolment. Every refusal sa
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +19,11 @@ def restriction_of(person_id: int | None) -> Restriction | None:
     if person_id is None:
         return None
     return Restriction.objects.filter(person_id=person_id).first()
+
+
+def restricted_flag(person_field: str) -> Exists:
+    """An annotation telling, in the same query, whether the row's person is restricted."""
+    return Exists(Restriction.objects.filter(person_id=OuterRef(person_field)))
 
 
 def is_restricted(person_id: int | None) -> bool:

@@ -221,6 +221,15 @@ def _import(request, project, token, stored, path):
         _("Imported %(count)s applications; %(skipped)s duplicates were skipped.")
         % {"count": count, "skipped": len(checked.duplicates)},
     )
+    if checked.restricted:
+        messages.warning(
+            request,
+            _(
+                "Rows not imported because processing of the person's data is restricted "
+                "(art. 18 GDPR): %(rows)s."
+            )
+            % {"rows": ", ".join(str(p.row) for p in checked.restricted)},
+        )
     if checked.matches:
         messages.warning(
             request,

@@ -117,6 +117,7 @@ def attendance_list_pdf(request, project, pk):
     trainers = ", ".join(u.get_full_name() or u.username for u in session.trainers.all())
     task = session.task
     url = reverse("delivery:session", kwargs={"slug": project.slug, "pk": session.pk})
+    rows = list(roster(session))
     data = AttendanceListData(
         cofinancing=project.cofinancing_statement,
         project_title=project.title,
@@ -133,7 +134,8 @@ def attendance_list_pdf(request, project, pk):
         support=shorten(f"{task.get_kind_display()}: {task.title}", HEADER_TEXT),
         group=shorten(session.group.name, HEADER_TEXT) if session.group_id else "",
         session_url=absolute_url(url),
-        participants=[full_name(p) for p in roster(session)],
+        participants=[full_name(p) for p in rows],
+        restricted=frozenset(i for i, p in enumerate(rows) if p.restricted),
         blank_rows=3,
     )
     pdf = render_attendance_list(data, lang=request.LANGUAGE_CODE)
