@@ -13,6 +13,7 @@ urlpatterns += i18n_patterns(
     path("biuro/", include("lider.core.urls")),
     path("biuro/zaproszenie/", include("lider.projects.invitation_urls")),
     path("biuro/konta/", include("lider.projects.account_urls")),
+    path("biuro/zestawienie/", include("lider.reporting.rollup.urls")),
     path("biuro/projekty/", include("lider.projects.urls")),
     path("biuro/projekty/", include("lider.people.urls")),
     path("biuro/projekty/", include("lider.recruitment.urls")),

@@ -72,6 +72,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "reporting.manage": MANAGERS,
     "reporting.snapshot": MANAGERS,
     "reporting.export": frozenset({ADMIN, COORD, OFFICE, PARTNER, AUDITOR}),
+    # The roll-up over many projects (lider.reporting.rollup): a project counts in a user's
+    # roll-up when a role they hold there has this permission.
+    "rollup.view": MANAGERS | {AUDITOR},
     # Certification: the register and each task's standing against its rule; issuing and
     # revoking; the completion rule and the number format; entering knowledge-test results
     # (trainers only for tasks they teach); the register as XLSX.

@@ -121,7 +121,7 @@ NOT_PAGES = {
     "recruitment_public:confirm", "certification_public:verify",
     # The data subject's rights: downloads (PDF, JSON, XLSX) and POST actions that redirect.
     "rights:access", "rights:register", "rights:restrict", "rights:lift", "rights:erase",
-    "website:my_data",
+    "website:my_data", "rollup:xlsx",
 }  # fmt: skip
 
 

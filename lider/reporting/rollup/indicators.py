@@ -1,0 +1,198 @@
+"""Indicator values of many projects at once: one grouped query per kind of measure.
+
+The dashboard computes each indicator with `measures.compute` (a query or two per indicator);
+over hundreds of projects that is a loop of thousands of queries. Here the indicators of every
+project in the roll-up are grouped by measure, and each measure's records are counted once for
+all of them, grouped by project (and by the parameter the indicators take: a task, a kind of
+task). The selections are those of `lider.reporting.measures`, written for a set of projects;
+`tests/reporting/test_rollup.py` checks every value against `measures.compute`.
+
+A measure with no entry in `GROUPED` (a new one) falls back to `measures.compute` per
+indicator, so a figure is never missing, only slower until it gets one.
+"""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.apps import apps
+from django.db.models import Case, Count, F, Q, When
+
+from lider.people.models import Participant
+from lider.reporting import measures
+from lider.reporting.measures import ATTENDED, TOOK_PART, Period
+
+
+def _counts(queryset, keys: tuple[str, ...]) -> dict[tuple, Decimal]:
+    rows = queryset.values_list(*keys).annotate(n=Count("pk", distinct=True)).order_by()
+    return {tuple(row[:-1]): Decimal(row[-1]) for row in rows}
+
+
+def _participants(projects, period: Period, date_path: str, **conditions):
+    return Participant.objects.filter(
+        Q(project_id__in=projects, person__isnull=False, **conditions) & period.lookup(date_path)
+    )
+
+
+def _started(projects, indicators, period):
+    return _counts(_participants(projects, period, "start_date"), ("project_id",)), _no_param
+
+
+def _ended(projects, indicators, period):
+    queryset = _participants(projects, period, "end_date", end_date__isnull=False)
+    return _counts(queryset, ("project_id",)), _no_param
+
+
+def _in_task(projects, indicators, period):
+    queryset = _participants(
+        projects,
+        period,
+        "start_date",
+        enrolments__task_id__in=_params(indicators, "task"),
+        enrolments__status__in=TOOK_PART,
+    )
+    return _counts(queryset, ("project_id", "enrolments__task_id")), _task_param
+
+
+def _certified(projects, indicators, period):
+    # One filter() call: the task, status and date conditions apply to the same certificate.
+    queryset = Participant.objects.filter(
+        Q(
+            project_id__in=projects,
+            person__isnull=False,
+            certificates__task_id__in=_params(indicators, "task"),
+            certificates__status="issued",
+        )
+        & period.lookup("certificates__issued_on")
+    )
+    return _counts(queryset, ("project_id", "certificates__task_id")), _task_param
+
+
+def _share_certified(projects, indicators, period):
+    certified, _key = _certified(projects, indicators, period)
+    enrolled, _key = _in_task(projects, indicators, period)
+    shares = {key: measures.percent(certified.get(key, 0), n) for key, n in enrolled.items()}
+    return shares, _task_param
+
+
+def _sessions_of_kind(projects, indicators, period):
+    session = apps.get_model("delivery", "Session")
+    # The county of a session as the measure reads it: its group's, or its venue's when it
+    # belongs to no group (`measures._sessions_of_kind`).
+    county = Case(
+        When(group__isnull=False, then=F("group__county__code")),
+        default=F("venue__gmina__parent__code"),
+    )
+    queryset = session.objects.filter(
+        Q(task__project_id__in=projects, task__kind__in=_params(indicators, "task_kind"))
+        & period.lookup("date")
+    ).annotate(_county=county)
+    counts = _counts(queryset, ("task__project_id", "task__kind", "_county"))
+    by_kind: dict[tuple, Decimal] = defaultdict(Decimal)
+    for (project_id, kind, code), n in counts.items():
+        by_kind[(project_id, kind, None)] += n
+        if code:
+            by_kind[(project_id, kind, code)] += n
+
+    def key(indicator):
+        params = indicator.params
+        return (indicator.goal.project_id, params.get("task_kind"), params.get("county") or None)
+
+    return by_kind, key
+
+
+def _sessions_of_task(projects, indicators, period):
+    session = apps.get_model("delivery", "Session")
+    queryset = session.objects.filter(
+        Q(task__project_id__in=projects, task_id__in=_params(indicators, "task"))
+        & period.lookup("date")
+    )
+    return _counts(queryset, ("task__project_id", "task_id")), _task_param
+
+
+def _entities(projects, indicators, period):
+    entity = apps.get_model("outcomes", "FoundedEntity")
+    q = Q(project_id__in=projects) & period.lookup("registration_date")
+    if period.start is None and period.end is not None:
+        q |= Q(project_id__in=projects, registration_date__isnull=True)
+    return _counts(entity.objects.filter(q), ("project_id",)), _no_param
+
+
+def _attendance_hours(projects, indicators, period):
+    """Marks counted per session, weighed by the session's length (as `measures._grouped`),
+    summed per project and per (project, task)."""
+    attendance = apps.get_model("delivery", "Attendance")
+    rows = (
+        attendance.objects.filter(
+            Q(participant__project_id__in=projects, status__in=ATTENDED)
+            & period.lookup("session__date")
+        )
+        .values_list(
+            "participant__project_id",
+            "session__task_id",
+            "session__start_time",
+            "session__end_time",
+        )
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    minutes: dict[tuple, int] = defaultdict(int)
+    for project_id, task_id, start, end, n in rows:
+        length = (end.hour - start.hour) * 60 + end.minute - start.minute
+        minutes[(project_id, None)] += n * length
+        minutes[(project_id, task_id)] += n * length
+    hours = {key: (Decimal(m) / 60).quantize(Decimal("0.01")) for key, m in minutes.items()}
+
+    def key(indicator):
+        return (indicator.goal.project_id, indicator.params.get("task") or None)
+
+    return hours, key
+
+
+def _no_param(indicator):
+    return (indicator.goal.project_id,)
+
+
+def _task_param(indicator):
+    return (indicator.goal.project_id, indicator.params.get("task"))
+
+
+def _params(indicators, name: str) -> set:
+    return {i.params.get(name) for i in indicators if i.params.get(name) is not None}
+
+
+# measure key → function(project ids, that measure's indicators, period) giving
+# ({key: value}, key of an indicator).
+GROUPED = {
+    "participants_started": _started,
+    "participants_ended": _ended,
+    "participants_in_task": _in_task,
+    "participants_with_valid_certificate": _certified,
+    "share_certified": _share_certified,
+    "sessions_of_kind": _sessions_of_kind,
+    "sessions_of_task": _sessions_of_task,
+    "entities_founded": _entities,
+    "attendance_hours": _attendance_hours,
+}
+
+
+def indicator_totals(indicators, project_ids, period: Period) -> dict[int, Decimal]:
+    """indicator id → its value (the total of `measures.compute`) in `period`."""
+    by_measure = defaultdict(list)
+    available = {m.key for m in measures.available()}
+    for indicator in indicators:
+        if indicator.measure in available:
+            by_measure[indicator.measure].append(indicator)
+    totals = {}
+    for key, group in by_measure.items():
+        grouped = GROUPED.get(key)
+        if grouped is None:
+            for indicator in group:
+                figure = measures.compute(
+                    measures.get(key), indicator.goal.project, indicator.params, period
+                )
+                totals[indicator.pk] = figure.total
+            continue
+        values, key_of = grouped(project_ids, group, period)
+        for indicator in group:
+            totals[indicator.pk] = values.get(key_of(indicator), Decimal(0))
+    return totals
