@@ -4,6 +4,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import translation
 
+from tests.s3 import s3_server, s3_storage  # noqa: F401 - fixtures: a local S3 server (moto)
+
 
 @pytest.fixture(autouse=True)
 def empty_cache():

@@ -13,7 +13,7 @@ import uuid
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import default_storage, storages
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
@@ -96,7 +96,19 @@ def check_cache() -> Result:
     return Result(name, OK, backend)
 
 
+def storage_description() -> str:
+    """Which storage holds uploaded files: the class, and the bucket or folder."""
+    storage = storages["default"]
+    bucket = getattr(storage, "bucket_name", None)
+    if bucket:
+        endpoint = getattr(storage, "endpoint_url", None) or "AWS"
+        return f"{type(storage).__name__} s3://{bucket}/{storage.location} ({endpoint})"
+    return f"{type(storage).__name__} {getattr(storage, 'location', '')}"
+
+
 def check_storage() -> Result:
+    """Write, read back and delete a probe object through Django's storage (local disk or
+    S3), then a temporary file in the data directory (collected static files live there)."""
     name = _("File storage")
     probe = f"lider-check/{uuid.uuid4().hex}.txt"
     content = uuid.uuid4().hex.encode()
@@ -107,17 +119,25 @@ def check_storage() -> Result:
                 read = handle.read()
         finally:
             default_storage.delete(saved)
+        left = default_storage.exists(saved)
+    except OSError as error:
+        return Result(name, ERROR, _("Cannot write files: %s") % (error.strerror or error))
+    except Exception as error:  # noqa: BLE001 - S3 errors (botocore) are not OSErrors
+        return Result(name, ERROR, _("Cannot write files: %s") % error)
+    if read != content:
+        return Result(name, ERROR, _("A file written to the storage read back different."))
+    if left:
+        return Result(name, ERROR, _("A file deleted from the storage is still there."))
+    try:
         with tempfile.NamedTemporaryFile(dir=settings.DATA_DIR) as handle:
             handle.write(content)
     except OSError as error:
         return Result(name, ERROR, _("Cannot write files: %s") % (error.strerror or error))
-    if read != content:
-        return Result(name, ERROR, _("A file written to the storage read back different."))
     return Result(
         name,
         OK,
         _("%(storage)s; data directory %(dir)s")
-        % {"storage": type(default_storage._wrapped).__name__, "dir": settings.DATA_DIR},
+        % {"storage": storage_description(), "dir": settings.DATA_DIR},
     )
 
 

@@ -1,7 +1,7 @@
 """Importing people from a spreadsheet: upload, preview with every error, import all or none.
 
-The uploaded file waits in MEDIA_ROOT/imports/ under a random name, remembered in the
-uploader's session, until it is imported, cancelled or its preview expires
+The uploaded file waits in the file storage (imports/, on local disk or in S3) under a random
+name, remembered in the uploader's session, until it is imported, cancelled or its preview expires
 (`LIDER_IMPORT_PREVIEW_MINUTES`, 2 hours by default). It holds PESEL numbers, so expired files
 are deleted at every upload and by `lider purge_import_files` (for a cron job); a preview
 opened after its time has no file any more.
@@ -17,6 +17,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -37,30 +38,40 @@ from lider.recruitment.models import Application
 SESSION_KEY = "recruitment_imports"
 
 
-def _folder() -> Path:
-    folder = Path(settings.MEDIA_ROOT) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+FOLDER = "imports"
+
+
+def _file_name(token: str, suffix: str) -> str:
+    return f"{FOLDER}/{token}{suffix}"
 
 
 def preview_seconds() -> int:
     return int(getattr(settings, "LIDER_IMPORT_PREVIEW_MINUTES", 120)) * 60
 
 
-def _expired(path: Path, now: float) -> bool:
-    try:
-        return path.stat().st_mtime < now - preview_seconds()
-    except FileNotFoundError:
+def _expired(name: str, now: float) -> bool:
+    if not default_storage.exists(name):
         return True
+    return default_storage.get_modified_time(name).timestamp() < now - preview_seconds()
+
+
+def _read(name: str) -> bytes:
+    with default_storage.open(name, "rb") as handle:
+        return handle.read()
 
 
 def purge_expired(now: float | None = None) -> int:
     """Delete the uploaded files whose preview has expired; how many were deleted."""
     now = time.time() if now is None else now
+    try:
+        _folders, files = default_storage.listdir(FOLDER)
+    except FileNotFoundError:  # nothing uploaded yet (local disk; S3 lists nothing instead)
+        return 0
     deleted = 0
-    for path in _folder().iterdir():
-        if path.is_file() and _expired(path, now):
-            path.unlink(missing_ok=True)
+    for file in files:
+        name = f"{FOLDER}/{file}"
+        if _expired(name, now):
+            default_storage.delete(name)
             deleted += 1
     return deleted
 
@@ -83,8 +94,8 @@ def _confirmed(request) -> frozenset[int]:
     return frozenset(int(v) for v in values if v.isascii() and v.isdigit() and len(v) < 9)
 
 
-def _forget(request, token: str, path: Path) -> None:
-    path.unlink(missing_ok=True)
+def _forget(request, token: str, name: str) -> None:
+    default_storage.delete(name)
     request.session.get(SESSION_KEY, {}).pop(token, None)
     request.session.modified = True
 
@@ -97,13 +108,14 @@ def upload(request, project):
         upload = form.cleaned_data["file"]
         suffix = Path(upload.name).suffix.lower()
         token = secrets.token_urlsafe(16)
-        (_folder() / f"{token}{suffix}").write_bytes(upload.read())
+        saved = default_storage.save(_file_name(token, suffix), upload)
         stored = request.session.get(SESSION_KEY, {})
         group = form.cleaned_data["target_group"]
         stored[token] = {
             "project": project.pk,
             "name": upload.name,
             "suffix": suffix,
+            "file": saved,
             "target_group": group.pk if group else None,
         }
         request.session[SESSION_KEY] = stored
@@ -115,21 +127,21 @@ def _stored(request, project, token):
     stored = request.session.get(SESSION_KEY, {}).get(token)
     if stored is None or stored["project"] != project.pk:
         raise Http404
-    return stored, _folder() / f"{token}{stored['suffix']}"
+    return stored, stored.get("file") or _file_name(token, stored["suffix"])
 
 
 @project_view("people.import")
 def preview(request, project, token):
-    stored, path = _stored(request, project, token)
-    if _expired(path, time.time()):
-        _forget(request, token, path)
+    stored, name = _stored(request, project, token)
+    if _expired(name, time.time()):
+        _forget(request, token, name)
         messages.error(
             request, _("The preview has expired and the file was deleted: upload it again.")
         )
         return redirect("recruitment:import", slug=project.slug)
     if request.method == "POST":
         try:
-            done = _import(request, project, token, stored, path)
+            done = _import(request, project, token, stored, name)
         except IntegrityError:
             done = None
             # Someone added one of these people meanwhile (a form, another import): the file
@@ -141,7 +153,7 @@ def preview(request, project, token):
         if done is not None:
             return done
     try:
-        checked = check_file(project, path.read_bytes(), stored["name"])
+        checked = check_file(project, _read(name), stored["name"])
     except importing.TableError as error:
         checked, table_error = None, str(error)
     else:
@@ -159,17 +171,17 @@ def preview(request, project, token):
     )
 
 
-def _import(request, project, token, stored, path):
+def _import(request, project, token, stored, name):
     """Import the checked file (a redirect), or None when it is not ready to import."""
     with transaction.atomic():
         # Imports of one project queue up: a second submit of the same preview waits, then
         # finds the file gone instead of inserting the same people again.
         Project.objects.select_for_update().filter(pk=project.pk).first()
-        if not path.exists():
+        if not default_storage.exists(name):
             messages.info(request, _("This file has already been imported."))
             return redirect("recruitment:list", slug=project.slug)
         try:
-            checked = check_file(project, path.read_bytes(), stored["name"], _confirmed(request))
+            checked = check_file(project, _read(name), stored["name"], _confirmed(request))
         except importing.TableError:
             checked = None
         if checked is None or checked.errors:
@@ -214,8 +226,8 @@ def _import(request, project, token, stored, path):
                 ),
             )
         # Still under the project's lock: a second submit waiting for it finds no file.
-        path.unlink(missing_ok=True)
-    _forget(request, token, path)
+        default_storage.delete(name)
+    _forget(request, token, name)
     messages.success(
         request,
         _("Imported %(count)s applications; %(skipped)s duplicates were skipped.")
@@ -257,7 +269,7 @@ def template(request, project):
 @require_POST
 def cancel(request, project, token):
     """Drop an uploaded file without importing it."""
-    _stored_entry, path = _stored(request, project, token)
-    _forget(request, token, path)
+    _stored_entry, name = _stored(request, project, token)
+    _forget(request, token, name)
     messages.info(request, _("The import was cancelled and the file deleted."))
     return redirect("recruitment:import", slug=project.slug)

@@ -191,3 +191,53 @@ def test_postgresql_connections_run_without_jit():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone() == ("off",)
+
+
+@pytest.mark.django_db
+def test_storage_in_an_s3_bucket_is_written_read_and_cleaned_up(s3_server, s3_storage):
+    from tests.s3 import keys
+
+    result = install.check_storage()
+
+    assert result.status == install.OK
+    assert f"S3Storage s3://{s3_storage}/" in result.detail
+    assert keys(s3_server, s3_storage) == []  # the probe object was deleted
+
+
+@pytest.mark.django_db
+def test_a_missing_s3_bucket_fails_the_check(s3_server, s3_storage, settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            **settings.STORAGES["default"],
+            "OPTIONS": {**settings.STORAGES["default"]["OPTIONS"], "bucket_name": "no-such"},
+        },
+    }
+
+    result = install.check_storage()
+
+    assert result.status == install.ERROR
+    assert result.detail.startswith("Nie można zapisywać plików")
+    assert "NoSuchBucket" in result.detail
+
+
+def test_lider_s3_bucket_in_the_environment_puts_uploads_in_the_bucket(s3_server, tmp_path):
+    """The settings wiring itself: a fresh `lider check-install` process configured only by
+    environment variables writes its probe to the bucket, not to LIDER_DATA_DIR/media."""
+    from tests.core.test_settings import run_lider
+    from tests.s3 import CREDENTIALS, client, keys
+
+    client(s3_server).create_bucket(Bucket="lider-env")
+    env = {
+        **CREDENTIALS,
+        "LIDER_DATA_DIR": str(tmp_path),
+        "LIDER_S3_BUCKET": "lider-env",
+        "LIDER_S3_PREFIX": "media",
+        "AWS_S3_ENDPOINT_URL": s3_server,
+    }
+    result = run_lider("check-install", "--language", "en", env=env)
+
+    line = next(line for line in result.stdout.splitlines() if line.startswith("File storage"))
+    assert " OK " in line and f"S3Storage s3://lider-env/media ({s3_server})" in line, line
+    assert keys(s3_server, "lider-env") == []
+    assert not (tmp_path / "media").exists()
