@@ -85,7 +85,21 @@ def project_refusal(project, *, today: datetime.date | None = None) -> str | Non
     return None
 
 
-def anonymise_project(project, *, actor, today: datetime.date | None = None) -> int:
+def people_due(project, *, today: datetime.date) -> list[int]:
+    """The people anonymising the project would change: its applicants and participants not
+    yet anonymised, except those taking part in a project still keeping its evidence."""
+    in_project = Person.objects.filter(
+        Q(participations__project=project) | Q(applications__project=project)
+    ).exclude(first_name=FIRST_NAME, last_name=LAST_NAME)
+    kept = Participant.objects.filter(person__in=in_project).filter(
+        Q(project__archiving_date__isnull=True) | Q(project__archiving_date__gte=today)
+    )
+    return sorted(
+        set(in_project.exclude(pk__in=kept.values("person_id")).values_list("pk", flat=True))
+    )
+
+
+def anonymise_project(project, *, actor, today: datetime.date | None = None, note=None) -> int:
     """Anonymise the people of a project past its archiving date; returns how many.
 
     A person who also takes part in a project still keeping its evidence is left as they are.
@@ -94,16 +108,8 @@ def anonymise_project(project, *, actor, today: datetime.date | None = None) -> 
     reason = project_refusal(project, today=today)
     if reason:
         raise ValidationError(reason, code="archiving")
-    in_project = Person.objects.filter(
-        Q(participations__project=project) | Q(applications__project=project)
-    ).exclude(first_name=FIRST_NAME, last_name=LAST_NAME)
-    kept = Participant.objects.filter(person__in=in_project).filter(
-        Q(project__archiving_date__isnull=True) | Q(project__archiving_date__gte=today)
-    )
-    ids = sorted(
-        set(in_project.exclude(pk__in=kept.values("person_id")).values_list("pk", flat=True))
-    )
-    anonymise(ids, actor=actor, project_id=project.pk)
+    ids = people_due(project, today=today)
+    anonymise(ids, actor=actor, project_id=project.pk, note=note)
     return len(ids)
 
 
@@ -155,7 +161,7 @@ def _identifiers(people) -> list[str]:
 
 
 @transaction.atomic
-def anonymise(person_ids: list[int], *, actor, project_id=None) -> None:
+def anonymise(person_ids: list[int], *, actor, project_id=None, note=None) -> None:
     people = list(Person.objects.filter(pk__in=person_ids).select_related("user"))
     if not people:
         return
@@ -195,12 +201,15 @@ def anonymise(person_ids: list[int], *, actor, project_id=None) -> None:
     Application.objects.filter(person_id__in=person_ids).update(pesel="", email="")
     Certificate.objects.filter(participant__person_id__in=person_ids).update(full_name="")
     _scrub_trail(identifiers)
+    if isinstance(note, audit.Note):
+        note.values.setdefault("count", len(people))
     audit.record(
         actor,
         audit.Action.UPDATE,
         None,
         project_id=project_id,
-        note=audit.Note(
+        note=note
+        or audit.Note(
             gettext_lazy("personal data of %(count)s people anonymised (art. 17 GDPR)"),
             count=len(people),
         ),
