@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from lider.people.fields import INSTITUTION_FIELDS, PERSON_FIELDS
 from lider.people.identifiers import normalise_pesel
 from lider.people.models import Institution, Person
 from lider.territory.models import Unit
@@ -68,31 +69,7 @@ class PersonForm(forms.ModelForm):
 
     class Meta:
         model = Person
-        fields = [
-            "first_name",
-            "last_name",
-            "pesel",
-            "other_document_type",
-            "other_document_number",
-            "birth_date",
-            "sex",
-            "street",
-            "house_number",
-            "flat_number",
-            "postal_code",
-            "city",
-            "gmina",
-            "phone",
-            "email",
-            "education",
-            "labour_status",
-            "labour_detail",
-            "cares_for_dependants",
-            "disability",
-            "minority_or_migrant",
-            "homeless",
-            "other_disadvantage",
-        ]
+        fields = PERSON_FIELDS  # the rendering order is the fieldsets' (recruitment.forms)
         widgets = {"birth_date": DATE}
         help_texts = {
             "pesel": _("Without a PESEL, give another identity document, birth date and sex."),
@@ -138,23 +115,7 @@ class PersonForm(forms.ModelForm):
 class InstitutionForm(forms.ModelForm):
     class Meta:
         model = Institution
-        fields = [
-            "name",
-            "legal_form",
-            "kind",
-            "nip",
-            "regon",
-            "krs",
-            "street",
-            "house_number",
-            "flat_number",
-            "postal_code",
-            "city",
-            "gmina",
-            "phone",
-            "email",
-            "website",
-        ]
+        fields = INSTITUTION_FIELDS
         labels = {"gmina": _("seat (gmina)")}
 
     def __init__(self, *args, gminas=(), **kwargs):

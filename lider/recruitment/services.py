@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from lider.core import audit, table_reader
 from lider.core.links import absolute_url
+from lider.people import services as people
 from lider.people.importing import PersonRow
 from lider.people.models import Institution, Participant, Person, Restriction
 from lider.people.restrictions import is_restricted, refuse_if_restricted
@@ -101,8 +102,7 @@ def submit_application(
     kind = _kind(subject)
     identity_field = IDENTIFIER[kind]
     if subject.pk is None:
-        subject.save()
-        audit.created(subject, actor=actor)
+        people.create_subject(subject, actor=actor)
     value = getattr(subject, identity_field)
     application = Application(
         project=project,
@@ -179,24 +179,6 @@ def same_identifier_in_project(application: Application):
     ).exclude(pk=application.pk)
 
 
-# What the office may take over from the submitted record into the one it links to.
-PERSON_FIELDS = (
-    "first_name", "last_name", "birth_date", "sex", "other_document_type",
-    "other_document_number", "street", "house_number", "flat_number", "postal_code", "city",
-    "gmina", "phone", "email", "education", "labour_status", "labour_detail",
-    "cares_for_dependants", "disability", "minority_or_migrant", "homeless",
-    "other_disadvantage",
-)  # fmt: skip
-INSTITUTION_FIELDS = (
-    "name", "legal_form", "kind", "regon", "krs", "website", "street", "house_number",
-    "flat_number", "postal_code", "city", "gmina", "phone", "email",
-)  # fmt: skip
-
-
-def comparable_fields(subject) -> tuple[str, ...]:
-    return PERSON_FIELDS if isinstance(subject, Person) else INSTITUTION_FIELDS
-
-
 def _locked_to_check(application: Application) -> Application:
     application = (
         Application.objects.select_for_update(of=("self",))
@@ -236,13 +218,7 @@ def link_applicant(application: Application, *, actor, to, take: tuple = ()) -> 
             ),
             code="duplicate",
         )
-    take = [name for name in take if name in comparable_fields(own)]
-    if take:
-        note = gettext_lazy("Taken from an application.")
-        with audit.tracking(to, actor=actor, fields=take, note=note):
-            for name in take:
-                setattr(to, name, getattr(own, name))
-            to.save(update_fields=take)
+    people.take_over(to, own, take, actor=actor)
     old = application.identity
     setattr(application, kind, to)
     application.identity = Application.Identity.LINKED
@@ -266,8 +242,9 @@ def link_applicant(application: Application, *, actor, to, take: tuple = ()) -> 
         application,
         changes={"identity": [old, application.identity], kind: [str(own), str(to)]},
     )
-    audit.deleted(own, actor=actor, note=gettext_lazy("Submitted with an application, now linked."))
-    own.delete()
+    people.delete_submitted(
+        own, actor=actor, note=gettext_lazy("Submitted with an application, now linked.")
+    )
     return application
 
 
@@ -462,13 +439,12 @@ def _notify(application: Application) -> None:
 
 
 def _make_participant(application: Application, *, actor) -> Participant:
-    participant, created = Participant.objects.get_or_create(
-        project_id=application.project_id,
+    participant = people.participant_for(
+        application.project_id,
         person=application.person,
         institution=application.institution,
+        actor=actor,
     )
-    if created:
-        audit.created(participant, actor=actor)
     application.participant = participant
     application.save(update_fields=["participant"])
     return participant
@@ -518,12 +494,7 @@ def link_account(invitation, user) -> None:
     )
     if application is None:
         return
-    person = Person.objects.select_for_update().get(pk=application.person_id)
-    if person.user_id is not None:
-        return
-    with audit.tracking(person, actor=user):
-        person.user = user
-        person.save(update_fields=["user"])
+    people.link_user(application.person, user, actor=user)
 
 
 @transaction.atomic

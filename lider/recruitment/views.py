@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from lider.core import audit, sensitive
 from lider.core.permissions import allows
+from lider.people.fields import comparable_fields
 from lider.people.forms import InstitutionForm, PersonForm
 from lider.projects.access import project_view
 from lider.recruitment import queries, rules, services
@@ -335,7 +336,7 @@ def identity(request, project, pk):
     application = get_object_or_404(queries.applications_for(project), pk=pk)
     own = application.applicant
     candidates = services.identity_candidates(application)
-    fields = services.comparable_fields(own)
+    fields = comparable_fields(own)
     form = IdentityForm(
         request.POST if request.method == "POST" else None, candidates=candidates, fields=fields
     )
