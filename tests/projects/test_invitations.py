@@ -267,3 +267,63 @@ def test_an_invitation_dies_with_the_inviters_power(client, project, coordinator
     response = accept(client, link)
     assert "zostało wycofane" in response.content.decode()
     assert not User.objects.filter(username="twojcik").exists()
+
+
+def test_the_seven_days_count_from_the_latest_sending(client, project, coordinator, monkeypatch):
+    client.force_login(coordinator)
+    invite(client, project)
+    invitation = Invitation.objects.get()
+    now = time.time()
+    monkeypatch.setattr(signing.time, "time", lambda: now + 6 * 86400)
+    post(
+        client,
+        reverse("projects:invitation_resend", kwargs={"slug": project.slug, "pk": invitation.pk}),
+    )
+    link = link_in(mail.outbox[1])
+    client.logout()
+    monkeypatch.setattr(signing.time, "time", lambda: now + 12 * 86400)
+    assert client.get(link).status_code == 200
+    monkeypatch.setattr(signing.time, "time", lambda: now + 13 * 86400 + 2)
+    assert "Zaproszenie wygasło" in client.get(link).content.decode()
+    accept(client, link)
+    assert not User.objects.filter(username="twojcik").exists()
+
+
+def test_a_coordinator_cannot_send_again_a_role_they_could_not_give(client, project, coordinator):
+    """Resending makes a new link: it is a new grant, checked against the resender's roles."""
+    admin = member(project, Role.ADMINISTRATOR)
+    invitation = invitations.invite(
+        project,
+        actor=admin,
+        email="audytor@example.org",
+        first_name="Adam",
+        last_name="Kowal",
+        role=Role.AUDITOR,
+        language="pl",
+        link_base="http://testserver/biuro/zaproszenie/",
+    )
+    nonce = invitation.nonce
+    mail.outbox.clear()
+    client.force_login(coordinator)
+    post(
+        client,
+        reverse("projects:invitation_resend", kwargs={"slug": project.slug, "pk": invitation.pk}),
+    )
+    invitation.refresh_from_db()
+    assert invitation.nonce == nonce
+    assert mail.outbox == []
+
+
+def test_a_role_in_one_project_gives_nothing_to_invite_in_another(client, project, coordinator):
+    other = ProjectFactory(title="Inny projekt")
+    client.force_login(coordinator)
+    response = invite(client, other)
+    assert response.status_code == 403
+    assert not Invitation.objects.exists() and mail.outbox == []
+
+
+def test_the_office_invites_nobody(client, project):
+    client.force_login(member(project, Role.OFFICE))
+    assert invite(client, project).status_code == 403
+    assert invitations.grantable_roles(project, actor=member(project, Role.PARTNER)) == []
+    assert not Invitation.objects.exists() and mail.outbox == []
