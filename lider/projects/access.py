@@ -2,7 +2,8 @@
 
 Views declare their permission with `project_view("name")`; the name must be one of
 `lider.core.permissions.PERMISSIONS`. The decorator loads the project from the URL, refuses
-users without a role that grants the permission, and hands the view the project.
+users without a role that grants the permission, refuses changes the project's state forbids
+(an archived project is read-only: `frozen`), and hands the view the project.
 """
 
 from functools import wraps
@@ -14,6 +15,8 @@ from django.utils.translation import gettext as _
 
 from lider.core.permissions import AUTHENTICATED, Role, allows, roles_with
 from lider.projects.models import Membership, Project
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 
 def roles_in(user, project) -> set[str]:
@@ -29,8 +32,12 @@ def projects_for(user):
     return Project.objects.filter(memberships__user=user).distinct()
 
 
-def project_view(permission: str):
-    """Declare the permission a project view needs, and enforce it."""
+def project_view(permission: str, *, any_state: bool = False):
+    """Declare the permission a project view needs, and enforce it.
+
+    `any_state`: the view's POST stays open in an archived or closed project (a right the
+    law grants whatever the state, such as withdrawing a consent).
+    """
     roles_with(permission)  # fail at import time on an undeclared name
 
     def decorate(view):
@@ -42,13 +49,61 @@ def project_view(permission: str):
             roles = roles_in(request.user, project)
             if not allows(roles, permission):
                 raise PermissionDenied(refusal(roles, permission))
+            if request.method not in SAFE_METHODS and not any_state:
+                reason = frozen(project, permission)
+                if reason:
+                    raise PermissionDenied(reason)
             request.project, request.project_roles = project, roles
+            request.project_read_only = read_only(project)
             return view(request, project, *args, **kwargs)
 
         wrapper.lider_permission = permission
+        wrapper.lider_any_state = any_state or permission in ALWAYS_OPEN
         return wrapper
 
     return decorate
+
+
+# POSTs open in every state: they read (an audited reveal, a download) or serve the data
+# subject's rights, which the law grants whatever the project's state (art. 15-18, 21).
+ALWAYS_OPEN = frozenset(
+    {
+        "personal.view_sensitive",
+        "personal.export",
+        "personal.subject_rights",
+        "reporting.export",
+        "certificates.export",
+    }
+)
+# A closed project has finished its recruitment: no applications entered, decided or scored
+# (reopening it to "running" opens them again).
+SHUT_WHEN_CLOSED = frozenset({"recruitment.manage", "recruitment.decide", "recruitment.rules"})
+
+
+def frozen(project, permission: str) -> str:
+    """Why a change under `permission` is refused in the project's state ("" when it is not).
+
+    `project_view` asks it for every request that may change something, so an archived
+    project's back office is read-only in one place, whatever view is added later.
+    """
+    if permission in ALWAYS_OPEN:
+        return ""
+    if project.state == Project.State.ARCHIVED:
+        return _(
+            "This project is archived: its records are kept for the record only and can no "
+            "longer be changed. Nothing has been saved."
+        )
+    if project.state == Project.State.CLOSED and permission in SHUT_WHEN_CLOSED:
+        return _(
+            "This project is closed: its recruitment is over, so applications can no longer "
+            "be entered or decided. Nothing has been saved."
+        )
+    return ""
+
+
+def read_only(project) -> bool:
+    """Whether the project's back office shows no editing (the banner and hidden forms)."""
+    return project.state == Project.State.ARCHIVED
 
 
 def refusal(roles, permission: str) -> str:

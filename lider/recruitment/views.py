@@ -196,7 +196,7 @@ def confirm_offer(request, project, pk):
     return _back(project, application)
 
 
-@project_view("recruitment.manage")
+@project_view("recruitment.manage", any_state=True)  # art. 7(3): at any time
 @require_POST
 def withdraw_consent(request, project, pk):
     consent = get_object_or_404(Consent, pk=pk, application__project=project)
