@@ -97,23 +97,6 @@ class Address(models.Model):
         return self.gmina.is_rural if self.gmina_id else None
 
 
-def takes_part_or_applied(subject, project_id: int) -> bool:
-    """Whether a person or institution takes part in, or applied to, the project.
-
-    Used for access checks (e.g. revealing a sensitive value within a project). Applications
-    belong to `recruitment`, above this app, so they are reached through the reverse relation.
-    """
-    if subject.participations.filter(project_id=project_id).exists():
-        return True
-    applications = getattr(subject, "applications", None)
-    return applications is not None and applications.filter(project_id=project_id).exists()
-
-
-class PersonQuerySet(models.QuerySet):
-    def in_project(self, project):
-        return self.filter(participations__project=project)
-
-
 class Person(Address):
     first_name = models.CharField(_("first name"), max_length=100, db_collation=collation.NAME)
     last_name = models.CharField(_("last name"), max_length=100, db_collation=collation.NAME)
@@ -180,8 +163,6 @@ class Person(Address):
         "other_disadvantage": mask_hidden,
     }
 
-    objects = PersonQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
@@ -205,7 +186,9 @@ class Person(Address):
         return f"{self.first_name} {self.last_name}"
 
     def in_project(self, project_id: int) -> bool:
-        return takes_part_or_applied(self, project_id)
+        from lider.people.queries import in_project  # queries reads these models
+
+        return in_project(self, project_id)
 
     def clean(self) -> None:
         errors = {}
@@ -277,7 +260,9 @@ class Institution(Address):
         return self.name
 
     def in_project(self, project_id: int) -> bool:
-        return takes_part_or_applied(self, project_id)
+        from lider.people.queries import in_project  # queries reads these models
+
+        return in_project(self, project_id)
 
     def clean(self) -> None:
         errors = {}

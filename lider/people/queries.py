@@ -6,7 +6,11 @@ from lider.people.models import Institution, InstitutionMember, Participant, Per
 
 
 def _in_project(model, project):
-    """People or institutions taking part in, or applying to, the project."""
+    """People or institutions taking part in, or applying to, the project: the one answer to
+    "is this person in the project" (lists, access checks, erasure, retention).
+
+    `project` is a Project or its id. Applications belong to `recruitment`, above this app, so
+    they are reached through the reverse relation."""
     field = "person" if model is Person else "institution"
     taking_part = Participant.objects.filter(project=project, **{field: OuterRef("pk")})
     condition = Exists(taking_part)
@@ -26,6 +30,11 @@ def people_in(project, *, search: str = ""):
             Q(last_name__icontains=search) | Q(first_name__icontains=search) | Q(pesel=search)
         )
     return people
+
+
+def in_project(subject, project) -> bool:
+    """Whether this person or institution takes part in, or applied to, the project."""
+    return _in_project(type(subject), project).filter(pk=subject.pk).exists()
 
 
 def institutions_in(project, *, search: str = ""):

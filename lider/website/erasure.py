@@ -29,6 +29,7 @@ from lider.certification.models import Certificate
 from lider.core import audit
 from lider.core.models import AuditEntry, LoginFailure
 from lider.people.models import Participant, Person
+from lider.people.queries import people_in
 from lider.recruitment.models import Application
 
 FIRST_NAME = "Osoba"
@@ -88,9 +89,7 @@ def project_refusal(project, *, today: datetime.date | None = None) -> str | Non
 def people_due(project, *, today: datetime.date) -> list[int]:
     """The people anonymising the project would change: its applicants and participants not
     yet anonymised, except those taking part in a project still keeping its evidence."""
-    in_project = Person.objects.filter(
-        Q(participations__project=project) | Q(applications__project=project)
-    ).exclude(first_name=FIRST_NAME, last_name=LAST_NAME)
+    in_project = people_in(project).exclude(first_name=FIRST_NAME, last_name=LAST_NAME)
     kept = Participant.objects.filter(person__in=in_project).filter(
         Q(project__archiving_date__isnull=True) | Q(project__archiving_date__gte=today)
     )
@@ -118,9 +117,7 @@ def retention(project, *, today: datetime.date | None = None) -> dict:
 
     A few counting queries, whatever the number of people."""
     today = today or timezone.localdate()
-    people = Person.objects.filter(
-        Q(participations__project=project) | Q(applications__project=project)
-    ).distinct()
+    people = people_in(project)
     anonymised = people.filter(first_name=FIRST_NAME, last_name=LAST_NAME)
     live = people.exclude(pk__in=anonymised.values("pk"))
     participants = live.filter(participations__project=project).distinct()

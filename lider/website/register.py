@@ -8,12 +8,13 @@ from django.utils.translation import gettext_lazy, override
 
 from lider.core.documents import ReportData, ReportSection, ReportTable, render_report
 from lider.core.spreadsheets import Workbook
+from lider.people.fields import PERSON_FIELDS
 from lider.people.models import Participant, Person
 from lider.recruitment.models import Application
 from lider.recruitment.services import current_information_clause
 
 SPECIAL = ("disability", "minority_or_migrant")
-NOT_DATA = {"id", "user", "created_at", "updated_at", "gmina"}
+NOT_DATA = {"gmina"}  # the place of residence is named by the address fields
 NAME = gettext_lazy(
     "Recruitment, support and monitoring of the participants of the project “%(title)s” "
     "(%(number)s)"
@@ -41,7 +42,7 @@ def _retention(project, clause, missing) -> str:
 def rows(project) -> list[tuple[str, str]]:
     clause = current_information_clause(project)
     missing = _("not given in the project's information clause")
-    fields = [f for f in Person._meta.concrete_fields if f.name not in NOT_DATA]
+    fields = [Person._meta.get_field(name) for name in PERSON_FIELDS if name not in NOT_DATA]
     ordinary = [str(f.verbose_name) for f in fields if f.name not in SPECIAL]
     special = [str(f.verbose_name) for f in fields if f.name in SPECIAL]
     participants = Participant.objects.filter(project=project, person__isnull=False).count()
