@@ -154,6 +154,16 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not e
     # large and spent 0.6-0.9 s on queries that run in 30 ms (issue 15). Off per connection, so
     # it holds whatever the server's postgresql.conf says; LIDER_POSTGRES_JIT=1 leaves it on.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# A read replica for reports and exports (lider.core.replica): same engine and options as the
+# primary; in tests it mirrors the test database, so the routing is exercised on one database.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=env_int("CONN_MAX_AGE", 0)),
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["lider.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL")

@@ -49,3 +49,18 @@ def demo_project(db):
 def fast_password_hashing(settings):
     """Real hashers take half a second a password; tests do not need that strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """A `replica` alias mirroring the test database, as settings make it for
+    DATABASE_REPLICA_URL (TEST MIRROR): no router sends anything there unless a test installs
+    lider.core.replica's (tests/reporting/test_replica.py)."""
+    from django.db import connections
+
+    if "replica" not in connections.settings:
+        default = connections.settings["default"]
+        connections.settings["replica"] = {
+            **default,
+            "TEST": {**default["TEST"], "MIRROR": "default"},
+        }

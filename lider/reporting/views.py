@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lider.core.permissions import allows
+from lider.core.replica import reading_replica
 from lider.projects.access import project_view
 from lider.reporting import charts, drilldown, measures, services
 from lider.reporting.exports import monitoring, progress
@@ -347,7 +348,10 @@ def progress_report(request, project):
         form = PeriodForm(initial={"start": start, "end": end})
     data = None
     if form.is_bound and form.is_valid():
-        data = progress.progress_data(project, form.cleaned_data["start"], form.cleaned_data["end"])
+        with reading_replica():
+            data = progress.progress_data(
+                project, form.cleaned_data["start"], form.cleaned_data["end"]
+            )
         name = f"sprawozdanie_{project.slug}_{data.start:%Y-%m-%d}_{data.end:%Y-%m-%d}"
         lang = get_language() or "pl"
         if request.GET.get("format") == "pdf":

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lider.core import audit
+from lider.core.replica import reading_replica
 from lider.core.sensitive import HIDDEN
 from lider.core.spreadsheets import CsvWriter, Workbook
 from lider.delivery.models import Attendance, Enrolment, Session
@@ -390,17 +391,18 @@ def export_participants(project, profile_key: str, *, actor, full_sensitive: boo
     ``full_sensitive``: whole PESEL numbers and special-category answers, for an actor holding
     ``personal.export``; without it they are masked."""
     profile = PROFILES[profile_key]
-    rows = rows_for(project, profile).iterator(chunk_size=CHUNK)
-    institutions = (
-        institution_rows(project).iterator(chunk_size=CHUNK)
-        if profile.institution_columns
-        else None
-    )
-    context = context_for(project, full_sensitive=full_sensitive)
-    if profile.file_format == "csv":
-        result = write_csv(profile, rows, context, target)
-    else:
-        result = write_export(profile, rows, context, target, institutions)
+    with reading_replica():  # every read of the file from the replica, if there is one
+        rows = rows_for(project, profile).iterator(chunk_size=CHUNK)
+        institutions = (
+            institution_rows(project).iterator(chunk_size=CHUNK)
+            if profile.institution_columns
+            else None
+        )
+        context = context_for(project, full_sensitive=full_sensitive)
+        if profile.file_format == "csv":
+            result = write_csv(profile, rows, context, target)
+        else:
+            result = write_export(profile, rows, context, target, institutions)
     audit.record(
         actor,
         audit.Action.EXPORT,
@@ -431,7 +433,11 @@ def export_filename(project, profile: Profile, today: datetime.date) -> str:
 def incomplete_participants(project, profile_key: str) -> list[tuple[int, str, list[str]]]:
     """The check report without writing a file: (participant id, name, problems), one entry
     per participant (their rows' problems together)."""
-    profile = PROFILES[profile_key]
+    with reading_replica():
+        return _incomplete_participants(project, PROFILES[profile_key])
+
+
+def _incomplete_participants(project, profile: Profile) -> list[tuple[int, str, list[str]]]:
     context = context_for(project, full_sensitive=False)
     getters = _getters(profile, context)
     names = field_names(profile)
