@@ -1,8 +1,11 @@
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from lider.projects.models import Project
 from lider.website.demo.certification import load_certification
 from lider.website.demo.delivery import load_delivery, load_paths
+from lider.website.demo.finished import SLUG as FINISHED
+from lider.website.demo.finished import load_finished
 from lider.website.demo.outcomes import load_outcomes
 from lider.website.demo.people import load_people
 from lider.website.demo.project import load_project
@@ -25,7 +28,12 @@ class Command(BaseCommand):
             load_certification(project)
             load_outcomes(project, population.all_trainees)
             load_reporting(project)
+            # A second project, finished years ago and anonymised after its archiving date.
+            finished = load_finished() or Project.objects.get(slug=FINISHED)
         self.stdout.write(f"Demo project: {project.title} (/projekty/{project.slug}/)")
+        self.stdout.write(
+            f"Finished project, anonymised: {finished.title} (/projekty/{finished.slug}/rezultaty/)"
+        )
         self.stdout.write(
             f"People: {len(population.all_trainees)} trainees, {len(population.others)} others, "
             f"{len(population.institutions)} institutions"
