@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from lider.core import audit
 from lider.people.fields import INSTITUTION_FIELDS, PERSON_FIELDS, comparable_fields
 from lider.people.forms import InstitutionForm, PersonForm
-from lider.people.models import Institution, Participant, Person
+from lider.people.models import Institution, InstitutionMember, Participant, Person
 from lider.territory.models import Unit
 
 # A change to one of these is checked together with the others (PESEL, or another document
@@ -167,3 +167,56 @@ def participant_for(project_id: int, *, person=None, institution=None, actor) ->
     if created:
         audit.created(participant, actor=actor)
     return participant
+
+
+@transaction.atomic
+def create_people(people: list[Person], *, actor, project_id=None, note="") -> list[Person]:
+    """Save new people in bulk (a loader of records the office already holds on paper), with
+    one audit entry that counts them; returns them with their ids."""
+    created = Person.objects.bulk_create(people)
+    if created:
+        audit.record(
+            actor,
+            audit.Action.CREATE,
+            None,
+            project_id=project_id,
+            note=note or audit.Note(gettext_lazy("%(count)s people recorded"), count=len(created)),
+        )
+    return created
+
+
+def add_member(institution: Institution, person: Person, relation: str, *, actor):
+    """The person works for, or belongs to, the institution (recorded once)."""
+    member, created = InstitutionMember.objects.get_or_create(
+        institution=institution, person=person, relation=relation
+    )
+    if created:
+        audit.created(member, actor=actor)
+    return member
+
+
+@transaction.atomic
+def add_participants(project, *, people=(), institutions=(), actor, start_date=None) -> int:
+    """Make these people and institutions participants of the project (those not yet), in
+    bulk, with one audit entry that counts them; how many were added."""
+    taking_part = Participant.objects.filter(project=project)
+    have_people = set(taking_part.values_list("person_id", flat=True))
+    have_institutions = set(taking_part.values_list("institution_id", flat=True))
+    new = [
+        Participant(project=project, person=p, start_date=start_date)
+        for p in dict.fromkeys(people)
+        if p.pk not in have_people
+    ] + [
+        Participant(project=project, institution=i, start_date=start_date)
+        for i in dict.fromkeys(institutions)
+        if i.pk not in have_institutions
+    ]
+    Participant.objects.bulk_create(new)
+    if new:
+        audit.record(
+            actor,
+            audit.Action.CREATE,
+            project,
+            note=audit.Note(gettext_lazy("%(count)s participants added"), count=len(new)),
+        )
+    return len(new)

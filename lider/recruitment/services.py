@@ -1,27 +1,28 @@
 """Every write of recruitment: applying, checking, deciding, withdrawing, consents."""
 
 import datetime
-from operator import attrgetter
 
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lider.core import audit, table_reader
+from lider.core import audit, bulk, table_reader
 from lider.core.links import absolute_url
+from lider.people import imports as people_imports
+from lider.people import paths
 from lider.people import services as people
 from lider.people.importing import PersonRow
 from lider.people.models import Institution, Participant, Person, Restriction
 from lider.people.restrictions import is_restricted, refuse_if_restricted
 from lider.projects import invitations
-from lider.recruitment import bulk, rules
+from lider.recruitment import rules
 from lider.recruitment.models import Application, Consent, ConsentText, InformationClause
 
 Status = Application.Status
@@ -510,12 +511,12 @@ def withdraw(
     if invitation is not None and invitation.is_open:
         invitations.revoke(invitation, actor=actor)
     if was_accepted and application.participant_id:
-        participant = application.participant
-        with audit.tracking(participant, actor=actor):
-            participant.end_date = on or timezone.localdate()
-            participant.exit_reason = Participant.ExitReason.RESIGNATION
-            participant.completed_as_planned = False
-            participant.save(update_fields=["end_date", "exit_reason", "completed_as_planned"])
+        paths.record_exit(
+            application.participant,
+            reason=Participant.ExitReason.RESIGNATION,
+            on=on or timezone.localdate(),
+            actor=actor,
+        )
     return offer_place(application.project, actor=actor)
 
 
@@ -606,34 +607,7 @@ def taken_pesels(project) -> set[str]:
     return set(pesels) - {""}
 
 
-def _chunks(values: list) -> list[list]:
-    """`values` in lists short enough for one query's parameters."""
-    size = connections[DEFAULT_DB_ALIAS].features.max_query_params or len(values) or 1
-    return [values[start : start + size] for start in range(0, len(values), size)]
-
-
-def _by_pesel(pesels: list[str]) -> dict[str, Person]:
-    known = {}
-    for chunk in _chunks(pesels):
-        # "Not empty", as the unique index on PESEL says, or the index is not used.
-        people = (
-            Person.objects.filter(pesel__in=chunk)
-            .exclude(pesel="")
-            .select_related("gmina__parent")
-            .order_by()
-        )
-        known.update((p.pesel, p) for p in people)
-    return known
-
-
-# The columns an import writes, in the order its rows give them (the others are auto_now).
-PERSON_COLUMNS = (
-    "first_name", "last_name", "pesel", "other_document_type", "other_document_number",
-    "birth_date", "sex", "street", "house_number", "flat_number", "postal_code", "city",
-    "gmina_id", "phone", "email", "education", "labour_status", "labour_detail",
-    "cares_for_dependants", "disability", "minority_or_migrant", "homeless",
-    "other_disadvantage", "user_id",
-)  # fmt: skip
+# The columns an import writes, in the order its rows give them.
 APPLICATION_COLUMNS = (
     "project_id", "person_id", "institution_id", "target_group_id", "status", "source",
     "submitted_at", "language", "is_eligible", "eligibility", "score", "decision_reason",
@@ -664,36 +638,7 @@ def import_applications(
     applications, consents) would cost more than checking the whole file.
     """
     submitted_at = submitted_at or timezone.now()
-    known = _by_pesel([p.pesel for p in people if p.pesel])
-    new = [p for p in people if p.pesel and p.pesel not in known]
-    read_person = attrgetter(*PERSON_COLUMNS)
-    bulk.insert_values(Person, PERSON_COLUMNS, [read_person(p) for p in new])
-    ids, found = {}, 0
-    for chunk in _chunks([p.pesel for p in new]):
-        saved = list(
-            Person.objects.filter(pesel__in=chunk).exclude(pesel="").values_list("pesel", "pk")
-        )
-        found += len(saved)
-        ids.update(saved)
-    if found != len(new):
-        # A PESEL may be held by several records (see Application), so one saved meanwhile
-        # (a form, another import) would make the ids read back ambiguous: the whole import
-        # is refused and the caller checks the file again.
-        raise IntegrityError("A person with one of these PESELs was saved meanwhile.")
-    for person in new:
-        person.pk = ids[person.pesel]
-    # No key to read these back by: the ORM gives them ids (they are few, if any).
-    without_pesel = [
-        Person(
-            gmina=p.gmina,
-            **{name: getattr(p, name) for name in PERSON_COLUMNS if name != "gmina_id"},
-        )
-        for p in people
-        if not p.pesel
-    ]
-    Person.objects.bulk_create(without_pesel)
-    others = iter(without_pesel)
-    subjects = [known.get(p.pesel, p) if p.pesel else next(others) for p in people]
+    subjects, known, created = people_imports.save_rows(people)
     # The office imports the file: a row whose PESEL is known is linked to that record.
     linked, new_record = Application.Identity.LINKED, Application.Identity.NEW
     ctx = rules.context_for(project)
@@ -758,7 +703,7 @@ def import_applications(
             gettext_lazy("Imported %(count)s applications from %(file)s (%(new)s new people)."),
             count=len(rows),
             file=filename,
-            new=len(new) + len(without_pesel),
+            new=created,
         ),
     )
     return len(rows)

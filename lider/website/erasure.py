@@ -17,24 +17,19 @@ import datetime
 import json
 import re
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from lider.certification.models import Certificate
 from lider.core import audit
 from lider.core.models import AuditEntry, LoginFailure
+from lider.people.anonymising import FIRST_NAME, LAST_NAME, REMOVED, anonymise_people
 from lider.people.models import Participant, Person
 from lider.people.queries import people_in
 from lider.recruitment.models import Application
-
-FIRST_NAME = "Osoba"
-LAST_NAME = "zanonimizowana"
-REMOVED = "[usunięto]"
 
 
 def refusal(person: Person, *, today: datetime.date | None = None) -> str | None:
@@ -163,54 +158,10 @@ def anonymise(person_ids: list[int], *, actor, project_id=None, note=None) -> No
     if not people:
         return
     identifiers = _identifiers(people)
-    for person in people:
-        person.first_name, person.last_name = FIRST_NAME, LAST_NAME
-        for name in [
-            "pesel", "other_document_type", "other_document_number", "street", "house_number",
-            "flat_number", "postal_code", "city", "phone", "email", "disability",
-            "minority_or_migrant", "homeless", "other_disadvantage",
-        ]:  # fmt: skip
-            setattr(person, name, "")
-        # A person needs an identifier (a database rule): one that names no one.
-        person.other_document_type = REMOVED
-        person.other_document_number = f"anonim-{person.pk}"
-        person.birth_date = person.birth_date.replace(month=1, day=1)
-        person.cares_for_dependants = None
-    Person.objects.bulk_update(
-        people,
-        [
-            "first_name", "last_name", "pesel", "other_document_type", "other_document_number",
-            "street", "house_number", "flat_number", "postal_code", "city", "phone", "email",
-            "disability", "minority_or_migrant", "homeless", "other_disadvantage",
-            "birth_date", "cares_for_dependants",
-        ],
-    )  # fmt: skip
-    users = [p.user for p in people if p.user is not None]
-    Person.objects.filter(pk__in=person_ids).update(user=None)
-    for user in users:
-        user.username = f"usuniety-{user.pk}"
-        user.email = user.first_name = user.last_name = ""
-        user.is_active = False
-        user.set_unusable_password()
-    get_user_model().objects.bulk_update(
-        users, ["username", "email", "first_name", "last_name", "is_active", "password"]
-    )
     Application.objects.filter(person_id__in=person_ids).update(pesel="", email="")
     Certificate.objects.filter(participant__person_id__in=person_ids).update(full_name="")
+    anonymise_people(people, actor=actor, project_id=project_id, note=note)
     _scrub_trail(identifiers)
-    if isinstance(note, audit.Note):
-        note.values.setdefault("count", len(people))
-    audit.record(
-        actor,
-        audit.Action.UPDATE,
-        None,
-        project_id=project_id,
-        note=note
-        or audit.Note(
-            gettext_lazy("personal data of %(count)s people anonymised (art. 17 GDPR)"),
-            count=len(people),
-        ),
-    )
 
 
 def _scrub_trail(identifiers: list[str]) -> None:

@@ -9,6 +9,7 @@ from stdnum.pl import pesel as stdnum_pesel
 
 from lider.core.models import AuditEntry
 from lider.core.permissions import Role
+from lider.people import imports as people_imports
 from lider.people.models import Participant, Person
 from lider.recruitment import services
 from lider.recruitment.models import Application, Consent
@@ -253,14 +254,14 @@ def test_a_person_added_between_check_and_import_is_a_message_not_a_500(
 ):
     client.force_login(member(project, Role.OFFICE))
     preview = upload(client, project, csv_file(row()))
-    real = services._by_pesel
+    real = people_imports.by_pesel
 
     def racing(pesels):  # the public form saves the same PESEL right after this lookup
         known = real(pesels)
         PersonFactory(pesel="90010112349")
         return known
 
-    monkeypatch.setattr(services, "_by_pesel", racing)
+    monkeypatch.setattr(people_imports, "by_pesel", racing)
     response = client.post(preview, {"consents_signed": "on"})
     assert response.status_code == 200
     assert "W międzyczasie dodano niektóre z tych osób" in response.content.decode()
@@ -302,13 +303,13 @@ def test_a_person_saved_between_check_and_lookup_is_not_linked_unconfirmed(
 ):
     client.force_login(member(project, Role.OFFICE))
     preview = upload(client, project, csv_file(row()))
-    real = services._by_pesel
+    real = people_imports.by_pesel
 
     def racing(pesels):  # the public form saves the same PESEL just before this lookup
         PersonFactory(pesel="90010112349", first_name="Intruz")
         return real(pesels)
 
-    monkeypatch.setattr(services, "_by_pesel", racing)
+    monkeypatch.setattr(people_imports, "by_pesel", racing)
     response = client.post(preview, {"consents_signed": "on"})
     assert response.status_code == 200
     assert "W międzyczasie dodano niektóre z tych osób" in response.content.decode()

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import User
 from faker import Faker
 
+from lider.people import services as people_services
 from lider.people.identifiers import birth_date_from_pesel, sex_from_pesel
 from lider.people.models import (
     Answer,
@@ -159,57 +160,43 @@ def load_people(project: Project) -> Population:
             "pesel", flat=True
         )
     )
-    Person.objects.bulk_create([p for p in generated if p.pesel not in known])
+    people_services.create_people([p for p in generated if p.pesel not in known], actor=None)
     by_pesel = {p.pesel: p for p in Person.objects.filter(pesel__in=[p.pesel for p in generated])}
 
     institutions = []
     for number, (name, legal_form, kind, code) in enumerate(INSTITUTIONS, start=1):
         gmina = gminas_in([unit_by_code(code, on=REFERENCE_DATE)])[0]
-        institution, _ = Institution.objects.get_or_create(
-            name=name,
-            defaults={
-                "legal_form": legal_form,
-                "kind": kind,
-                "nip": _valid_nip(rng),
-                "city": gmina.name,
-                "gmina": gmina,
-                "house_number": str(number),  # illustrative, like every demo address
-                "postal_code": f"{POSTAL_PREFIX[code]}00",
-            },
+        nip = _valid_nip(rng)
+        institution = Institution.objects.filter(name=name).first()
+        institution = institution or people_services.create_subject(
+            Institution(
+                name=name,
+                legal_form=legal_form,
+                kind=kind,
+                nip=nip,
+                city=gmina.name,
+                gmina=gmina,
+                house_number=str(number),  # illustrative, like every demo address
+                postal_code=f"{POSTAL_PREFIX[code]}00",
+            ),
+            actor=None,
         )
         institutions.append(institution)
     # Some of the meeting participants work in these institutions.
     for n, person in enumerate(others[:60]):
-        InstitutionMember.objects.get_or_create(
-            institution=institutions[n % len(institutions)],
-            person=by_pesel[person.pesel],
-            relation=InstitutionMember.Relation.EMPLOYEE,
+        people_services.add_member(
+            institutions[n % len(institutions)],
+            by_pesel[person.pesel],
+            InstitutionMember.Relation.EMPLOYEE,
+            actor=None,
         )
 
-    existing = set(
-        Participant.objects.filter(project=project, person__isnull=False).values_list(
-            "person_id", flat=True
-        )
+    # The path (start, end, completion) comes from attendance: see demo.delivery.
+    people_services.add_participants(
+        project, people=[by_pesel[p.pesel] for p in generated], actor=None
     )
-    Participant.objects.bulk_create(
-        [
-            # The path (start, end, completion) comes from attendance: see demo.delivery.
-            Participant(project=project, person=by_pesel[p.pesel])
-            for p in generated
-            if by_pesel[p.pesel].pk not in existing
-        ]
-    )
-    existing_institutions = set(
-        Participant.objects.filter(project=project, institution__isnull=False).values_list(
-            "institution_id", flat=True
-        )
-    )
-    Participant.objects.bulk_create(
-        [
-            Participant(project=project, institution=i, start_date=project.start_date)
-            for i in institutions
-            if i.pk not in existing_institutions
-        ]
+    people_services.add_participants(
+        project, institutions=institutions, start_date=project.start_date, actor=None
     )
     participants = {
         p.person.pesel: p
@@ -221,8 +208,7 @@ def load_people(project: Project) -> Population:
     participant_user = User.objects.filter(username="uczestnik").first()
     first_trainee = by_pesel[trainees[COUNTY_CODES[0]][0].pesel]
     if participant_user and first_trainee.user_id is None:
-        first_trainee.user = participant_user
-        first_trainee.save(update_fields=["user"])
+        people_services.link_user(first_trainee, participant_user, actor=None)
     if participant_user and (participant_user.first_name, participant_user.last_name) != (
         first_trainee.first_name,
         first_trainee.last_name,

@@ -10,6 +10,7 @@ import random
 from django.contrib.auth.models import User
 from faker import Faker
 
+from lider.people import services as people_services
 from lider.people.identifiers import birth_date_from_pesel, sex_from_pesel
 from lider.people.models import Education, LabourStatus, Participant, Person
 from lider.projects.models import Project
@@ -201,7 +202,7 @@ def load_recruitment(project: Project) -> int:
     known = set(
         Person.objects.filter(pesel__in=[p.pesel for p, _ in extra]).values_list("pesel", flat=True)
     )
-    Person.objects.bulk_create([p for p, _ in extra if p.pesel not in known])
+    people_services.create_people([p for p, _ in extra if p.pesel not in known], actor=None)
     by_pesel = {p.pesel: p for p in Person.objects.filter(pesel__in=[p.pesel for p, _ in extra])}
     for n, (person, decision) in enumerate(extra):
         person = by_pesel[person.pesel]

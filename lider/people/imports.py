@@ -1,0 +1,67 @@
+"""Saving the people of an imported file: thousands of rows in a handful of statements.
+
+Rows are the checked `PersonRow`s of `lider.people.importing` (plain objects named as the
+model names its fields): new people go to the database through `lider.core.bulk` as raw
+tuples, people already held under the same PESEL are reused, as the office confirmed in the
+preview. Only `people` writes people; recruitment calls `save_rows` for its import.
+"""
+
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections
+
+from lider.core import bulk
+from lider.people.fields import PERSON_FIELDS
+from lider.people.models import Person
+
+
+def chunks(values: list) -> list[list]:
+    """`values` in lists short enough for one query's parameters."""
+    size = connections[DEFAULT_DB_ALIAS].features.max_query_params or len(values) or 1
+    return [values[start : start + size] for start in range(0, len(values), size)]
+
+
+def by_pesel(pesels: list[str]) -> dict[str, Person]:
+    known = {}
+    for chunk in chunks(pesels):
+        # "Not empty", as the index on PESEL is used for, or the index is not used.
+        people = (
+            Person.objects.filter(pesel__in=chunk)
+            .exclude(pesel="")
+            .select_related("gmina__parent")
+            .order_by()
+        )
+        known.update((p.pesel, p) for p in people)
+    return known
+
+
+def save_rows(rows: list) -> tuple[list, dict[str, Person], int]:
+    """Save the rows' new people, all or nothing (call it inside a transaction).
+
+    Returns the record of each row (a row itself, its `pk` set, when it was new; the person
+    held under its PESEL when known), the known people by PESEL, and how many were new. The
+    caller records the audit entry naming the file and the actor.
+    """
+    known = by_pesel([p.pesel for p in rows if p.pesel])
+    new = [p for p in rows if p.pesel and p.pesel not in known]
+    bulk.insert_rows(Person, new)
+    ids, found = {}, 0
+    for chunk in chunks([p.pesel for p in new]):
+        saved = list(
+            Person.objects.filter(pesel__in=chunk).exclude(pesel="").values_list("pesel", "pk")
+        )
+        found += len(saved)
+        ids.update(saved)
+    if found != len(new):
+        # A PESEL may be held by several records (see recruitment's Application), so one
+        # saved meanwhile (a form, another import) would make the ids read back ambiguous:
+        # the whole import is refused and the caller checks the file again.
+        raise IntegrityError("A person with one of these PESELs was saved meanwhile.")
+    for person in new:
+        person.pk = ids[person.pesel]
+    # No key to read these back by: the ORM gives them ids (they are few, if any).
+    without_pesel = [
+        Person(**{name: getattr(p, name) for name in PERSON_FIELDS}) for p in rows if not p.pesel
+    ]
+    Person.objects.bulk_create(without_pesel)
+    others = iter(without_pesel)
+    subjects = [known.get(p.pesel, p) if p.pesel else next(others) for p in rows]
+    return subjects, known, len(new) + len(without_pesel)
