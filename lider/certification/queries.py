@@ -1,7 +1,8 @@
 """Reads shared by certification's views, services, exports and other apps.
 
-Attendance comes from ``lider.delivery.queries.attendance_shares`` (training hours of 45
-minutes, summed in the database), so certificates and delivery's screens agree.
+Attendance comes from what ``lider.delivery.queries.attendance_shares`` reads too (the planned
+minutes of each group and the pre-aggregated ``AttendanceTotal``; training hours of 45 minutes),
+so certificates and delivery's screens agree.
 """
 
 from collections import defaultdict
@@ -13,12 +14,14 @@ from django.db.models.functions import Replace, Upper
 
 from lider.certification import rules
 from lider.certification.models import Certificate, CompletionRule, TestScore
-from lider.delivery.models import Attendance, Enrolment, Session, minutes_of
-from lider.delivery.queries import attendance_shares
+from lider.delivery.models import Attendance, AttendanceTotal, Enrolment, Session, minutes_of
+from lider.delivery.queries import planned
 
 MINUTES_PER_TRAINING_HOUR = 45
 # Enrolments that count as taking part in the task (a waiting-list place does not).
 EVALUATED = [s for s in Enrolment.Status if s != Enrolment.Status.WAITING]
+# Up to this many participants their totals are looked up by id, past it the task's are read.
+FEW = 500
 
 
 def valid_certificates(project):
@@ -114,11 +117,17 @@ def participant_facts(task, enrolment_rows=None, *, session_ids=()) -> dict[int,
         )
     enrolment_rows = list(enrolment_rows)
     ids = [row["participant_id"] for row in enrolment_rows]
+    plan = planned(task)
+    totals = AttendanceTotal.objects.filter(task=task)
+    if len(ids) <= FEW:
+        totals = totals.filter(participant_id__in=ids)
+    attended = dict(totals.values_list("participant_id", "minutes_attended"))
     minutes = {
-        row["pk"]: (row["minutes_total"], row["minutes_attended"])
-        for row in attendance_shares(task)
-        .filter(pk__in=ids)
-        .values("pk", "minutes_total", "minutes_attended")
+        row["participant_id"]: (
+            plan.get(row["group_id"], plan[None])[0],
+            attended.get(row["participant_id"], 0),
+        )
+        for row in enrolment_rows
     }
     named = defaultdict(set)
     if session_ids:

@@ -347,3 +347,31 @@ class CalendarToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}"
+
+
+class AttendanceTotal(models.Model):
+    """What one participant attended in one task: minutes and sessions, summed from Attendance.
+
+    A pre-aggregated copy, so that pages and certificates read one row per person instead of
+    summing every mark again: kept current in the transaction of each mark and of each change of
+    a session's times or task (``lider.delivery.aggregates``), rebuilt from the marks by
+    ``lider rebuild_aggregates``. The sessions a participant was expected at are few per task
+    (one figure per group) and are summed when read."""
+
+    participant = models.ForeignKey(
+        "people.Participant", on_delete=models.CASCADE, related_name="attendance_totals"
+    )
+    task = models.ForeignKey("projects.Task", on_delete=models.CASCADE, related_name="+")
+    minutes_attended = models.PositiveIntegerField(default=0)
+    sessions_attended = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "task"], name="attendance_total_once_per_task"
+            ),
+        ]
+        indexes = [models.Index(fields=["task", "participant"])]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} – {self.task_id}: {self.minutes_attended} min"

@@ -192,39 +192,58 @@ def _hours(minutes) -> models.Expression:
     )
 
 
+def planned(task) -> dict:
+    """Group id → (minutes, sessions) that a participant of that group is expected at in the
+    task: the group's sessions and those held for no group (key None: no group). One grouped
+    query over the task's sessions; a task has a few groups, so the answer is a few rows."""
+    rows = (
+        Session.objects.filter(task=task)
+        .values("group_id")
+        .annotate(minutes=Sum(minutes_of()), sessions=models.Count("pk"))
+        .order_by()
+        .values_list("group_id", "minutes", "sessions")
+    )
+    by_group = {group_id: (minutes or 0, sessions) for group_id, minutes, sessions in rows}
+    common = by_group.pop(None, (0, 0))
+    plan = {group_id: (m + common[0], n + common[1]) for group_id, (m, n) in by_group.items()}
+    plan[None] = common
+    return plan
+
+
+def _by_group(plan: dict, index: int) -> models.Expression:
+    """The planned figure of each row's group, as constants chosen by the group id."""
+    whens = [
+        models.When(group_id_in_task=group_id, then=Value(figures[index]))
+        for group_id, figures in plan.items()
+        if group_id is not None
+    ]
+    default = Value(plan[None][index])
+    if not whens:
+        return models.ExpressionWrapper(default, output_field=models.IntegerField())
+    return models.Case(*whens, default=default, output_field=models.IntegerField())
+
+
 def attendance_shares(task):
     """Participants enrolled in the task, annotated in the database with:
 
     - ``enrolment_pk``, ``enrolment_status``: their enrolment in the task,
     - ``group_id_in_task``: their group in the task (None for a task without groups),
-    - ``minutes_total`` / ``hours_total``: minutes / training (45-minute) hours of the task's
-      sessions of their group (sessions of the task held for no group count for everyone),
-    - ``minutes_attended`` / ``hours_attended``: the same, of the sessions they attended
-      (present or late),
+    - ``minutes_total`` / ``hours_total`` / ``sessions_total``: minutes / training (45-minute)
+      hours / sessions of the task's sessions of their group (sessions of the task held for no
+      group count for everyone),
+    - ``minutes_attended`` / ``hours_attended`` / ``sessions_attended``: the same, of the
+      sessions they attended (present or late), read from the pre-aggregated
+      ``AttendanceTotal`` (one joined row per person, nothing summed per row),
     - ``share``: minutes_attended / minutes_total as a float from 0 to 1 (None without sessions).
 
-    Filter it like any queryset, e.g. ``attendance_shares(task).filter(share__gte=0.8)``.
+    Filter it like any queryset, e.g. ``attendance_shares(task).filter(share__gte=0.8)``. The
+    planned figures are read when it is called (one small query), the rest when evaluated.
     """
-    sessions = (
-        Session.objects.filter(task=task)
-        .filter(Q(group_id=OuterRef("group_id_in_task")) | Q(group__isnull=True))
-        .annotate(minutes=minutes_of())
-        .values("task")
-        .annotate(total=Sum("minutes"))
-        .values("total")
-    )
-    attended = (
-        Attendance.objects.filter(
-            participant=OuterRef("pk"), session__task=task, status__in=Attendance.ATTENDED
-        )
-        .annotate(minutes=minutes_of("session__"))
-        .values("participant")
-        .annotate(total=Sum("minutes"))
-        .values("total")
-    )
+    plan = planned(task)
     return (
         Participant.objects.annotate(
-            in_task=FilteredRelation("enrolments", condition=Q(enrolments__task=task))
+            in_task=FilteredRelation("enrolments", condition=Q(enrolments__task=task)),
+            totals=FilteredRelation("attendance_totals", condition=Q(attendance_totals__task=task)),
         )
         .filter(in_task__isnull=False)
         .select_related("person", "institution")
@@ -234,8 +253,10 @@ def attendance_shares(task):
             group_id_in_task=F("in_task__group_id"),
         )
         .annotate(
-            minutes_total=Coalesce(Subquery(sessions), Value(0)),
-            minutes_attended=Coalesce(Subquery(attended), Value(0)),
+            minutes_total=_by_group(plan, 0),
+            sessions_total=_by_group(plan, 1),
+            minutes_attended=Coalesce(F("totals__minutes_attended"), Value(0)),
+            sessions_attended=Coalesce(F("totals__sessions_attended"), Value(0)),
         )
         .annotate(
             hours_total=_hours(F("minutes_total")),

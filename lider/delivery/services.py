@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from lider.core import audit
 from lider.core.permissions import Role
-from lider.delivery import scans
+from lider.delivery import aggregates, scans
 from lider.delivery.models import (
     Attendance,
     CalendarToken,
@@ -227,6 +227,7 @@ def update_session(
 ) -> Session:
     """Change a session's fields and trainers; overlaps are refused as in ``create_session``."""
     with transaction.atomic():
+        old_task_id = session.task_id
         for name, value in fields.items():
             setattr(session, name, value)
         _check_session(session)
@@ -238,6 +239,12 @@ def update_session(
             session.save(update_fields=list(fields))
             if trainers is not None:
                 session.trainers.set(trainers)
+        if {"start_time", "end_time", "task"} & set(fields):
+            # Minutes attended change with the session's length or task.
+            aggregates.refresh(
+                participant_ids=session.attendance.values_list("participant_id", flat=True),
+                task_ids=[old_task_id, session.task_id],
+            )
     return session
 
 
@@ -502,6 +509,7 @@ def _set_mark(session: Session, *, participant, status, actor) -> Attendance:
                 old=old,
                 new=status,
             )
+        aggregates.refresh(participant_ids=[participant.pk], task_ids=[session.task_id])
         # The first attended session of a participation task starts the participant's path.
         paths.refresh(session.task.project, actor=actor, participant_ids=[participant.pk])
     return attendance

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from lider.delivery import aggregates
 from lider.delivery.models import Attendance, Enrolment
 from lider.people.models import Participant
 from tests.delivery.factories import (
@@ -37,6 +38,8 @@ class Training:
                     "status": Attendance.Status.PRESENT if n < count else Attendance.Status.ABSENT
                 },
             )
+        # Marks written around the services: the pre-aggregated totals follow them by hand.
+        aggregates.refresh(participant_ids=[participant.pk], task_ids=[self.task.pk])
 
     def add_participant(self, *, attended: int | None = None, **person) -> Participant:
         person.setdefault("email", f"osoba{len(self.participants)}@example.pl")

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from lider.certification import printing, queries, rules, services
 from lider.certification.models import BulkIssueRun, Certificate, CertificateSeries, TestScore
 from lider.core.models import AuditEntry
+from lider.delivery import aggregates
 from lider.delivery.models import Attendance
 from tests.certification.conftest import make_training
 
@@ -348,6 +349,7 @@ def test_attendance_excused_does_not_count(training):
     Attendance.objects.filter(participant=participant, session=training.sessions[0]).update(
         status=Attendance.Status.EXCUSED
     )
+    aggregates.refresh(participant_ids=[participant.pk], task_ids=[training.task.pk])
     facts = queries.participant_facts(training.task)
     assert facts[participant.pk].share == Decimal("80.00")
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 
+from lider.delivery import aggregates
 from lider.delivery.models import Attendance, Enrolment, Group, Session, SessionBooking, Venue
 from lider.people import paths
 from lider.people.models import Participant
@@ -351,6 +352,7 @@ def load_delivery(project: Project, population: Population) -> Schedule | None:
     )
     SessionBooking.objects.bulk_create(bookings)
     Attendance.objects.bulk_create(marks)
+    aggregates.rebuild(project)  # the marks above bypass the services that keep it
     return Schedule(
         sessions=len(sessions),
         enrolments=len(enrolments),
