@@ -20,6 +20,7 @@ from faker import Faker
 from lider.certification import rules, services
 from lider.certification.models import CertificateSeries, CompletionRule
 from lider.core.permissions import Role
+from lider.delivery import aggregates
 from lider.delivery.models import Attendance, Enrolment, Group, Session, Venue
 from lider.people import paths
 from lider.people.identifiers import birth_date_from_pesel, sex_from_pesel
@@ -203,6 +204,7 @@ def _classes(project: Project, task: Task, participants: list[Participant]) -> N
                 )
             )
     Attendance.objects.bulk_create(marks)
+    aggregates.rebuild(task.project)  # the marks above bypass the services that keep it
 
 
 def _certificates(project: Project, task: Task) -> None:
