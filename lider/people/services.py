@@ -196,9 +196,11 @@ def add_member(institution: Institution, person: Person, relation: str, *, actor
 
 
 @transaction.atomic
-def add_participants(project, *, people=(), institutions=(), actor, start_date=None) -> int:
+def add_participants(
+    project, *, people=(), institutions=(), actor, start_date=None
+) -> list[Participant]:
     """Make these people and institutions participants of the project (those not yet), in
-    bulk, with one audit entry that counts them; how many were added."""
+    bulk, with one audit entry that counts them; returns the new participants."""
     taking_part = Participant.objects.filter(project=project)
     have_people = set(taking_part.values_list("person_id", flat=True))
     have_institutions = set(taking_part.values_list("institution_id", flat=True))
@@ -211,7 +213,7 @@ def add_participants(project, *, people=(), institutions=(), actor, start_date=N
         for i in dict.fromkeys(institutions)
         if i.pk not in have_institutions
     ]
-    Participant.objects.bulk_create(new)
+    new = Participant.objects.bulk_create(new)
     if new:
         audit.record(
             actor,
@@ -219,4 +221,4 @@ def add_participants(project, *, people=(), institutions=(), actor, start_date=N
             project,
             note=audit.Note(gettext_lazy("%(count)s participants added"), count=len(new)),
         )
-    return len(new)
+    return new

@@ -23,6 +23,7 @@ from lider.core.permissions import Role
 from lider.delivery import aggregates
 from lider.delivery.models import Attendance, Enrolment, Group, Session, Venue
 from lider.people import paths
+from lider.people import services as people_services
 from lider.people.identifiers import birth_date_from_pesel, sex_from_pesel
 from lider.people.models import Answer, Education, LabourStatus, Participant, Person
 from lider.projects.models import Membership, Project, Task
@@ -142,10 +143,8 @@ def _people(project: Project) -> list[Participant]:
                 disability=rng.choices(list(Answer), weights=[10, 85, 5])[0],
             )
         )
-    people = Person.objects.bulk_create(people)
-    return Participant.objects.bulk_create(
-        [Participant(project=project, person=person) for person in people]
-    )
+    people = people_services.create_people(people, actor=None, project_id=project.pk)
+    return people_services.add_participants(project, people=people, actor=None)
 
 
 def _classes(project: Project, task: Task, participants: list[Participant]) -> None:
