@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("biuro/projekty/<slug:slug>/certyfikaty/", include("lider.certification.urls")),
     path("", include("lider.certification.public_urls")),
     path("", include("lider.recruitment.public_urls")),
+    path("", include("lider.people.public_urls")),
     path("", include("lider.website.urls")),
     prefix_default_language=False,
 )

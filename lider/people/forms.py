@@ -215,3 +215,39 @@ class ParticipationRuleForm(forms.Form):
                 code="empty",
             )
         return data
+
+
+class SituationsForm(forms.Form):
+    """The situation when leaving the project and four weeks after (either may stay empty)."""
+
+    exit_situation = forms.ChoiceField(
+        label=_("Situation when leaving the project"), required=False, choices=()
+    )
+    later_situation = forms.ChoiceField(
+        label=_("Situation four weeks after leaving"), required=False, choices=()
+    )
+
+    def __init__(self, *args, later=True, **kwargs):
+        from lider.people.models import Situation
+
+        super().__init__(*args, **kwargs)
+        for name in ("exit_situation", "later_situation"):
+            self.fields[name].choices = [("", "—"), *Situation.choices]
+        if not later:  # not due yet: the field is not offered
+            del self.fields["later_situation"]
+
+
+class LaterSituationForm(forms.Form):
+    """The participant's answer through the e-mailed link: one question."""
+
+    situation = forms.ChoiceField(
+        label=_("Your situation now, four weeks after leaving the project"),
+        widget=forms.RadioSelect,
+        choices=(),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from lider.people.models import Situation
+
+        super().__init__(*args, **kwargs)
+        self.fields["situation"].choices = Situation.choices

@@ -294,6 +294,36 @@ class InstitutionMember(models.Model):
         return f"{self.person} – {self.institution} ({self.get_relation_display()})"
 
 
+class Situation(models.TextChoices):
+    """A participant's situation when they leave the project, and four weeks after.
+
+    domain.md has no official SL2014/CST2021 list for "sytuacja osoby w momencie zakończenia
+    udziału w projekcie"; these are the common immediate result indicators of the ESF
+    regulation (1304/2013, Annex I: looking for a job, in education or training, gained a
+    qualification, in employment including self-employment) with "inne" and "nie dotyczy",
+    the two values the published SL2014 export routine writes. Each export profile maps them
+    to its labels."""
+
+    JOB_SEARCHING = "job_searching", _("looking for a job")
+    EDUCATION = "education", _("in education or training")
+    QUALIFICATION = "qualification", _("gained a qualification")
+    EMPLOYED = "employed", _("in employment, including self-employment")
+    OTHER = "other", _("other")
+    NOT_APPLICABLE = "not_applicable", _("not applicable")
+
+
+class SituationSource(models.TextChoices):
+    NONE = "", _("—")
+    OFFICE = "office", _("entered by the office")
+    PARTICIPANT = "participant", _("given by the participant")
+    # The demo's values: made up to show the feature, not records of the real project.
+    ILLUSTRATIVE = "illustrative", _("illustrative value of the demo, not a real record")
+
+
+# Weeks after the end of participation when the participant is asked about their situation.
+LATER_WEEKS = 4
+
+
 class Participant(models.Model):
     """A person or an institution taking part in one project: the monitoring record.
 
@@ -346,6 +376,38 @@ class Participant(models.Model):
     completed_note = models.CharField(_("note on the decision"), max_length=300, blank=True)
     exit_reason = models.CharField(
         _("reason for leaving"), max_length=20, choices=ExitReason.choices, blank=True
+    )
+    # Result data (lider.people.situations writes them): the situation on leaving, and four
+    # weeks after, each with who gave it.
+    exit_situation = models.CharField(
+        _("situation when leaving the project"),
+        max_length=20,
+        choices=Situation.choices,
+        blank=True,
+    )
+    exit_situation_source = models.CharField(
+        _("source of the situation when leaving"),
+        max_length=12,
+        choices=SituationSource.choices,
+        blank=True,
+    )
+    later_situation = models.CharField(
+        _("situation four weeks after leaving"),
+        max_length=20,
+        choices=Situation.choices,
+        blank=True,
+    )
+    later_situation_source = models.CharField(
+        _("source of the situation four weeks after leaving"),
+        max_length=12,
+        choices=SituationSource.choices,
+        blank=True,
+    )
+    later_answered_at = models.DateTimeField(
+        _("situation four weeks after recorded at"), null=True, blank=True
+    )
+    later_reminder_sent_at = models.DateTimeField(
+        _("reminder about the situation four weeks after sent at"), null=True, blank=True
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 

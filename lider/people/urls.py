@@ -13,6 +13,8 @@ urlpatterns = [
         name="completion",
     ),
     path("<slug:slug>/osoby/<int:pk>/rezygnacja/", views.person_exit, name="exit"),
+    path("<slug:slug>/osoby/<int:pk>/sytuacja/", views.person_situations, name="situations"),
+    path("<slug:slug>/sytuacja-po-4-tygodniach/", views.later_list, name="later_due"),
     path("<slug:slug>/instytucje/", views.institution_list, name="institutions"),
     path("<slug:slug>/instytucje/<int:pk>/", views.institution_detail, name="institution"),
 ]

@@ -1,18 +1,26 @@
 """The back office of people and institutions: lists (sensitive values masked) and full pages."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from lider.core import audit
 from lider.core.permissions import allows
-from lider.people import paths, queries
-from lider.people.forms import CompletionForm, ExitForm, ParticipationRuleForm, SearchForm
-from lider.people.models import Institution, Participant, Person, Restriction
+from lider.people import paths, queries, situations
+from lider.people.forms import (
+    CompletionForm,
+    ExitForm,
+    ParticipationRuleForm,
+    SearchForm,
+    SituationsForm,
+)
+from lider.people.models import Institution, Participant, Person, Restriction, SituationSource
 from lider.projects.access import project_view
 
 
@@ -50,11 +58,29 @@ def _person_in(project, pk) -> Person:
     return person
 
 
-def _render_person(request, project, person, *, completion_form=None, exit_form=None, status=200):
+def _render_person(
+    request,
+    project,
+    person,
+    *,
+    completion_form=None,
+    exit_form=None,
+    situations_form=None,
+    status=200,
+):
     participant = (
         Participant.objects.filter(project=project, person=person).select_related("project").first()
     )
     path = paths.path_of(participant) if participant else None
+    later_due_on = situations.later_due_on(participant) if participant else None
+    if participant and participant.end_date and situations_form is None:
+        situations_form = SituationsForm(
+            initial={
+                "exit_situation": participant.exit_situation,
+                "later_situation": participant.later_situation,
+            },
+            later=later_due_on <= timezone.localdate(),
+        )
     if participant and completion_form is None:
         decision = {None: "", True: "yes", False: "no"}[participant.completed_override]
         completion_form = CompletionForm(
@@ -72,6 +98,8 @@ def _render_person(request, project, person, *, completion_form=None, exit_form=
             "participation_kinds": paths.kinds_label(project),
             "participation_tasks": paths.tasks_label(project),
             "completion_form": completion_form,
+            "situations_form": situations_form,
+            "later_due_on": later_due_on,
             "exit_form": exit_form or ExitForm(project=project),
             "participations": person.participations.select_related("project"),
             "applications": person.applications.filter(project=project),
@@ -120,6 +148,45 @@ def person_exit(request, project, pk):
         actor=request.user,
     )
     return redirect("people:detail", slug=project.slug, pk=person.pk)
+
+
+@project_view("people.path")
+@require_POST
+def person_situations(request, project, pk):
+    """The office records the situation when leaving and four weeks after (audited)."""
+    person = _person_in(project, pk)
+    participant = get_object_or_404(Participant, project=project, person=person)
+    due = situations.later_due_on(participant)
+    form = SituationsForm(request.POST, later=bool(due and due <= timezone.localdate()))
+    if form.is_valid():
+        try:
+            situations.record_situations(
+                participant,
+                exit_situation=form.cleaned_data["exit_situation"] or None,
+                later_situation=form.cleaned_data.get("later_situation") or None,
+                source=SituationSource.OFFICE,
+                actor=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The situation has been recorded."))
+            return redirect("people:detail", slug=project.slug, pk=person.pk)
+    return _render_person(request, project, person, situations_form=form, status=400)
+
+
+@project_view("people.view")
+def later_list(request, project):
+    """Whom to ask about their situation four weeks after leaving, and from when."""
+    today = timezone.localdate()
+    page = Paginator(situations.later_due(project, today), 50).get_page(request.GET.get("page"))
+    for participant in page:
+        participant.due_on = situations.later_due_on(participant)
+    return render(
+        request,
+        "people/backoffice/later.html",
+        {"project": project, "page": page, "link_days": situations.LINK_DAYS},
+    )
 
 
 @project_view("people.view")

@@ -6,16 +6,21 @@ anyone else's; there is no project-wide view for this role.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from lider.certification import printing
 from lider.certification.models import Certificate
 from lider.core.permissions import Role
 from lider.delivery.models import Enrolment
 from lider.delivery.queries import attendance_shares, participant_sessions, share_percent
-from lider.people.models import Participant, Person
+from lider.people import situations
+from lider.people.forms import SituationsForm
+from lider.people.models import Participant, Person, SituationSource
 from lider.projects.models import Membership
 from lider.recruitment.models import Consent
 from lider.recruitment.services import withdraw_consent
@@ -35,11 +40,24 @@ def after_login(request):
     return redirect("website:account")
 
 
+def _situations_form(participant, data=None):
+    """The participant's own answer about their situation after the project, once it ended."""
+    if participant.end_date is None:
+        return None
+    due = situations.later_due_on(participant) <= timezone.localdate()
+    initial = {
+        "exit_situation": participant.exit_situation,
+        "later_situation": participant.later_situation,
+    }
+    return SituationsForm(data, initial=initial, later=due)
+
+
 @login_required
-def account(request):
+def account(request, forms=None):
     person = _person(request.user)
     if person is None:
         return render(request, "website/participant/no_person.html")
+    forms = forms or {}
     participations = []
     for participant in Participant.objects.filter(person=person).select_related("project"):
         tasks = []
@@ -66,13 +84,41 @@ def account(request):
                 "consents": Consent.objects.filter(
                     application__person=person, application__project=participant.project
                 ).select_related("text"),
+                "situations_form": forms.get(participant.pk) or _situations_form(participant),
             }
         )
     return render(
         request,
         "website/participant/account.html",
         {"person": person, "participations": participations},
+        status=400 if forms else 200,
     )
+
+
+@login_required
+@require_POST
+def situations_answer(request, pk):
+    """The participant's own answer about their situation when leaving and four weeks after."""
+    person = _person(request.user)
+    if person is None:
+        raise Http404
+    participant = get_object_or_404(Participant, pk=pk, person=person, end_date__isnull=False)
+    form = _situations_form(participant, request.POST)
+    if form.is_valid():
+        try:
+            situations.record_situations(
+                participant,
+                exit_situation=form.cleaned_data["exit_situation"] or None,
+                later_situation=form.cleaned_data.get("later_situation") or None,
+                source=SituationSource.PARTICIPANT,
+                actor=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Thank you: your answer has been recorded."))
+            return redirect("website:account")
+    return account(request, forms={participant.pk: form})
 
 
 @login_required

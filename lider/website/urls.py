@@ -15,6 +15,11 @@ urlpatterns = [
     path(_("account/start/"), participant.after_login, name="after_login"),
     path(_("account/certificates/<int:pk>/"), participant.certificate_pdf, name="certificate_pdf"),
     path(
+        _("account/participation/<int:pk>/situation/"),
+        participant.situations_answer,
+        name="situations",
+    ),
+    path(
         _("account/consents/<int:pk>/withdraw/"),
         participant.consent_withdraw,
         name="consent_withdraw",

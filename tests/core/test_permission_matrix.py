@@ -256,6 +256,7 @@ REAL_IDS = {
     "osoby/<int:pk>/ukonczenie/": person_ids,
     "osoby/<int:pk>/dane.<str:fmt>": lambda d: {**person_ids(d), "fmt": "json"},
     "osoby/<int:pk>/rezygnacja/": person_ids,
+    "osoby/<int:pk>/sytuacja/": person_ids,
     "osoby/<int:pk>/ograniczenie/": person_ids,
     "osoby/<int:pk>/ograniczenie/zniesienie/": person_ids,
     "osoby/<int:pk>/usuniecie/": person_ids,

@@ -6,6 +6,7 @@ from python_calamine import CalamineWorkbook
 
 from lider.core.models import AuditEntry
 from lider.people.models import Participant, Person
+from lider.people.situations import record_situations
 from lider.reporting.exports import monitoring
 from lider.reporting.exports.profiles import PEFS2007, SL2014
 from tests.factories import UserFactory
@@ -318,6 +319,23 @@ def test_sl2014_rows_per_form_of_support_filled_from_the_path():
     Participant.objects.filter(project=world.project).update(start_date=None)
     paths.refresh(world.project, actor=None)
 
+    # Ended without a situation at exit: flagged in the check report by its column, left out.
+    result, (sheet, check, about) = export(world, "sl2014", full_sensitive=False, about=True)
+    situation_1 = "Sytuacja (1) osoby w momencie zakończenia udziału w projekcie"
+    assert {problems[0] for _id, _name, problems in result.incomplete} == {situation_1}
+    assert result.exported == 0
+    assert check[1][3] == "BF"
+    first.refresh_from_db()
+    second.refresh_from_db()
+    record_situations(
+        first,
+        exit_situation="employed",
+        later_situation="qualification",
+        source="office",
+        actor=None,
+    )
+    record_situations(second, exit_situation="job_searching", source="office", actor=None)
+
     result, (sheet, check, about) = export(world, "sl2014", full_sensitive=False, about=True)
     assert result.incomplete == []
     # First: training and advisory; second: training only (never came to advisory).
@@ -349,6 +367,15 @@ def test_sl2014_rows_per_form_of_support_filled_from_the_path():
     assert {r[key] for r in a} == {"Tak"}
     # Second dropped out of advisory before it began: ended that day, not as planned.
     assert {r[key] for r in b} == {"Nie"}
+    # The situation at exit in (1), four weeks after in (2), in SL2014's words.
+    situation_2 = "Sytuacja (2) osoby w momencie zakończenia udziału w projekcie"
+    assert {(r[situation_1], r[situation_2]) for r in a} == {
+        (
+            "osoba pracująca, łącznie z prowadzącymi działalność na własny rachunek",
+            "osoba, która uzyskała kwalifikacje",
+        )
+    }
+    assert {(r[situation_1], r[situation_2]) for r in b} == {("osoba poszukująca pracy", "")}
     assert {r["Data zakończenia udziału w projekcie"] for r in b} == {datetime.date(2010, 5, 20)}
     assert [r["Rodzaj przyznanego wsparcia"] for r in b] == ["krajowe szkolenie/kurs"]
     # Age on the start day; DEGURBA of the person's gmina from the bundled editions.
@@ -601,6 +628,14 @@ def test_cst2021_csv_layout_and_masking():
 
     paths.refresh(world.project, actor=None)
     assert len(CST2021_HEADER) == 43
+    situation = "Sytuacja osoby w momencie zakończenia udziału w projekcie"
+    result, rows = _cst(world.project, full_sensitive=False)
+    assert [problems for _id, _name, problems in result.incomplete] == [[situation]]
+    participant = Participant.objects.get(pk=world.participants[0].pk)
+    record_situations(
+        participant, exit_situation="qualification", later_situation="employed",
+        source="office", actor=None,
+    )  # fmt: skip
     result, rows = _cst(world.project, full_sensitive=False)
     assert rows[0] == CST2021_HEADER
     assert result.exported == 1
@@ -616,11 +651,17 @@ def test_cst2021_csv_layout_and_masking():
     assert row["Rodzaj przyznanego wsparcia"] == "krajowe szkolenie/kurs"
     pesel = world.participants[0].person.pesel
     assert row["PESEL/Inny identyfikator"] == pesel[:6] + "*****"
-    assert row["Uwagi"] == "PESEL zamaskowany (tylko data urodzenia)"
+    # The situation at exit in its column; four weeks after in "Uwagi" (the file has one).
+    assert row[situation] == "osoba, która uzyskała kwalifikacje"
+    later = (
+        "Sytuacja 4 tygodnie po zakończeniu udziału: osoba pracująca, łącznie z prowadzącymi "
+        "działalność na własny rachunek"
+    )
+    assert row["Uwagi"] == later + "; PESEL zamaskowany (tylko data urodzenia)"
     assert row["Osoba z niepełnosprawnościami"] == "(ukryte)"
     _result, rows = _cst(world.project, full_sensitive=True)
     row = dict(zip(CST2021_HEADER, rows[1], strict=True))
-    assert (row["PESEL/Inny identyfikator"], row["Uwagi"]) == (pesel, "")
+    assert (row["PESEL/Inny identyfikator"], row["Uwagi"]) == (pesel, later)
     assert row["Osoba z niepełnosprawnościami"] == "Nie"
 
 

@@ -14,6 +14,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from lider.people.situations import token_for as later_token
 from tests.demo_ids import (
     application_ids,
     certificate_task_ids,
@@ -131,6 +132,9 @@ IDS = {
     "people:detail": lambda d: {"pk": d["person"].person_id},
     "people:completion": lambda d: {"pk": d["person"].person_id},
     "people:exit": lambda d: {"pk": d["person"].person_id},
+    "people:situations": lambda d: {"pk": d["person"].person_id},
+    "people_public:later": lambda d: {"token": later_token(d["person"])},
+    "website:situations": lambda d: {"pk": d["person"].pk},
     "people:institution": lambda d: {"pk": d["institution"].institution_id},
     "recruitment:detail": application_ids,
     "recruitment:decide": application_ids,
@@ -281,6 +285,6 @@ def test_every_demo_page_is_in_polish(client, demo_project):
     client.logout()
     for name in ("website:home", "website:project", "website:results", "recruitment_public:apply",
                  "recruitment_public:apply_institution", "certification_public:verify_form",
-                 "delivery_public:project_calendar"):  # fmt: skip
+                 "delivery_public:project_calendar", "people_public:later"):  # fmt: skip
         check(client, "anonymous", urls[name][0], found)
     assert found == {}, pformat(found, width=100)

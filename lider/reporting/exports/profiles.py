@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lider.core.sensitive import mask_pesel
-from lider.people.models import Answer, Education, LabourDetail, LabourStatus, Sex
+from lider.people.models import Answer, Education, LabourDetail, LabourStatus, Sex, Situation
 
 # Fields fetched for every participant (values_list, one query); keys of the row dict.
 FIELDS = {
@@ -49,6 +49,8 @@ FIELDS = {
     "minority": "person__minority_or_migrant",
     "homeless": "person__homeless",
     "disadvantage": "person__other_disadvantage",
+    "exit_situation": "exit_situation",
+    "later_situation": "later_situation",
     "support": "support_kind",  # annotated: the kind of the participant's first task
 }
 # Profiles with one row per participant and form of support read these instead of "support":
@@ -291,6 +293,18 @@ SL_DEGURBA = {
     "3": "3 – Obszary wiejskie (Małe zagęszczenie ludności)",
 }
 SL_ANSWER = {Answer.YES: "Tak", Answer.NO: "Nie", Answer.REFUSED: "Odmowa podania informacji"}
+# The situation when leaving (and four weeks after). domain.md gives no official list: these
+# are the ESF common immediate result indicators in the wording of the 2014–2020 monitoring
+# guidelines as this code's authors know it, with "inne" and "nie dotyczy" as the published
+# SL2014 export routine writes them; confirm against the managing authority's template.
+SL_SITUATION = {
+    Situation.JOB_SEARCHING: "osoba poszukująca pracy",
+    Situation.EDUCATION: "osoba kształcąca się lub szkoląca",
+    Situation.QUALIFICATION: "osoba, która uzyskała kwalifikacje",
+    Situation.EMPLOYED: "osoba pracująca, łącznie z prowadzącymi działalność na własny rachunek",
+    Situation.OTHER: "inne",
+    Situation.NOT_APPLICABLE: "nie dotyczy",
+}
 SL_SUPPORT = {
     "training_cycle": "krajowe szkolenie/kurs",
     "group_advisory": "doradztwo/konsultacje",
@@ -472,8 +486,20 @@ SL2014 = Profile(
         Column("W tym", "labour_detail", dictionary=SL_DETAIL),
         Column("Wykonywany zawód", constant("")),
         Column("Zatrudniony w", constant("")),
-        Column("Sytuacja (1) osoby w momencie zakończenia udziału w projekcie", constant("")),
-        Column("Sytuacja (2) osoby w momencie zakończenia udziału w projekcie", constant("")),
+        # (1): the situation on the day of leaving, mandatory once the path has ended; (2): the
+        # situation four weeks after, when the participant has answered (result data are owed
+        # up to four weeks after leaving, domain.md §1.2).
+        Column(
+            "Sytuacja (1) osoby w momencie zakończenia udziału w projekcie",
+            "exit_situation",
+            dictionary=SL_SITUATION,
+            required_if=ended,
+        ),
+        Column(
+            "Sytuacja (2) osoby w momencie zakończenia udziału w projekcie",
+            "later_situation",
+            dictionary=SL_SITUATION,
+        ),
         Column("Inne rezultaty dotyczące osób młodych (dotyczy IZM)", constant("")),
         Column(
             "Zakończenie udziału osoby w projekcie zgodnie z zaplanowaną dla niej ścieżką "
@@ -529,8 +555,8 @@ SL2014 = Profile(
 # CST2021 / SM EFS (2021–2027): the 43 columns of the import file domain.md §1.3 gives from
 # third-party code (no official template is known); one row per participant and form of
 # support; dates yyyy-mm-dd. Values Lider does not keep (citizenship, foreign origin and
-# third-country citizenship apart from minority, the situation at exit, who added the record
-# in SM EFS) stay empty rather than guessed.
+# third-country citizenship apart from minority, who added the record in SM EFS) stay empty
+# rather than guessed.
 CST_EDUCATION = {
     Education.BELOW_PRIMARY: "Niższe niż podstawowe (ISCED 0)",
     Education.PRIMARY: "Podstawowe (ISCED 1) lub gimnazjalne (ISCED 2)",
@@ -548,9 +574,17 @@ CST_STATUS = {
 CST_FLAG = {Answer.YES: "Tak", Answer.NO: "Nie"}
 
 
-def masked_note(row: dict, context: Context) -> str:
-    """The file says so itself when PESEL numbers are masked (CSV has no other sheet)."""
-    return "" if context.full_sensitive else "PESEL zamaskowany (tylko data urodzenia)"
+def cst_notes(row: dict, context: Context) -> str:
+    """'Uwagi': the situation four weeks after leaving (the file has one situation column,
+    the one at exit), and whether PESEL numbers are masked (CSV has no other sheet)."""
+    notes = []
+    if row["later_situation"] in SL_SITUATION:
+        notes.append(
+            "Sytuacja 4 tygodnie po zakończeniu udziału: " + SL_SITUATION[row["later_situation"]]
+        )
+    if not context.full_sensitive:
+        notes.append("PESEL zamaskowany (tylko data urodzenia)")
+    return "; ".join(notes)
 
 
 CST2021 = Profile(
@@ -596,7 +630,12 @@ CST2021 = Profile(
         ),
         Column("w tym", constant("")),
         Column("Planowana data zakończenia edukacji", constant("")),
-        Column("Sytuacja osoby w momencie zakończenia udziału w projekcie", constant("")),
+        Column(
+            "Sytuacja osoby w momencie zakończenia udziału w projekcie",
+            "exit_situation",
+            dictionary=SL_SITUATION,
+            required_if=ended,
+        ),
         Column(
             "Zakończenie udziału osoby w projekcie zgodnie z zaplanowaną dla niej ścieżką "
             "uczestnictwa",
@@ -634,7 +673,7 @@ CST2021 = Profile(
         Column("Użytkownik, który dodał uczestnika", constant("")),
         Column("Data modyfikacji", constant("")),
         Column("Użytkownik modyfikujący", constant("")),
-        Column("Uwagi", masked_note),
+        Column("Uwagi", cst_notes),
     ),
 )
 

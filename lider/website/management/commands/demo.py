@@ -11,6 +11,7 @@ from lider.website.demo.people import load_people
 from lider.website.demo.project import load_project
 from lider.website.demo.recruitment import load_recruitment
 from lider.website.demo.reporting import load_reporting
+from lider.website.demo.situations import load_situations
 from lider.website.demo.users import load_users
 
 
@@ -25,6 +26,7 @@ class Command(BaseCommand):
             load_recruitment(project)
             load_delivery(project, population)
             load_paths(project)
+            load_situations(project)
             load_certification(project)
             load_outcomes(project, population.all_trainees)
             load_reporting(project)
