@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "lider.core",
     "lider.territory",
     "lider.projects",
+    "lider.jobs",
     "lider.people",
     "lider.recruitment",
     "lider.delivery",
@@ -260,6 +261,8 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "lider@localhost")
 
+# Files made by background jobs (exports) are deleted this many hours after they are made.
+LIDER_JOB_FILE_HOURS = env_int("LIDER_JOB_FILE_HOURS", 24)
 TASKS = {
     "default": {
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")

@@ -9,6 +9,7 @@ def demo_objects(project) -> dict:
     from lider.certification.models import BulkIssueRun, Certificate
     from lider.certification.services import start_bulk_issue
     from lider.delivery.models import Enrolment, Session, SessionBooking
+    from lider.jobs.services import run_job, start_job
     from lider.outcomes.models import FoundedEntity
     from lider.people.models import Participant
     from lider.projects.models import Membership
@@ -22,7 +23,16 @@ def demo_objects(project) -> dict:
     task = Certificate.objects.filter(project=project).order_by("pk").first().task
     start_bulk_issue(task, actor=coordinator)
     session = Session.objects.filter(task__project=project, attendance__isnull=False).first()
+    job = start_job(
+        project,
+        kind="reporting.export",
+        title="PEFS 2007",
+        params={"profile": "pefs2007", "full_sensitive": False},
+        actor=coordinator,
+    )
+    run_job(job.pk)  # a finished export, its file in the storage
     return {
+        "job": job,
         "membership": Membership.objects.filter(project=project).order_by("pk").first(),
         "person": Participant.objects.filter(project=project, person__isnull=False).first(),
         "institution": Participant.objects.filter(

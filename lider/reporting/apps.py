@@ -6,3 +6,6 @@ class ReportingConfig(AppConfig):
     name = "lider.reporting"
     label = "reporting"
     verbose_name = _("Indicators and reports")
+
+    def ready(self):
+        from lider.reporting import jobs  # noqa: F401 - registers the export job's runner

@@ -20,7 +20,9 @@ urlpatterns = [
 ]
 urlpatterns += [
     path("<slug:slug>/eksport/", views.export_list, name="exports"),
-    path("<slug:slug>/eksport/<str:profile>/", views.export_download, name="export"),
+    path("<slug:slug>/eksport/<str:profile>/", views.export_start, name="export"),
+    path("<slug:slug>/eksport/pliki/<int:pk>/", views.export_job, name="export_job"),
+    path("<slug:slug>/eksport/pliki/<int:pk>/pobierz/", views.export_file, name="export_file"),
     path("<slug:slug>/eksport/<str:profile>/braki/", views.export_check, name="export_check"),
     path("<slug:slug>/sprawozdanie/", views.progress_report, name="progress"),
 ]

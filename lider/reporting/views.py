@@ -1,11 +1,11 @@
 import re
-import tempfile
 
 from django.contrib import messages
-from django.core.exceptions import BadRequest, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -13,8 +13,10 @@ from django.views.decorators.http import require_POST
 
 from lider.core.permissions import allows
 from lider.core.replica import reading_replica
+from lider.jobs.models import Job
+from lider.jobs.services import download, kept_hours, start_job
 from lider.projects.access import project_view
-from lider.reporting import charts, drilldown, measures, services
+from lider.reporting import charts, drilldown, jobs, measures, services
 from lider.reporting.exports import monitoring, progress
 from lider.reporting.exports.profiles import PROFILES
 from lider.reporting.forms import IndicatorForm, PeriodForm, SnapshotForm, default_period
@@ -293,32 +295,79 @@ def export_list(request, project):
                 for profile in PROFILES.values()
             ],
             "full_sensitive": allows(request.project_roles, "personal.export"),
+            "jobs": Job.objects.filter(project=project, kind=jobs.KIND, owner=request.user)[:10],
         },
     )
 
 
-CONTENT_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-}
+@project_view("reporting.export")
+@require_POST
+def export_start(request, project, profile):
+    """Ask the worker for the file; the job's page shows its progress and the download."""
+    if profile not in PROFILES:
+        raise Http404
+    job = start_job(
+        project,
+        kind=jobs.KIND,
+        title=PROFILES[profile].name,
+        params={
+            "profile": profile,
+            "full_sensitive": allows(request.project_roles, "personal.export"),
+        },
+        actor=request.user,
+    )
+    return redirect("reporting:export_job", slug=project.slug, pk=job.pk)
+
+
+def _export_job(project, pk) -> Job:
+    return get_object_or_404(
+        Job.objects.select_related("owner"), pk=pk, project=project, kind=jobs.KIND
+    )
 
 
 @project_view("reporting.export")
-def export_download(request, project, profile):
-    if profile not in PROFILES:
+def export_job(request, project, pk):
+    job = _export_job(project, pk)
+    summary = []
+    if job.status == Job.Status.DONE and "rows" in job.result:
+        summary.append(
+            _("Rows: %(rows)s; left out for incomplete data: %(incomplete)s (see the check report)")
+            % job.result
+        )
+    template = "jobs/job.html"
+    if request.headers.get("HX-Request"):
+        template += "#progress"
+    return render(
+        request,
+        template,
+        {
+            "project": project,
+            "job": job,
+            "summary": summary,
+            "kept_hours": kept_hours(),
+            "back_url": reverse("reporting:exports", kwargs={"slug": project.slug}),
+            "back_label": _("Monitoring exports"),
+            "download_url": reverse(
+                "reporting:export_file", kwargs={"slug": project.slug, "pk": job.pk}
+            ),
+        },
+    )
+
+
+@project_view("reporting.export")
+def export_file(request, project, pk):
+    """The finished file; whole PESEL numbers only for a role that may still export them."""
+    job = _export_job(project, pk)
+    if not job.ready:
         raise Http404
-    full_sensitive = allows(request.project_roles, "personal.export")
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
-    monitoring.export_participants(
-        project, profile, actor=request.user, full_sensitive=full_sensitive, target=handle
-    )
-    handle.seek(0)
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=monitoring.export_filename(project, PROFILES[profile], timezone.localdate()),
-        content_type=CONTENT_TYPES[PROFILES[profile].file_format],
-    )
+    if job.params.get("full_sensitive") and not allows(request.project_roles, "personal.export"):
+        raise PermissionDenied(
+            _(
+                "This file has whole PESEL numbers and special-category data, which your role "
+                "may not export."
+            )
+        )
+    return download(job, actor=request.user)
 
 
 @project_view("reporting.export")

@@ -282,6 +282,8 @@ REAL_IDS = {
     "rejestr.<str:fmt>": lambda d: {"fmt": "xlsx"},
     "eksport/<str:profile>/": lambda d: {"profile": "sl2014"},
     "eksport/<str:profile>/braki/": lambda d: {"profile": "sl2014"},
+    "eksport/pliki/<int:pk>/": lambda d: {"pk": d["job"].pk},
+    "eksport/pliki/<int:pk>/pobierz/": lambda d: {"pk": d["job"].pk},
     "zajecia/<int:pk>/": session_ids,
     "zajecia/<int:pk>/edycja/": session_ids,
     "zajecia/<int:pk>/obecnosc/wszyscy/": session_ids,

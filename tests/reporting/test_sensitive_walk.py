@@ -22,6 +22,7 @@ from pypdf import PdfReader
 from lider.core.permissions import Role, allows
 from lider.people.models import Answer, Person
 from tests.factories import member
+from tests.reporting import export_jobs
 
 SPECIAL = ["disability", "minority_or_migrant", "homeless", "other_disadvantage"]
 FLIP = {Answer.YES: Answer.NO, Answer.NO: Answer.YES, Answer.REFUSED: Answer.YES}
@@ -39,6 +40,18 @@ def roles_without_permission():
         for role in Role
         if not allows({role}, "personal.view_sensitive") and not allows({role}, "personal.export")
     ]
+
+
+# The monitoring exports are asked for by a form (POST); the walk follows them to the file.
+EXPORT_FORM = re.compile(r'action="(/(?:en/)?biuro/projekty/[^"/]+/eksport/[^"/]+/)"')
+
+
+def fetch(client, url: str):
+    """GET the URL; a monitoring export's URL is asked for and its file downloaded."""
+    if resolve(urlsplit(url).path).view_name == "reporting:export":
+        match = resolve(urlsplit(url).path)
+        return export_jobs.download(client, match.kwargs["slug"], match.kwargs["profile"])
+    return client.get(url)
 
 
 def covered(url: str) -> bool:
@@ -80,13 +93,14 @@ def crawl(client, starts: list[str]) -> list[str]:
     seen, queue, per_key, found = set(starts), list(starts), Counter(), []
     while queue:
         url = queue.pop(0)
-        response = client.get(url)
+        response = fetch(client, url)
         if response.status_code != 200:
             continue
         found.append(url)
         if not response.get("Content-Type", "").startswith("text/html"):
             continue
-        for link in LINK.findall(response.content.decode()):
+        body = response.content.decode()
+        for link in LINK.findall(body) + EXPORT_FORM.findall(body):
             link = link.replace("&amp;", "&")
             if link.startswith("?"):
                 link = urlsplit(url).path + link
@@ -104,7 +118,7 @@ def crawl(client, starts: list[str]) -> list[str]:
 def fetch_all(client, urls) -> dict[str, str]:
     """Each URL's normalised content; every write the fetching caused is rolled back."""
     with transaction.atomic():
-        pages = {url: normalised(client.get(url)) for url in urls}
+        pages = {url: normalised(fetch(client, url)) for url in urls}
         transaction.set_rollback(True)
     return pages
 

@@ -13,6 +13,7 @@ from lider.core.models import AuditEntry
 from lider.core.permissions import Role
 from lider.reporting.models import Snapshot
 from tests.factories import member
+from tests.reporting import export_jobs
 from tests.reporting.builders import build, certify, indicator
 
 pytestmark = pytest.mark.django_db
@@ -192,15 +193,15 @@ def test_export_view_masks_pesel_for_partner_and_not_for_coordinator(client):
     world.project.contract_number = "UDA-POKL.07.02.02-24-001/09-00"
     world.project.save(update_fields=["contract_number"])
     pesel = world.participants[0].person.pesel
-    url = reverse("reporting:export", kwargs={"slug": world.project.slug, "profile": "sl2014"})
     for role, expected in ((Role.PARTNER, pesel[:6] + "*****"), (Role.COORDINATOR, pesel)):
         client.force_login(member(world.project, role))
-        response = client.get(url)
+        response = export_jobs.download(client, world.project.slug, "sl2014")
         content = b"".join(response.streaming_content)
         sheet = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0)
         rows = sheet.to_python()
         assert rows[1][rows[0].index("PESEL")] == expected
-    assert AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).count() == 2
+    # Each file's making and each download are recorded.
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.EXPORT).count() == 4
     today = datetime.date.today()
     assert response["Content-Disposition"].endswith(
         f'sl2014_{world.project.slug}_{today:%Y-%m-%d}.xlsx"'
@@ -243,9 +244,7 @@ def test_export_pages_list_profiles_and_incomplete_people(client):
     assert "2 uczestników z niepełnymi danymi" in check
     assert "Wykształcenie" in check
     assert world.participants[0].person.last_name in check
-    missing = client.get(
-        reverse("reporting:export", kwargs={"slug": world.project.slug, "profile": "cst2030"})
-    )
+    missing = export_jobs.start(client, world.project.slug, "cst2030")
     assert missing.status_code == 404
 
 

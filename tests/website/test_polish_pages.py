@@ -24,6 +24,7 @@ from tests.demo_ids import (
     session_ids,
     task_ids,
 )
+from tests.reporting import export_jobs
 
 # Words of the English interface that never belong to a Polish screen: whole words, compared
 # case-sensitively where the word is a Python value ("None", "True", "False").
@@ -114,6 +115,7 @@ NOT_PAGES = {
     "delivery:list_pdf", "delivery:signed_list", "delivery_public:project_feed",
     "delivery_public:trainer_feed", "certification:register_xlsx", "certification:pdf",
     "certification:task_pdf", "certification:task_zip", "reporting:export",
+    "reporting:export_file",
     "website:certificate_pdf", "website:after_login", "recruitment:import_preview",
     "recruitment:import_cancel",
     # An invitation's link and its actions: the demo has no invitation (the list is checked).
@@ -128,6 +130,7 @@ NOT_PAGES = {
 
 # For each URL name with ids: its ids (or a list of them), from the demo objects.
 IDS = {
+    "reporting:export_job": lambda d: {"pk": d["job"].pk},
     "projects:revoke": lambda d: {"pk": d["membership"].pk},
     "people:detail": lambda d: {"pk": d["person"].person_id},
     "people:completion": lambda d: {"pk": d["person"].person_id},
@@ -252,7 +255,7 @@ def office_week(client, project):
 
     coordinator = User.objects.get(username="koordynator")
     client.force_login(coordinator)
-    client.get(reverse("reporting:export", kwargs={"slug": project.slug, "profile": "pefs2007"}))
+    export_jobs.download(client, project.slug, "pefs2007")
     application = services.submit_application(
         project,
         person=PersonFactory.build(),

@@ -385,14 +385,19 @@ def write_csv(profile: Profile, rows, context: Context, target) -> ExportResult:
     return result
 
 
-def export_participants(project, profile_key: str, *, actor, full_sensitive: bool, target):
+def export_participants(
+    project, profile_key: str, *, actor, full_sensitive: bool, target, progress=None
+):
     """Export the project's participants in a profile; records an EXPORT audit entry.
 
     ``full_sensitive``: whole PESEL numbers and special-category answers, for an actor holding
-    ``personal.export``; without it they are masked."""
+    ``personal.export``; without it they are masked. ``progress``: a lider.jobs Progress, told
+    how many rows are written (the background job's page shows it)."""
     profile = PROFILES[profile_key]
     with reading_replica():  # every read of the file from the replica, if there is one
         rows = rows_for(project, profile).iterator(chunk_size=CHUNK)
+        if progress is not None:
+            rows = progress.counting(rows, total=rows_for(project, profile).count())
         institutions = (
             institution_rows(project).iterator(chunk_size=CHUNK)
             if profile.institution_columns

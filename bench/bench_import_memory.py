@@ -1,0 +1,95 @@
+"""Peak memory of a people import against the number of rows (issue 15: 371 MiB at 100k).
+
+Run: .venv/bin/python bench/bench_import_memory.py [--rows 10000 100000]
+
+For each size it writes an XLSX of N people (bench_import.make_file), then imports it in a
+fresh Python process (a throw-away SQLite database, or DATABASE_URL) the way the office's
+"Import" does — read, check every cell, save all or nothing (recruitment.imports.check_file,
+then recruitment.services.import_applications) — and prints, for that process, the peak of
+Python allocations (tracemalloc) and the peak resident size (ru_maxrss), beside the same
+figures for the bare floor: python-calamine reading the sheet into Python values.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CHILD = r"""
+import json, os, resource, sys, tracemalloc
+sys.path.insert(0, {root!r})
+sys.path.insert(0, {bench!r})
+mode, path = sys.argv[1], sys.argv[2]
+import bench_import  # django.setup(), migrate below
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+project = bench_import.make_project(0)
+content = open(path, "rb").read()
+tracemalloc.start()
+if mode == "floor":
+    import io
+    from python_calamine import CalamineWorkbook
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
+    count = len(rows) - 1
+else:
+    from lider.recruitment import imports, services
+    checked = imports.check_file(project, content, "osoby.xlsx")
+    assert not checked.errors, checked.errors[:3]
+    count = services.import_applications(
+        project, people=checked.people, actor=None, consents_signed=True,
+        target_group=project.target_groups.get(), filename="osoby.xlsx",
+    )
+peak = tracemalloc.get_traced_memory()[1]
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+print(json.dumps({{"rows": count, "peak": peak, "rss": rss}}))
+"""
+
+
+def measure(mode: str, path: str) -> dict:
+    env = dict(os.environ)
+    if "DATABASE_URL" not in env:
+        env["LIDER_DATA_DIR"] = tempfile.mkdtemp(prefix="lider-bench-mem-")
+    code = CHILD.format(root=str(ROOT), bench=str(ROOT / "bench"))
+    out = subprocess.run(
+        [sys.executable, "-c", code, mode, path],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 100_000])
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT / "bench"))
+    import bench_import
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)  # the register of gminas the file is written from
+    mib = 1024 * 1024
+    for rows in args.rows:
+        with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
+            handle.write(bench_import.make_file(rows))
+            handle.flush()
+            floor = measure("floor", handle.name)
+            ours = measure("import", handle.name)
+        assert ours["rows"] == rows, ours
+        print(
+            f"{rows:>7} rows  import: peak Python {ours['peak'] / mib:7.1f} MiB, "
+            f"max RSS {ours['rss'] / mib:7.1f} MiB   "
+            f"floor (calamine to_python): peak {floor['peak'] / mib:7.1f} MiB, "
+            f"max RSS {floor['rss'] / mib:7.1f} MiB"
+        )
+
+
+if __name__ == "__main__":
+    main()
