@@ -39,7 +39,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.utils import translation  # noqa: E402
 
-from lider.certification import printing, services  # noqa: E402
+from lider.certification import issuing, printing, services  # noqa: E402
 from lider.certification.models import Certificate  # noqa: E402
 from lider.core import documents  # noqa: E402
 from lider.delivery.models import Attendance, Enrolment, Group, Session, Venue  # noqa: E402
@@ -127,17 +127,17 @@ def main() -> None:
     # Leave out the "single" ones from the bulk run (not enrolled yet) and warm up on one
     # certificate, so the compiler and the fonts are loaded before any timer.
     Enrolment.objects.filter(participant__in=single).update(status="waiting")
-    services.issue_certificate(task, bulk[0], actor=None, notify=False)
+    issuing.issue_certificate(task, bulk[0], actor=None, notify=False)
 
     started = time.perf_counter()
-    issued = services.issue_certificates(task, actor=None, notify=False)
+    issued = issuing.issue_certificates(task, actor=None, notify=False)
     issue = (time.perf_counter() - started) / len(issued)
     assert len(issued) == count
 
     Enrolment.objects.filter(participant__in=single).update(status="participating")
     started = time.perf_counter()
     for participant in single:
-        services.issue_certificate(task, participant, actor=None, notify=False)
+        issuing.issue_certificate(task, participant, actor=None, notify=False)
     one_by_one = (time.perf_counter() - started) / max(len(single), 1)
 
     data = [printing.certificate_data(c) for c in issued]

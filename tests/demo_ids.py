@@ -6,8 +6,8 @@ from django.contrib.auth.models import User
 
 def demo_objects(project) -> dict:
     """One real object of each kind the demo project's URLs take."""
+    from lider.certification.issuing import start_bulk_issue
     from lider.certification.models import BulkIssueRun, Certificate
-    from lider.certification.services import start_bulk_issue
     from lider.delivery.models import Enrolment, Session, SessionBooking
     from lider.jobs.services import run_job, start_job
     from lider.outcomes.models import FoundedEntity

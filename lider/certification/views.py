@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from lider.certification import exports, printing, queries, rules, services
+from lider.certification import exports, issuing, printing, queries, rules, services
 from lider.certification.forms import (
     CompletionRuleForm,
     NumberPatternForm,
@@ -149,7 +149,7 @@ def issue_one(request, project, task_pk, participant_pk):
     task = _task(project, task_pk)
     participant = get_object_or_404(Participant, pk=participant_pk, project=project)
     try:
-        certificate = services.issue_certificate(task, participant, actor=request.user)
+        certificate = issuing.issue_certificate(task, participant, actor=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("certification:task", slug=project.slug, task_pk=task.pk)
@@ -164,7 +164,7 @@ def issue_one(request, project, task_pk, participant_pk):
 def bulk_issue(request, project, task_pk):
     task = _task(project, task_pk)
     try:
-        run = services.start_bulk_issue(task, actor=request.user)
+        run = issuing.start_bulk_issue(task, actor=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("certification:task", slug=project.slug, task_pk=task.pk)
@@ -226,7 +226,7 @@ def task_zip(request, project, task_pk):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for certificate in certificates:
-            archive.writestr(services.attachment_name(certificate), printing.render([certificate]))
+            archive.writestr(issuing.attachment_name(certificate), printing.render([certificate]))
     response = HttpResponse(buffer.getvalue(), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="zaswiadczenia-{task.pk}.zip"'
     return response
@@ -293,7 +293,7 @@ def certificate_pdf(request, project, pk):
         request.user, audit.Action.EXPORT, certificate, note=gettext_lazy("certificate PDF")
     )
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{services.attachment_name(certificate)}"'
+    response["Content-Disposition"] = f'inline; filename="{issuing.attachment_name(certificate)}"'
     return response
 
 
@@ -304,7 +304,7 @@ def certificate_revoke(request, project, pk):
     form = RevokeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.revoke_certificate(
+            issuing.revoke_certificate(
                 certificate, actor=request.user, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:

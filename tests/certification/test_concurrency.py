@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
-from lider.certification import services
+from lider.certification import issuing, services
 from lider.certification.models import BulkIssueRun, Certificate, CertificateSeries
 from tests.certification.conftest import make_training
 
@@ -56,7 +56,7 @@ def test_two_staff_issuing_the_same_certificate_at_once_get_one():
     services.save_completion_rule(training.task, actor=None, conditions={"attendance": 80})
     participant = training.participants[0]
     errors = run_at_once(
-        lambda _n: services.issue_certificate(training.task, participant, actor=None, notify=False),
+        lambda _n: issuing.issue_certificate(training.task, participant, actor=None, notify=False),
         range(2),
     )
     assert errors == []
@@ -69,7 +69,7 @@ def test_concurrent_issues_of_many_people_leave_no_gap_or_duplicate():
     services.save_completion_rule(training.task, actor=None, conditions={"attendance": 80})
     # Every participant twice, all at once.
     errors = run_at_once(
-        lambda participant: services.issue_certificate(
+        lambda participant: issuing.issue_certificate(
             training.task, participant, actor=None, notify=False
         ),
         training.participants * 2,
@@ -83,8 +83,8 @@ def test_concurrent_issues_of_many_people_leave_no_gap_or_duplicate():
 def test_bulk_runs_at_once_and_an_interrupted_one_resumed_leave_no_gap(monkeypatch):
     training = make_training(people=12, sessions=2)
     services.save_completion_rule(training.task, actor=None, conditions={"attendance": 80})
-    real = services._issue_chunk
-    monkeypatch.setattr(services, "CHUNK", 1)
+    real = issuing._issue_chunk
+    monkeypatch.setattr(issuing, "CHUNK", 1)
     calls = {"n": 0}
     lock = threading.Lock()
 
@@ -95,17 +95,17 @@ def test_bulk_runs_at_once_and_an_interrupted_one_resumed_leave_no_gap(monkeypat
                 raise ValidationError("przerwano", code="interrupted")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_issue_chunk", interrupted)
+    monkeypatch.setattr(issuing, "_issue_chunk", interrupted)
     first = BulkIssueRun.objects.create(task=training.task, issued_on=datetime.date(2010, 12, 20))
     with pytest.raises(ValidationError):
-        services.run_bulk_issue(first, notify=False)
-    monkeypatch.setattr(services, "_issue_chunk", real)
+        issuing.run_bulk_issue(first, notify=False)
+    monkeypatch.setattr(issuing, "_issue_chunk", real)
     assert _sequences(training.task) == [1, 2, 3, 4]
 
     runs = [
         BulkIssueRun.objects.create(task=training.task, issued_on=datetime.date(2010, 12, 20))
         for _n in range(3)
     ]
-    errors = run_at_once(lambda run: services.run_bulk_issue(run, notify=False), runs)
+    errors = run_at_once(lambda run: issuing.run_bulk_issue(run, notify=False), runs)
     assert errors == []
     assert _sequences(training.task) == list(range(1, 13))

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import DataError, connection, transaction
 from django.urls import reverse
 
-from lider.certification import printing, services
+from lider.certification import issuing, printing, services
 from lider.certification.models import Certificate, CertificateSeries
 from lider.core import documents
 from lider.core.permissions import Role
@@ -77,9 +77,7 @@ def test_a_renderer_panic_while_issuing_refuses_the_issue_and_gives_the_number_b
         lambda certificate, **kw: dataclasses.replace(real(certificate, **kw), cofinancing=LONG),
     )
     with pytest.raises(ValidationError) as error:
-        services.issue_certificate(
-            training.task, training.participants[0], actor=None, notify=False
-        )
+        issuing.issue_certificate(training.task, training.participants[0], actor=None, notify=False)
     assert error.value.code == "document"
     assert error.value.messages == [
         "Nie udało się przygotować dokumentu. Błąd został zapisany; spróbuj ponownie później "
@@ -89,7 +87,7 @@ def test_a_renderer_panic_while_issuing_refuses_the_issue_and_gives_the_number_b
     assert not CertificateSeries.objects.filter(last_sequence__gt=0).exists()
     monkeypatch.undo()
     # This process is alive and the next issue works.
-    certificate = services.issue_certificate(
+    certificate = issuing.issue_certificate(
         training.task, training.participants[0], actor=None, notify=False
     )
     assert certificate.sequence == 1
@@ -115,7 +113,7 @@ def test_issue_button_answers_a_polish_message(client, training, coordinator, mo
 
 def test_pdf_that_cannot_be_made_is_a_polish_error_page(client, training, monkeypatch):
     _rule(training)
-    certificate = services.issue_certificate(
+    certificate = issuing.issue_certificate(
         training.task, training.participants[0], actor=None, notify=False
     )
     staff = member(training.project, Role.OFFICE)

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from lider.certification import services
+from lider.certification import issuing, services
 from lider.certification.forms import NumberPatternForm
 from lider.certification.models import (
     NUMBER_MAX_LENGTH,
@@ -86,13 +86,11 @@ def test_a_stored_bad_pattern_gives_a_clear_error_when_issuing(training):
     )
     CertificateSeries.objects.create(project=training.project, pattern="{seq:100}")
     with pytest.raises(ValidationError) as error:
-        services.issue_certificate(
-            training.task, training.participants[0], actor=None, notify=False
-        )
+        issuing.issue_certificate(training.task, training.participants[0], actor=None, notify=False)
     assert error.value.code == "pattern_length"
     assert not Certificate.objects.exists()
     CertificateSeries.objects.filter(project=training.project).update(pattern="{seq}")
-    certificate = services.issue_certificate(
+    certificate = issuing.issue_certificate(
         training.task, training.participants[0], actor=None, notify=False
     )
     assert certificate.number == "1"

@@ -3,7 +3,7 @@
 import pytest
 from django.core.cache import cache
 
-from lider.certification import services
+from lider.certification import issuing, services
 from lider.certification.models import Certificate
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,7 @@ def certificates(training):
         training.task, actor=None, conditions={"all": [{"attendance": 80}]}
     )
     return [
-        services.issue_certificate(training.task, p, actor=None, notify=False)
+        issuing.issue_certificate(training.task, p, actor=None, notify=False)
         for p in training.participants
     ]
 
@@ -68,7 +68,7 @@ def test_printed_number_with_another_surname_shows_no_name(client, certificates)
 
 
 def test_revoked_certificate_found_by_number_shows_as_revoked(client, certificates):
-    certificate = services.revoke_certificate(certificates[0], actor=None, reason="Błąd")
+    certificate = issuing.revoke_certificate(certificates[0], actor=None, reason="Błąd")
     page = client.get("/weryfikacja/", {"code": certificate.number}).content.decode()
     assert "To zaświadczenie zostało unieważnione dnia" in page
     assert "To zaświadczenie jest ważne." not in page

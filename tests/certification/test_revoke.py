@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from lider.certification import services
+from lider.certification import issuing, services
 from lider.certification.models import Certificate
 from lider.core.models import AuditEntry
 
@@ -15,7 +15,7 @@ def certificate(training):
     services.save_completion_rule(
         training.task, actor=None, conditions={"all": [{"attendance": 80}]}
     )
-    return services.issue_certificate(
+    return issuing.issue_certificate(
         training.task, training.participants[0], actor=None, notify=False
     )
 

@@ -7,7 +7,7 @@ import xlsxwriter
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from lider.certification import printing, queries, rules, services
+from lider.certification import issuing, printing, queries, rules, services
 from lider.certification.models import BulkIssueRun, Certificate, CertificateSeries, TestScore
 from lider.core.models import AuditEntry
 from lider.delivery import aggregates
@@ -92,10 +92,10 @@ def test_issue_certificate_numbers_snapshots_and_audits(training, coordinator):
     )
     _rule(training)
     first, second = training.participants[:2]
-    one = services.issue_certificate(
+    one = issuing.issue_certificate(
         training.task, first, actor=coordinator, issued_at=AT, notify=False
     )
-    two = services.issue_certificate(
+    two = issuing.issue_certificate(
         training.task, second, actor=coordinator, issued_at=AT, notify=False
     )
     assert [one.number, two.number] == ["LRES/2010/001", "LRES/2010/002"]
@@ -121,8 +121,8 @@ def test_issue_certificate_numbers_snapshots_and_audits(training, coordinator):
 def test_issue_is_idempotent(training):
     _rule(training)
     participant = training.participants[0]
-    one = services.issue_certificate(training.task, participant, actor=None, notify=False)
-    again = services.issue_certificate(training.task, participant, actor=None, notify=False)
+    one = issuing.issue_certificate(training.task, participant, actor=None, notify=False)
+    again = issuing.issue_certificate(training.task, participant, actor=None, notify=False)
     assert again.pk == one.pk
     assert Certificate.objects.count() == 1
     assert CertificateSeries.objects.get().last_sequence == 1
@@ -132,12 +132,10 @@ def test_issue_refuses_who_does_not_meet_the_rule_and_keeps_the_number(training)
     _rule(training)
     training.attend(training.participants[0], 3)  # 60 %
     with pytest.raises(ValidationError) as caught:
-        services.issue_certificate(
-            training.task, training.participants[0], actor=None, notify=False
-        )
+        issuing.issue_certificate(training.task, training.participants[0], actor=None, notify=False)
     assert caught.value.code == "not_met"
     assert "obecność 60 % < 80 % ✗" in caught.value.messages[0]
-    two = services.issue_certificate(
+    two = issuing.issue_certificate(
         training.task, training.participants[1], actor=None, notify=False
     )
     assert two.sequence == 1
@@ -145,16 +143,14 @@ def test_issue_refuses_who_does_not_meet_the_rule_and_keeps_the_number(training)
 
 def test_issue_without_rule_is_refused(training):
     with pytest.raises(ValidationError) as caught:
-        services.issue_certificate(training.task, training.participants[0], actor=None)
+        issuing.issue_certificate(training.task, training.participants[0], actor=None)
     assert caught.value.code == "no_rule"
 
 
 def test_issue_mails_the_certificate_in_polish(training, django_capture_on_commit_callbacks):
     _rule(training)
     with django_capture_on_commit_callbacks(execute=True):
-        certificate = services.issue_certificate(
-            training.task, training.participants[0], actor=None
-        )
+        certificate = issuing.issue_certificate(training.task, training.participants[0], actor=None)
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [training.participants[0].person.email]
@@ -168,17 +164,17 @@ def test_issue_mails_the_certificate_in_polish(training, django_capture_on_commi
 def test_revoke_keeps_the_record_and_frees_the_place(training, coordinator):
     _rule(training)
     participant = training.participants[0]
-    certificate = services.issue_certificate(training.task, participant, actor=None, notify=False)
+    certificate = issuing.issue_certificate(training.task, participant, actor=None, notify=False)
     with pytest.raises(ValidationError):
-        services.revoke_certificate(certificate, actor=coordinator, reason="  ")
-    revoked = services.revoke_certificate(certificate, actor=coordinator, reason="Błędne dane")
+        issuing.revoke_certificate(certificate, actor=coordinator, reason="  ")
+    revoked = issuing.revoke_certificate(certificate, actor=coordinator, reason="Błędne dane")
     assert revoked.status == "revoked" and revoked.revoked_by == coordinator
     assert revoked.revoked_at is not None
     entry = AuditEntry.objects.for_object(certificate).get(action="status")
     assert entry.changes == {"status": ["issued", "revoked"]} and entry.note == "Błędne dane"
     with pytest.raises(ValidationError):
-        services.revoke_certificate(revoked, actor=coordinator, reason="znowu")
-    new = services.issue_certificate(training.task, participant, actor=None, notify=False)
+        issuing.revoke_certificate(revoked, actor=coordinator, reason="znowu")
+    new = issuing.issue_certificate(training.task, participant, actor=None, notify=False)
     assert new.pk != certificate.pk and new.sequence == 2
 
 
@@ -188,13 +184,13 @@ def test_bulk_issue_issues_only_the_eligible_and_only_once(
     _rule(training)
     training.attend(training.participants[2], 1)
     with django_capture_on_commit_callbacks(execute=True):
-        run = services.start_bulk_issue(training.task, actor=coordinator)
+        run = issuing.start_bulk_issue(training.task, actor=coordinator)
     run.refresh_from_db()
     assert (run.status, run.total, run.done) == ("done", 2, 2)
     assert sorted(Certificate.objects.values_list("sequence", flat=True)) == [1, 2]
     assert len(mail.outbox) == 2
     with django_capture_on_commit_callbacks(execute=True):
-        again = services.start_bulk_issue(training.task, actor=coordinator)
+        again = issuing.start_bulk_issue(training.task, actor=coordinator)
     again.refresh_from_db()
     assert (again.status, again.total, again.done) == ("done", 0, 0)
     assert Certificate.objects.count() == 2
@@ -203,8 +199,8 @@ def test_bulk_issue_issues_only_the_eligible_and_only_once(
 def test_interrupted_bulk_run_resumes_without_gaps(training, monkeypatch):
     _rule(training)
     training.add_participant()
-    real = services._issue_chunk
-    monkeypatch.setattr(services, "CHUNK", 1)
+    real = issuing._issue_chunk
+    monkeypatch.setattr(issuing, "CHUNK", 1)
     calls = {"n": 0}
 
     def failing(*args, **kwargs):
@@ -213,15 +209,15 @@ def test_interrupted_bulk_run_resumes_without_gaps(training, monkeypatch):
             raise ValidationError("przerwano", code="interrupted")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_issue_chunk", failing)
+    monkeypatch.setattr(issuing, "_issue_chunk", failing)
     run = BulkIssueRun.objects.create(task=training.task, issued_on=datetime.date(2010, 12, 20))
     with pytest.raises(ValidationError):
-        services.run_bulk_issue(run, notify=False)
+        issuing.run_bulk_issue(run, notify=False)
     run.refresh_from_db()
     assert (run.status, run.done, run.total) == ("failed", 2, 4)
-    monkeypatch.setattr(services, "_issue_chunk", real)
+    monkeypatch.setattr(issuing, "_issue_chunk", real)
     resumed = BulkIssueRun.objects.create(task=training.task, issued_on=datetime.date(2010, 12, 20))
-    services.run_bulk_issue(resumed, notify=False)
+    issuing.run_bulk_issue(resumed, notify=False)
     assert (resumed.total, resumed.done) == (2, 2)
     assert list(Certificate.objects.order_by("sequence").values_list("sequence", flat=True)) == [
         1,
@@ -333,10 +329,10 @@ def test_import_without_headers_is_refused(training, coordinator):
 def test_valid_certificates_excludes_revoked(training, coordinator):
     _rule(training)
     one, two = (
-        services.issue_certificate(training.task, p, actor=None, notify=False)
+        issuing.issue_certificate(training.task, p, actor=None, notify=False)
         for p in training.participants[:2]
     )
-    services.revoke_certificate(one, actor=coordinator, reason="pomyłka")
+    issuing.revoke_certificate(one, actor=coordinator, reason="pomyłka")
     assert list(queries.valid_certificates(training.project)) == [two]
 
 
@@ -355,14 +351,14 @@ def test_attendance_excused_does_not_count(training):
 
 
 def test_bulk_issue_in_chunks_numbers_audits_and_skips_holders(training, monkeypatch):
-    monkeypatch.setattr(services, "CHUNK", 2)
+    monkeypatch.setattr(issuing, "CHUNK", 2)
     _rule(training)
     training.add_participant()
     training.add_participant()
-    held = services.issue_certificate(
+    held = issuing.issue_certificate(
         training.task, training.participants[3], actor=None, notify=False
     )
-    issued = services.issue_certificates(training.task, actor=None, notify=False)
+    issued = issuing.issue_certificates(training.task, actor=None, notify=False)
     assert len(issued) == 4
     assert sorted(c.sequence for c in issued) == [2, 3, 4, 5]
     assert held.participant_id not in {c.participant_id for c in issued}
@@ -370,4 +366,4 @@ def test_bulk_issue_in_chunks_numbers_audits_and_skips_holders(training, monkeyp
         entry = AuditEntry.objects.for_object(certificate).get()
         assert entry.action == "create" and entry.changes["number"] == [None, certificate.number]
         assert certificate.sha256 == printing.checksum(printing.render([certificate]))
-    assert services.issue_certificates(training.task, actor=None, notify=False) == []
+    assert issuing.issue_certificates(training.task, actor=None, notify=False) == []

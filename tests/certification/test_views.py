@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
-from lider.certification import services
+from lider.certification import issuing, services
 from lider.certification.models import Certificate, CompletionRule, TestScore
 from lider.core.models import AuditEntry
 from lider.core.permissions import Role
@@ -36,7 +36,7 @@ def _issue_all(training):
         training.task, actor=None, conditions={"all": [{"attendance": 80}]}
     )
     return [
-        services.issue_certificate(training.task, p, actor=None, notify=False)
+        issuing.issue_certificate(training.task, p, actor=None, notify=False)
         for p in training.participants
     ]
 
@@ -267,7 +267,7 @@ def test_scores_import_page_lists_every_bad_row(client, training, coordinator):
 
 def test_register_xlsx_is_audited_and_lists_revoked(client, training, coordinator):
     certificates = _issue_all(training)
-    services.revoke_certificate(certificates[1], actor=coordinator, reason="pomyłka")
+    issuing.revoke_certificate(certificates[1], actor=coordinator, reason="pomyłka")
     auditor = member(training.project, Role.AUDITOR)
     client.force_login(auditor)
     response = client.get(_url("register_xlsx", training))
@@ -303,7 +303,7 @@ def _grow(training, extra: int) -> None:
     for _n in range(extra):
         participant = training.add_participant()
         services.save_test_scores(training.task, actor=None, scores={participant.pk: (40, 80)})
-        services.issue_certificate(training.task, participant, actor=None, notify=False)
+        issuing.issue_certificate(training.task, participant, actor=None, notify=False)
 
 
 @pytest.mark.parametrize("name", ["overview", "task", "scores"])
@@ -332,7 +332,7 @@ def test_zip_holds_each_valid_certificate_as_its_own_pdf(client, training, coord
     assert response["Content-Type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(response.content))
     names = sorted(archive.namelist())
-    assert names == sorted(services.attachment_name(c) for c in certificates)
+    assert names == sorted(issuing.attachment_name(c) for c in certificates)
     for name in names:
         assert len(pypdfium2.PdfDocument(archive.read(name))) == 2
     entry = AuditEntry.objects.get(action="export", project_id=training.project.pk)

@@ -11,13 +11,13 @@ ROOT = Path(__file__).resolve().parents[2]
 ENQUEUE = """
 import datetime
 from django.db import transaction
-from lider.certification import services
+from lider.certification import services, issuing
 from tests.certification.conftest import make_training
 with transaction.atomic():
     training = make_training(people=3, sessions=2)
     services.save_completion_rule(training.task, actor=None, conditions={"attendance": 80})
     day = datetime.date(2010, 12, 20)
-    run = services.start_bulk_issue(training.task, actor=None, issued_on=day)
+    run = issuing.start_bulk_issue(training.task, actor=None, issued_on=day)
 print(run.pk)
 """
 

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from lider.certification import issuing
 from lider.certification import services as certification
 from lider.certification.models import Certificate
 from lider.outcomes import services as outcomes
@@ -84,13 +85,13 @@ def test_issued_and_revoked_certificates_show_at_once(client, training):
     url = results_url(training.project)
     assert "wykreowano 0 Liderów" in text_of(client, url)
 
-    certification.issue_certificates(
+    issuing.issue_certificates(
         training.task, actor=None, issued_on=datetime.date(2010, 12, 20), notify=False
     )
     assert "wykreowano 3 Liderów" in text_of(client, url)
 
     certificate = Certificate.objects.filter(project=training.project).first()
-    certification.revoke_certificate(certificate, actor=None, reason="Błąd w danych")
+    issuing.revoke_certificate(certificate, actor=None, reason="Błąd w danych")
     assert "wykreowano 2 Liderów" in text_of(client, url)
 
 

@@ -4,8 +4,8 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
+from lider.certification.issuing import send_certificate
 from lider.certification.models import Certificate
-from lider.certification.services import send_certificate
 from lider.core.models import AuditEntry
 from lider.core.permissions import Role
 from lider.delivery import services as delivery

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import User
 
-from lider.certification import queries, rules, services
+from lider.certification import issuing, queries, rules, services
 from lider.certification.models import Certificate, CertificateSeries, CompletionRule, TestScore
 from lider.projects.models import Project, Task
 
@@ -58,7 +58,7 @@ def load_certification(project: Project) -> int:
         while True:
             yield "".join(rng.choice(services.CODE_ALPHABET) for _ in range(services.CODE_LENGTH))
 
-    issued = services.issue_certificates(
+    issued = issuing.issue_certificates(
         task,
         actor=coordinator,
         issued_at=ISSUED_AT,

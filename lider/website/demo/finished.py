@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 from faker import Faker
 
-from lider.certification import rules, services
+from lider.certification import issuing, rules, services
 from lider.certification.models import CertificateSeries, CompletionRule
 from lider.core.permissions import Role
 from lider.delivery import aggregates
@@ -218,7 +218,7 @@ def _certificates(project: Project, task: Task) -> None:
         while True:
             yield "".join(rng.choice(services.CODE_ALPHABET) for _ in range(services.CODE_LENGTH))
 
-    services.issue_certificates(
+    issuing.issue_certificates(
         task, actor=coordinator, issued_at=ISSUED_AT, codes=codes(), notify=False
     )
 
