@@ -260,6 +260,9 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "lider@localhost")
+# For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend: one file per message
+# in this folder (a test reads the links it was sent; a trial install keeps its mail).
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", "") or None
 
 # Files made by background jobs (exports) are deleted this many hours after they are made.
 LIDER_JOB_FILE_HOURS = env_int("LIDER_JOB_FILE_HOURS", 24)

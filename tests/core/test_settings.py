@@ -43,3 +43,25 @@ def test_malformed_boolean_fails_loudly(tmp_path):
     result = run_lider("check", env={"DEBUG": "maybe", "LIDER_DATA_DIR": str(tmp_path)})
     assert result.returncode != 0
     assert "DEBUG must be true or false" in result.stderr
+
+
+def test_mail_can_be_written_to_files(tmp_path):
+    """A trial install without SMTP (and the empty-install browser test) reads its mail there."""
+    folder = tmp_path / "mail"
+    code = (
+        "from django.core.mail import send_mail; "
+        "send_mail('Temat', 'Treść', None, ['osoba@example.org'])"
+    )
+    result = run_lider(
+        "shell",
+        "-c",
+        code,
+        env={
+            "LIDER_DATA_DIR": str(tmp_path),
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": str(folder),
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    [sent] = folder.glob("*.log")
+    assert "osoba@example.org" in sent.read_text()
