@@ -421,9 +421,19 @@ def test_sl2014_demo_has_no_empty_mandatory_cell(demo_project):
     )
     # 99 trainees in training and advisory, the one who dropped out in training only.
     assert result.exported == 199
-    sheet = read(buffer.getvalue())[0]
-    people = {tuple(row[33:35]) for row in sheet[1:]}
+    sheet, rows = read(buffer.getvalue())[0], None
+    rows, institution_rows = sheet[1:200], sheet[200:]
+    people = {tuple(row[33:35]) for row in rows}
     assert len(people) == 100
+    # Then the institutions taking part, each on its own row: institution block filled,
+    # individual block empty.
+    institutions = Participant.objects.filter(project=demo_project, institution__isnull=False)
+    assert result.institutions == len(institution_rows) == institutions.count() > 0
+    assert sorted(row[7] for row in institution_rows) == sorted(
+        institutions.values_list("institution__name", flat=True)
+    )
+    assert all(row[30:] == [""] * 43 for row in institution_rows)
+    sheet = [None, *rows]
     completed = SL2014_HEADER.index(
         "Zakończenie udziału osoby w projekcie zgodnie z zaplanowaną dla niej ścieżką uczestnictwa",
         30,

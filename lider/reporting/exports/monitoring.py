@@ -20,7 +20,7 @@ import os
 from dataclasses import dataclass, field
 from operator import itemgetter
 
-from django.db.models import Exists, F, OuterRef, Subquery
+from django.db.models import Case, Exists, F, Max, Min, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -57,6 +57,21 @@ class ExportResult:
     incomplete: list[tuple[int, str, list[str]]] = field(default_factory=list)  # id, name, gaps
 
 
+def employer_of(project, person_ref: str):
+    """The name of the institution taking part in the project that employs the person (the
+    person reached through ``person_ref``, an OuterRef path), for the 'Nazwa instytucji' of an
+    employee's row."""
+    return Subquery(
+        InstitutionMember.objects.filter(
+            person=OuterRef(person_ref),
+            relation=InstitutionMember.Relation.EMPLOYEE,
+            institution__participations__project=project,
+        )
+        .order_by("institution__name", "institution_id")
+        .values("institution__name")[:1]
+    )
+
+
 def participants_rows(project):
     """The project's individual participants as tuples in ``FIELDS`` order (one query)."""
     first_task_kind = (
@@ -67,7 +82,10 @@ def participants_rows(project):
     return (
         Participant.objects.filter(project=project, person__isnull=False, start_date__isnull=False)
         .filter(person__restriction__isnull=True)  # restricted (art. 18): left out
-        .annotate(support_kind=Subquery(first_task_kind))
+        .annotate(
+            support_kind=Subquery(first_task_kind),
+            employer_name=employer_of(project, "person_id"),
+        )
         .order_by("person__last_name", "person__first_name", "pk")
         .values_list(*FIELDS.values())
     )
@@ -109,6 +127,7 @@ def support_rows(project):
             support_planned_end=Coalesce(Subquery(last_of_group), Subquery(last_of_task)),
             support_status=F("status"),
             support_dropped_on=F("dropped_on"),
+            employer=employer_of(project, "participant__person_id"),
         )
         # A form of support counts once received: an enrolment never attended is none.
         .filter(support_start__isnull=False)
@@ -126,16 +145,40 @@ def support_rows(project):
 
 
 def institution_rows(project):
-    """The institutions taking part, in ``INSTITUTION_FIELDS`` order (one query)."""
+    """The institutions taking part, in ``INSTITUTION_FIELDS`` order (one query).
+
+    An institution attends no session itself: unless the office recorded its dates, its
+    participation starts with its first employee's and ends with the last one's, once every
+    employee who took part has ended."""
     employees = InstitutionMember.objects.filter(
         institution=OuterRef("institution_id"),
         relation=InstitutionMember.Relation.EMPLOYEE,
         person__participations__project=project,
         person__participations__start_date__isnull=False,
     )
+
+    def employees_paths(aggregate, field):
+        return Subquery(
+            employees.annotate(_group=Value(1))
+            .values("_group")
+            .annotate(value=aggregate(f"person__participations__{field}"))
+            .values("value")[:1]
+        )
+
+    still_going = employees.filter(person__participations__end_date__isnull=True)
     return (
         Participant.objects.filter(project=project, institution__isnull=False)
-        .annotate(employees_supported=Exists(employees))
+        .annotate(
+            employees_supported=Exists(employees),
+            institution_start=Coalesce(F("start_date"), employees_paths(Min, "start_date")),
+            institution_end=Coalesce(
+                F("end_date"),
+                Case(
+                    When(Exists(still_going), then=None),
+                    default=employees_paths(Max, "end_date"),
+                ),
+            ),
+        )
         .order_by("institution__name", "pk")
         .values_list(*INSTITUTION_FIELDS.values())
     )
@@ -146,10 +189,10 @@ def rows_for(project, profile: Profile):
 
 
 def _degurba(project) -> dict[int, tuple[str, int]]:
+    taking_part = Participant.objects.filter(project=project)
     gminas = Unit.objects.filter(
-        pk__in=Participant.objects.filter(project=project, person__isnull=False).values(
-            "person__gmina_id"
-        )
+        Q(pk__in=taking_part.filter(person__isnull=False).values("person__gmina_id"))
+        | Q(pk__in=taking_part.filter(institution__isnull=False).values("institution__gmina_id"))
     ).only("pk", "code", "gmina_type")
     return degrees_of(gminas)
 
@@ -299,12 +342,16 @@ def write_export(
         write_cells(row_number, cells)
     result.exported = row_number
     if profile.institution_columns and institutions is not None:
-        part = workbook.add_sheet(profile.institution_sheet)
-        part.write_header(0, [column.label for column in profile.institution_columns])
-        part.freeze_panes(1, 0)
+        # Their own sheet (PEFS 2007), or rows after the people's on the same one (SL2014).
+        same_sheet = profile.institution_sheet == profile.sheet
+        part = sheet if same_sheet else workbook.add_sheet(profile.institution_sheet)
+        if not same_sheet:
+            part.write_header(0, [column.label for column in profile.institution_columns])
+            part.freeze_panes(1, 0)
         names = list(INSTITUTION_FIELDS)
         getters = _column_getters(profile.institution_columns, names, context)
-        row_number = 0
+        first_row = row_number if same_sheet else 0
+        row_number = first_row
         for values in institutions:
             as_dict = dict(zip(names, values, strict=True))
             cells = [get(values, as_dict, context) for get in getters]
@@ -327,7 +374,7 @@ def write_export(
                 continue
             row_number += 1
             part.write_row(row_number, cells)
-        result.institutions = row_number
+        result.institutions = row_number - first_row
     editions = sorted({edition for _degree, edition in context.degurba.values()})
     lines = [
         profile.title or profile.name,

@@ -12,7 +12,7 @@ project block in front). Spelling, dashes and case matter to the importing syste
 
 import datetime
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from lider.core.sensitive import mask_pesel
@@ -52,6 +52,8 @@ FIELDS = {
     "exit_situation": "exit_situation",
     "later_situation": "later_situation",
     "support": "support_kind",  # annotated: the kind of the participant's first task
+    # annotated: the institution taking part in the project that employs the person, if any
+    "employer": "employer_name",
 }
 # Profiles with one row per participant and form of support read these instead of "support":
 # annotated on each enrolment in a participation task (see monitoring.support_rows).
@@ -61,8 +63,11 @@ SUPPORT_FIELDS = (
     "support_planned_end",
     "support_status",
     "support_dropped_on",
+    "employer",
 )
-PARTICIPANT_FIELDS = {key: path for key, path in FIELDS.items() if key != "support"}
+PARTICIPANT_FIELDS = {
+    key: path for key, path in FIELDS.items() if key not in {"support", "employer"}
+}
 
 
 # Fields fetched for every institution taking part (values_list, one query).
@@ -79,11 +84,15 @@ INSTITUTION_FIELDS = {
     "gmina_type": "institution__gmina__gmina_type",
     "county": "institution__gmina__parent__name",
     "voivodeship": "institution__gmina__parent__parent__name",
+    "gmina": "institution__gmina__name",
+    "gmina_id": "institution__gmina_id",
     "phone": "institution__phone",
     "email": "institution__email",
     "website": "institution__website",
-    "start": "start_date",
-    "end": "end_date",
+    # annotated: as the office recorded them, else from its employees' paths (the first
+    # start; the last end once every employee's path has ended)
+    "start": "institution_start",
+    "end": "institution_end",
     "employees": "employees_supported",  # annotated: any employee is a participant
 }
 
@@ -396,37 +405,76 @@ PEFS2007 = Profile(
 
 SL2014_TITLE = "Dane uczestników projektów, którzy otrzymują wsparcie w ramach EFS"
 
+# SL2014's institution block: filled on an institution's own row (one per institution taking
+# part), empty on a person's row (domain.md §1.2). The type's wording is PEFS 2007's (no
+# official SL2014 list is known; see the issue notes). Lider records no form of support for
+# an institution itself, so those four cells stay empty.
+SL_INSTITUTION_BLOCK = (
+    ("Kraj", constant("Polska"), False, None),
+    ("Nazwa instytucji", "name", True, None),
+    ("NIP", "nip", False, None),
+    ("Brak NIP", lambda row, context: "Nie" if row["nip"] else "Tak", False, None),
+    ("Typ instytucji", "kind", True, PEFS_INSTITUTION_KIND),
+    ("W tym", constant(""), False, None),
+    ("Województwo", voivodeship, True, None),
+    ("Powiat", "county", True, None),
+    ("Gmina", "gmina", True, None),
+    ("Miejscowość", "city", True, None),
+    ("Ulica", "street", False, None),
+    ("Nr budynku", "house", True, None),
+    ("Nr lokalu", "flat", False, None),
+    ("Kod pocztowy", "postal_code", True, None),
+    ("Obszar wg stopnia urbanizacji (DEGURBA)", degurba, True, None),
+    ("Telefon kontaktowy", "phone", False, None),
+    ("Adres e-mail", "email", False, None),
+    ("Data rozpoczęcia udziału w projekcie", "start", True, None),
+    ("Data zakończenia udziału w projekcie", "end", False, None),
+    (
+        "Czy wsparciem zostali objęci pracownicy instytucji",
+        "employees",
+        True,
+        TAK_NIE_BOOL,
+    ),
+    ("Rodzaj przyznanego wsparcia", constant(""), False, None),
+    ("W tym", constant(""), False, None),
+    ("Data rozpoczęcia udziału we wsparciu", constant(""), False, None),
+    ("Data zakończenia udziału we wsparciu", constant(""), False, None),
+)
+
 
 def _institution_block() -> tuple[Column, ...]:
-    """The institution block, empty for individual participants (institutions as
-    participants are not exported yet)."""
-    labels = (
-        "Kraj",
-        "Nazwa instytucji",
-        "NIP",
-        "Brak NIP",
-        "Typ instytucji",
-        "W tym",
-        "Województwo",
-        "Powiat",
-        "Gmina",
-        "Miejscowość",
-        "Ulica",
-        "Nr budynku",
-        "Nr lokalu",
-        "Kod pocztowy",
-        "Obszar wg stopnia urbanizacji (DEGURBA)",
-        "Telefon kontaktowy",
-        "Adres e-mail",
-        "Data rozpoczęcia udziału w projekcie",
-        "Data zakończenia udziału w projekcie",
-        "Czy wsparciem zostali objęci pracownicy instytucji",
-        "Rodzaj przyznanego wsparcia",
-        "W tym",
-        "Data rozpoczęcia udziału we wsparciu",
-        "Data zakończenia udziału we wsparciu",
+    """The institution block on a person's row: empty."""
+    return tuple(Column(label, constant("")) for label, *_rest in SL_INSTITUTION_BLOCK)
+
+
+def _institution_row_columns(person_columns: int) -> tuple[Column, ...]:
+    """An institution's own row: the project block, the institution block filled (DEGURBA
+    with SL2014's labels), the individual block empty."""
+    block = tuple(
+        Column(
+            label,
+            source,
+            mandatory=mandatory,
+            dictionary=SL_DEGURBA if source is degurba else dictionary,
+        )
+        for label, source, mandatory, dictionary in SL_INSTITUTION_BLOCK
     )
-    return tuple(Column(label, constant("")) for label in labels)
+    return (*SL_PROJECT_BLOCK, *block, *(Column("", constant("")),) * person_columns)
+
+
+def participant_kind(row: dict, context: Context) -> str:
+    """An employee of an institution taking part is shown as such, with its name."""
+    return "Pracownik lub przedstawiciel instytucji" if row["employer"] else "Indywidualny"
+
+
+SL_PROJECT_BLOCK = (
+    Column("Numer umowy/decyzji/aneksu", from_context("contract_number"), mandatory=True),
+    Column("Nazwa beneficjenta", from_context("beneficiary"), mandatory=True),
+    Column("Tytuł projektu", from_context("project_title"), mandatory=True),
+    Column("Okres realizacji projektu od", from_context("project_start"), mandatory=True),
+    Column("Okres realizacji projektu do", from_context("project_end"), mandatory=True),
+    Column("Wniosek za okres", from_context("reporting_period")),
+)
 
 
 # The column order of domain.md §1.2 (project block, institution block, individual block),
@@ -437,20 +485,16 @@ SL2014 = Profile(
     sheet="Uczestnicy",
     title=SL2014_TITLE,
     per_support=True,
+    # The institutions taking part, each on its own row after the people (same sheet).
+    institution_sheet="Uczestnicy",
     columns=(
-        # Project block
-        Column("Numer umowy/decyzji/aneksu", from_context("contract_number"), mandatory=True),
-        Column("Nazwa beneficjenta", from_context("beneficiary"), mandatory=True),
-        Column("Tytuł projektu", from_context("project_title"), mandatory=True),
-        Column("Okres realizacji projektu od", from_context("project_start"), mandatory=True),
-        Column("Okres realizacji projektu do", from_context("project_end"), mandatory=True),
-        Column("Wniosek za okres", from_context("reporting_period")),
+        *SL_PROJECT_BLOCK,
         # Institution block
         *_institution_block(),
         # Individual block
         Column("Kraj", constant("Polska")),
-        Column("Rodzaj uczestnika", constant("Indywidualny")),
-        Column("Nazwa instytucji", constant("")),
+        Column("Rodzaj uczestnika", participant_kind),
+        Column("Nazwa instytucji", "employer"),
         Column("Imię", "first_name", mandatory=True),
         Column("Nazwisko", "last_name", mandatory=True),
         # Not mandatory: a person without a PESEL (a foreigner) is shown with "Brak PESEL".
@@ -552,6 +596,14 @@ SL2014 = Profile(
     ),
 )
 
+# An institution's row is as wide as a person's: its individual block stays empty.
+SL2014 = replace(
+    SL2014,
+    institution_columns=_institution_row_columns(
+        len(SL2014.columns) - len(SL_PROJECT_BLOCK) - len(SL_INSTITUTION_BLOCK)
+    ),
+)
+
 # CST2021 / SM EFS (2021–2027): the 43 columns of the import file domain.md §1.3 gives from
 # third-party code (no official template is known); one row per participant and form of
 # support; dates yyyy-mm-dd. Values Lider does not keep (citizenship, foreign origin and
@@ -596,8 +648,8 @@ CST2021 = Profile(
     columns=(
         Column("Numer projektu", from_context("contract_number"), mandatory=True),
         Column("Obywatelstwo", constant("")),
-        Column("Rodzaj uczestnika", constant("Indywidualny")),
-        Column("Nazwa instytucji", constant("")),
+        Column("Rodzaj uczestnika", participant_kind),
+        Column("Nazwa instytucji", "employer"),
         Column("Imię", "first_name", mandatory=True),
         Column("Nazwisko", "last_name", mandatory=True),
         Column("PESEL/Inny identyfikator", pesel),
