@@ -16,15 +16,22 @@ class Role(models.TextChoices):
     PARTNER = "partner", _("partner staff")
     AUDITOR = "auditor", _("auditor")
     PARTICIPANT = "participant", _("participant")
+    # A funder or an intermediate body (instytucja pośrednicząca): reads the roll-up and the
+    # card, indicators and founded entities of the projects granted to it, writes nothing.
+    FUNDER = "funder", _("funder (read-only)")
 
 
-ADMIN, COORD, OFFICE, TRAINER, PARTNER, AUDITOR, PARTICIPANT = Role
+ADMIN, COORD, OFFICE, TRAINER, PARTNER, AUDITOR, PARTICIPANT, FUNDER = Role
 STAFF = frozenset({ADMIN, COORD, OFFICE, TRAINER, PARTNER, AUDITOR})
 MANAGERS = frozenset({ADMIN, COORD})
+# Roles that never write: a request other than GET/HEAD/OPTIONS is refused to them whatever
+# the permission (`allows_request`), so a read permission given to them cannot become a write.
+READ_ONLY = frozenset({FUNDER})
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 PERMISSIONS: dict[str, frozenset[Role]] = {
     # The project card.
-    "project.view": STAFF,
+    "project.view": STAFF | {FUNDER},
     "project.change": MANAGERS,
     # Moving the project through its lifecycle (draft → recruiting → running → closed → archived).
     "project.state": MANAGERS,
@@ -63,18 +70,18 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "delivery.view_evidence": frozenset({ADMIN, COORD, OFFICE, AUDITOR}),
     "delivery.own_schedule": STAFF,
     # Outcomes: social-economy entities founded with the project's support.
-    "outcomes.view": STAFF,
+    "outcomes.view": STAFF | {FUNDER},
     "outcomes.manage": MANAGERS | {OFFICE},
     # Indicators, the dashboard, progress reports; defining the project's indicators; freezing
     # values at a reporting date; monitoring exports of participants (full PESEL only with
     # personal.export).
-    "reporting.view": frozenset({ADMIN, COORD, OFFICE, PARTNER, AUDITOR}),
+    "reporting.view": frozenset({ADMIN, COORD, OFFICE, PARTNER, AUDITOR, FUNDER}),
     "reporting.manage": MANAGERS,
     "reporting.snapshot": MANAGERS,
     "reporting.export": frozenset({ADMIN, COORD, OFFICE, PARTNER, AUDITOR}),
     # The roll-up over many projects (lider.reporting.rollup): a project counts in a user's
     # roll-up when a role they hold there has this permission.
-    "rollup.view": MANAGERS | {AUDITOR},
+    "rollup.view": MANAGERS | {AUDITOR, FUNDER},
     # Certification: the register and each task's standing against its rule; issuing and
     # revoking; the completion rule and the number format; entering knowledge-test results
     # (trainers only for tasks they teach); the register as XLSX.
@@ -102,3 +109,10 @@ def roles_with(permission: str) -> frozenset[Role]:
 
 def allows(roles, permission: str) -> bool:
     return bool(roles_with(permission) & set(roles))
+
+
+def allows_request(roles, permission: str, method: str) -> bool:
+    """`allows`, and for a request that may write, by a role that is not read-only."""
+    if method.upper() in SAFE_METHODS:
+        return allows(roles, permission)
+    return allows(set(roles) - READ_ONLY, permission)

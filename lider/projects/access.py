@@ -13,10 +13,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from lider.core.permissions import AUTHENTICATED, Role, allows, roles_with
+from lider.core.permissions import AUTHENTICATED, SAFE_METHODS, Role, allows_request, roles_with
 from lider.projects.models import Membership, Project
-
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 
 def roles_in(user, project) -> set[str]:
@@ -47,7 +45,7 @@ def project_view(permission: str, *, any_state: bool = False):
                 return redirect_to_login(request.get_full_path())
             project = get_object_or_404(Project, slug=slug)
             roles = roles_in(request.user, project)
-            if not allows(roles, permission):
+            if not allows_request(roles, permission, request.method):
                 raise PermissionDenied(refusal(roles, permission))
             if request.method not in SAFE_METHODS and not any_state:
                 reason = frozen(project, permission)
@@ -108,6 +106,8 @@ def read_only(project) -> bool:
 
 def refusal(roles, permission: str) -> str:
     """Why a page is closed to these roles, in words for the person refused."""
+    if allows_request(roles, permission, "GET"):
+        return _("Your roles in this project allow reading only: nothing can be changed here.")
     allowed = ", ".join(str(Role(role).label) for role in Role if role in roles_with(permission))
     if not roles:
         return _(

@@ -51,10 +51,17 @@ def grantable_roles(project: Project, *, actor) -> list[tuple[str, str]]:
 
     if is_installation_administrator(actor):
         return list(Role.choices)
-    held = permissions_of(roles_in(actor, project))
+    roles = roles_in(actor, project)
+    held = permissions_of(roles)
     if "roles.manage" not in held:
         return []
-    return [(role.value, role.label) for role in Role if permissions_of({role}) <= held]
+    return [
+        (role.value, role.label)
+        for role in Role
+        if permissions_of({role}) <= held
+        # A funder's grant opens the project to an outside body: its administrators decide.
+        and (role != Role.FUNDER or Role.ADMINISTRATOR in roles)
+    ]
 
 
 def _refuse_role(project, actor, role):

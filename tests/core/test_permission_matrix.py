@@ -16,6 +16,7 @@ from lider.core.permissions import (
     PUBLIC,
     Role,
     allows,
+    allows_request,
 )
 from tests.demo_ids import (
     application_ids,
@@ -162,8 +163,8 @@ def test_matrix_with_real_objects(client, role, route, view):
         session.save()
     else:
         client.force_login(user)
-    expected_allowed = allows({role}, view.lider_permission)
     for method in ("get", "post"):
+        expected_allowed = allows_request({role}, view.lider_permission, method)
         url = real_url(route, project)
         status = getattr(client, method)(url).status_code
         if expected_allowed:
@@ -179,8 +180,8 @@ def test_matrix(client, role, route, view):
     project = ProjectFactory()
     client.force_login(member(project, role))
     url = concrete_url(route, project.slug)
-    expected_allowed = allows({role}, view.lider_permission)
     for method in ("get", "post"):
+        expected_allowed = allows_request({role}, view.lider_permission, method)
         status = getattr(client, method)(url).status_code
         if expected_allowed:
             assert status != 403, f"{role} should reach {method.upper()} {url}"
@@ -431,10 +432,11 @@ def test_matrix_with_real_objects_of_the_project(client, demo_project, settings,
             if make is None:
                 continue
             ids = make(objects)
-            allowed = allows({role}, view.lider_permission)
             _log_in(client, user, role)
             url = fill(route, demo_project.slug, ids)
             for method in ("get", "post"):
+                # A read-only role (the funder) is refused every POST, whatever the view.
+                allowed = allows_request({role}, view.lider_permission, method)
                 status = _status(client, method, url)
                 if (allowed and status in {403, 404}) or (not allowed and status != 403):
                     wrong.append((role.value, method, url, status, "allowed" if allowed else "-"))
@@ -449,4 +451,17 @@ def test_matrix_with_real_objects_of_the_project(client, demo_project, settings,
                 status = _status(client, method, url)
                 if status not in {403, 404} and (method, status) != ("get", 405):
                     wrong.append((role.value, method, url, status, "other project"))
+    # The roll-up (outside any project): each role sees the demo project in it exactly when
+    # its permission says so, and nobody writes through it.
+    for role, (user, _outsider) in users.items():
+        _log_in(client, user, role)
+        for url in ("/biuro/zestawienie/", "/biuro/zestawienie/zestawienie.xlsx"):
+            response = client.get(url)
+            if response.status_code != 200:
+                wrong.append((role.value, "get", url, response.status_code, "roll-up"))
+            if client.post(url).status_code != 405:
+                wrong.append((role.value, "post", url, "not 405", "roll-up"))
+        shown = [row.project for row in client.get("/biuro/zestawienie/").context["rollup"].rows]
+        if shown != ([demo_project] if allows({role}, "rollup.view") else []):
+            wrong.append((role.value, "get", "/biuro/zestawienie/", shown, "roll-up rows"))
     assert wrong == [], "\n".join(map(str, wrong))

@@ -32,6 +32,7 @@ SLUG = "lider-na-rynku-ekonomii-spolecznej"
 PASSWORDS = {
     "koordynator": "Demo-koordynator-2009",
     "trener": "Demo-trener-2009",
+    "instytucja": "Demo-instytucja-2009",
 }
 LIDER = Path(sys.executable).with_name("lider")
 

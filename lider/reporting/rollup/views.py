@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from lider.core.spreadsheets import XLSX_CONTENT_TYPE
 from lider.people.models import LabourStatus, Sex
@@ -22,6 +23,7 @@ def _rollup(request):
     return form, data
 
 
+@require_safe
 @staff_view
 def rollup_page(request):
     """Participants, certificates, entities, indicators and projects at risk over every project
@@ -53,6 +55,7 @@ def _period_query(filters) -> str:
     return ""
 
 
+@require_safe
 @staff_view
 def rollup_xlsx(request):
     form, data = _rollup(request)

@@ -45,7 +45,12 @@ ISSUED_AT = datetime.datetime(2011, 11, 15, 12, 0, tzinfo=WARSAW)
 ARCHIVING_DATE = datetime.date(2020, 12, 31)
 ANONYMISED_ON = datetime.date(2021, 1, 15)  # the office ran it a fortnight after the date
 EDUCATION = [Education.UPPER_SECONDARY, Education.POST_SECONDARY, Education.TERTIARY]
-ROLES = [("koordynator", Role.COORDINATOR), ("biuro", Role.OFFICE), ("audytor", Role.AUDITOR)]
+ROLES = [
+    ("koordynator", Role.COORDINATOR),
+    ("biuro", Role.OFFICE),
+    ("audytor", Role.AUDITOR),
+    ("instytucja", Role.FUNDER),
+]
 
 
 def load_finished() -> Project | None:

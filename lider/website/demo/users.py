@@ -15,6 +15,8 @@ DEMO_USERS = [
     ("partner", "Piotr", "Zieliński", Role.PARTNER, "Demo-partner-2009"),
     ("audytor", "Agnieszka", "Szymańska", Role.AUDITOR, "Demo-audytor-2009"),
     ("uczestnik", "Urszula", "Dąbrowska", Role.PARTICIPANT, "Demo-uczestnik-2009"),
+    # The funding institution's reader: the roll-up and the granted projects, read-only.
+    ("instytucja", "Irena", "Mazur", Role.FUNDER, "Demo-instytucja-2009"),
 ]
 
 
