@@ -345,3 +345,22 @@ def test_the_offer_is_emailed_in_the_language_of_the_application(
         f"Your application to the project {project.title} has been accepted",
         f"Invitation to the project “{project.title}” in Lider",  # to their own account
     ]
+
+
+def test_the_confirmation_lists_consents_only_when_some_were_given(
+    project, people_group, django_capture_on_commit_callbacks
+):
+    """A project set up in the forms may ask for no consent (its basis is the law): the
+    e-mail then says nothing of consents instead of an empty list."""
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(project, people_group, email="anna@example.pl")
+        services.submit_application(
+            project,
+            person=PersonFactory.build(email="ola@example.pl"),
+            target_group=people_group,
+            consent_texts=[],
+        )
+    given, none = mail.outbox
+    assert "Wyrażone zgody" in given.body and "- " in given.body
+    assert "Wyrażone zgody" not in none.body and "zgod" not in none.body
+    assert "Poinformujemy Cię o decyzji." in none.body
