@@ -41,7 +41,7 @@ from stdnum.pl import pesel as stdnum_pesel  # noqa: E402
 
 from lider.people import importing  # noqa: E402
 from lider.projects.models import Organisation, ProgrammeNode, Project, TargetGroup  # noqa: E402
-from lider.recruitment import services  # noqa: E402
+from lider.recruitment import bulk_import  # noqa: E402
 from lider.recruitment.models import ConsentText, EligibilityRule, ScoringCriterion  # noqa: E402
 from lider.territory.queries import gminas_in, unit_by_code  # noqa: E402
 
@@ -166,7 +166,7 @@ def main() -> None:
                 table,
                 gminas=importing.register_gminas(),
                 county_ids=set(project.counties.values_list("pk", flat=True)),
-                taken_pesels=services.taken_pesels(project),
+                taken_pesels=bulk_import.taken_pesels(project),
             )
 
         seconds, checked = timed(check)
@@ -176,7 +176,7 @@ def main() -> None:
 
         def run(project=project):
             result = check(project)
-            return services.import_applications(
+            return bulk_import.import_applications(
                 project,
                 people=result.people,
                 actor=None,

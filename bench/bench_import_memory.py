@@ -5,7 +5,7 @@ Run: .venv/bin/python bench/bench_import_memory.py [--rows 10000 100000]
 For each size it writes an XLSX of N people (bench_import.make_file), then imports it in a
 fresh Python process (a throw-away SQLite database, or DATABASE_URL) the way the office's
 "Import" does — read, check every cell, save all or nothing (recruitment.imports.check_file,
-then recruitment.services.import_applications) — and prints, for that process, the peak of
+then recruitment.bulk_import.import_applications) — and prints, for that process, the peak of
 Python allocations (tracemalloc) and the peak resident size (ru_maxrss), beside the same
 figures for the bare floor: python-calamine reading the sheet into Python values.
 """
@@ -37,10 +37,10 @@ if mode == "floor":
     rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
     count = len(rows) - 1
 else:
-    from lider.recruitment import imports, services
+    from lider.recruitment import bulk_import, imports
     checked = imports.check_file(project, content, "osoby.xlsx")
     assert not checked.errors, checked.errors[:3]
-    count = services.import_applications(
+    count = bulk_import.import_applications(
         project, people=checked.people, actor=None, consents_signed=True,
         target_group=project.target_groups.get(), filename="osoby.xlsx",
     )

@@ -31,7 +31,7 @@ from lider.core.spreadsheets import XLSX_CONTENT_TYPE
 from lider.people import import_template, importing
 from lider.projects.access import project_view
 from lider.projects.models import Project
-from lider.recruitment import services
+from lider.recruitment import bulk_import
 from lider.recruitment.forms import ImportForm
 from lider.recruitment.models import Application
 
@@ -83,7 +83,7 @@ def check_file(
         importing.read_table(content, filename),
         gminas=importing.register_gminas(),
         county_ids=set(project.counties.values_list("pk", flat=True)),
-        taken_pesels=services.taken_pesels(project),
+        taken_pesels=bulk_import.taken_pesels(project),
         confirmed=confirmed,
     )
 
@@ -190,7 +190,7 @@ def _import(request, project, token, stored, name):
         if checked.people:
             at = timezone.now()
             with table_reader.collection_paused():  # a fifth of the time on 10,000 rows
-                count = services.import_applications(
+                count = bulk_import.import_applications(
                     project,
                     people=checked.people,
                     actor=request.user,

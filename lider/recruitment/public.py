@@ -8,7 +8,7 @@ from django.utils import timezone, translation
 
 from lider.people.forms import InstitutionForm, PersonForm
 from lider.projects.models import Project
-from lider.recruitment import clauses, rules, services
+from lider.recruitment import clauses, mail, rules, services
 from lider.recruitment.forms import INSTITUTION_FIELDSETS, PERSON_FIELDSETS, ApplicationForm
 from lider.recruitment.models import Application
 from lider.territory.queries import gminas_in
@@ -98,7 +98,7 @@ def submit_forms(project, subject_form, form, *, kind, source="online", actor=No
     depends on records already known: only on what was submitted and the project's rules."""
     subject = subject_form.instance
     target_group = form.cleaned_data["target_group"]
-    refused = services.refusals(
+    refused = rules.refusals(
         project, target_group=target_group, on=timezone.localdate(), **{kind: subject}
     )
     for result in refused:
@@ -129,7 +129,7 @@ def submit_forms(project, subject_form, form, *, kind, source="online", actor=No
 
 def confirm_place(request, slug, token):
     """The applicant takes the place offered to them (a link from the offer e-mail)."""
-    application = services.application_for_token(token)
+    application = mail.application_for_token(token)
     if application is None or application.project.slug != slug:
         raise Http404
     project = application.project

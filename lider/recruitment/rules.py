@@ -8,7 +8,7 @@ check reads in Polish in the office and in English for an English-speaking audit
 import datetime
 from dataclasses import dataclass, field
 
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from lider.people.identifiers import age_on
@@ -196,3 +196,25 @@ def _meets(kind: str, person, institution, on: datetime.date) -> bool:
     if kind == Criterion.LOW_EDUCATION:
         return person.education in LOW_EDUCATION
     raise ValueError(kind)
+
+
+def check(application, ctx: Context | None = None, *, on=None):
+    """Fill the application's eligibility verdicts and score (not saved)."""
+    ctx = ctx or context_for(application.project)
+    on = on or timezone.localdate(application.submitted_at)
+    applicant = {"person": application.person, "institution": application.institution}
+    application.eligibility = evaluate(
+        ctx, target_group=application.target_group, on=on, **applicant
+    )
+    application.is_eligible = is_eligible(application.eligibility)
+    application.score = score(ctx, on=on, **applicant)
+    return application
+
+
+def refusals(project, *, person=None, institution=None, target_group=None, on) -> list[dict]:
+    """The failed verdicts for a would-be applicant (the public form refuses on any)."""
+    ctx = context_for(project)
+    results = evaluate(
+        ctx, person=person, institution=institution, target_group=target_group, on=on
+    )
+    return [r for r in results if not r["passed"]]

@@ -13,6 +13,7 @@ from lider.core.permissions import allows
 from lider.people.fields import comparable_fields
 from lider.people.forms import InstitutionForm, PersonForm
 from lider.projects.access import project_view
+from lider.recruitment import identity as applicant_identity
 from lider.recruitment import queries, rules, services
 from lider.recruitment.forms import (
     INSTITUTION_FIELDSETS,
@@ -124,9 +125,9 @@ def application_detail(request, project, pk):
             "points": [(c, p) for c, p in met if not (masked and c.is_special_category)],
             "points_hidden": hides_some,
             "scores_hidden": _scores_hidden(request, project),
-            "same_in_project": services.same_identifier_in_project(application).select_related(
-                "person", "institution"
-            ),
+            "same_in_project": applicant_identity.same_identifier_in_project(
+                application
+            ).select_related("person", "institution"),
             "consents": application.consents.select_related("text"),
             "decision_form": DecisionForm(),
             "withdrawal_form": WithdrawalForm(),
@@ -335,7 +336,7 @@ def identity(request, project, pk):
     side, and links the application to one of them or keeps it separate."""
     application = get_object_or_404(queries.applications_for(project), pk=pk)
     own = application.applicant
-    candidates = services.identity_candidates(application)
+    candidates = applicant_identity.identity_candidates(application)
     fields = comparable_fields(own)
     form = IdentityForm(
         request.POST if request.method == "POST" else None, candidates=candidates, fields=fields
@@ -345,11 +346,11 @@ def identity(request, project, pk):
             data = form.cleaned_data
             try:
                 if data["action"] == IdentityForm.LINK:
-                    services.link_applicant(
+                    applicant_identity.link_applicant(
                         application, actor=request.user, to=data["record"], take=data["take"]
                     )
                 else:
-                    services.keep_separate(application, actor=request.user)
+                    applicant_identity.keep_separate(application, actor=request.user)
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
             else:
@@ -364,9 +365,9 @@ def identity(request, project, pk):
             "project": project,
             "application": application,
             "candidates": [(c, _comparison(own, c, fields)) for c in candidates],
-            "same_in_project": services.same_identifier_in_project(application).select_related(
-                "person", "institution"
-            ),
+            "same_in_project": applicant_identity.same_identifier_in_project(
+                application
+            ).select_related("person", "institution"),
             "can": _can(request.project_roles),
         },
     )

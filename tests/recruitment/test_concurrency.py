@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.db import connection, connections
 from django.test import Client
 
-from lider.recruitment import services
+from lider.recruitment import identity
 from lider.recruitment.models import Application
 from tests.recruitment.test_public import person_data, url
 
@@ -26,14 +26,14 @@ def test_two_identical_submissions_at_once_get_the_same_answer(project, monkeypa
     cache.clear()
     data = person_data(project)
     checked = threading.Barrier(2, timeout=30)
-    real = services._must_check
+    real = identity.must_check
 
     def both_checked(*args, **kwargs):  # both requests find the PESEL free before either saves
         answer = real(*args, **kwargs)
         checked.wait()
         return answer
 
-    monkeypatch.setattr(services, "_must_check", both_checked)
+    monkeypatch.setattr(identity, "must_check", both_checked)
     statuses, errors = [], []
 
     def submit():

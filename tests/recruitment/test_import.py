@@ -11,7 +11,7 @@ from lider.core.models import AuditEntry
 from lider.core.permissions import Role
 from lider.people import imports as people_imports
 from lider.people.models import Participant, Person
-from lider.recruitment import services
+from lider.recruitment import bulk_import
 from lider.recruitment.models import Application, Consent
 from tests.factories import ApplicationFactory, PersonFactory, member
 from tests.people.test_importing import HEADER, check, row
@@ -142,7 +142,7 @@ def test_import_of_more_people_than_one_query_takes_creates_them_all(project, pe
     known = PersonFactory(pesel=checked.people[700].pesel, first_name="Ewa")
 
     # Act
-    count = services.import_applications(
+    count = bulk_import.import_applications(
         project, people=checked.people, actor=None, consents_signed=True, target_group=people_group
     )
 
@@ -172,7 +172,7 @@ def test_taken_pesels_are_those_of_applicants_and_participants_of_the_project(pr
         project=project, person=PersonFactory(pesel="", other_document_number="X1")
     )
 
-    assert services.taken_pesels(project) == {"05210512347", "90010112349"}
+    assert bulk_import.taken_pesels(project) == {"05210512347", "90010112349"}
 
 
 def test_a_hostile_file_gets_a_polish_message_in_the_preview(client, project):

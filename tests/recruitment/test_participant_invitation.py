@@ -13,7 +13,7 @@ from lider.core.models import AuditEntry
 from lider.core.permissions import Role
 from lider.people.models import Person
 from lider.projects.models import Invitation, Membership
-from lider.recruitment import services
+from lider.recruitment import identity, services
 from lider.recruitment.models import Application
 from tests.factories import PersonFactory, ProjectFactory, member
 
@@ -150,7 +150,7 @@ def test_a_linked_record_s_address_is_never_used(
     known = PersonFactory(email="stary@example.pl")
     application = submit(project, people_group, pesel=known.pesel, email="nowy@example.pl")
     office = member(project, Role.OFFICE)
-    services.link_applicant(application, actor=office, to=known)
+    identity.link_applicant(application, actor=office, to=known)
     mail.outbox.clear()
     accept_application(application, coordinator, django_capture_on_commit_callbacks)
     assert application.person == known

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from lider.core.models import AuditEntry
 from lider.core.permissions import Role
 from lider.people.models import Participant, Person
-from lider.recruitment import services
+from lider.recruitment import identity, services
 from lider.recruitment.models import Application, Consent
 from lider.territory.queries import unit_by_code
 from tests.factories import ApplicationFactory, PersonFactory, member, valid_pesel
@@ -85,12 +85,12 @@ def test_same_pesel_twice_in_a_project_is_recorded_for_the_office(project, peopl
     first = submit(project, people_group)
     second = submit(project, people_group, pesel=first.person.pesel, email="inny@example.pl")
     assert (first.identity, second.identity) == ("new", "to_check")
-    assert [a.pk for a in services.same_identifier_in_project(second)] == [first.pk]
+    assert [a.pk for a in identity.same_identifier_in_project(second)] == [first.pk]
     with pytest.raises(ValidationError) as error:
-        services.link_applicant(second, actor=None, to=first.person)
+        identity.link_applicant(second, actor=None, to=first.person)
     assert error.value.code == "duplicate"
     with pytest.raises(ValidationError) as error:
-        services.keep_separate(second, actor=None)
+        identity.keep_separate(second, actor=None)
     assert error.value.code == "duplicate"
     second.refresh_from_db()
     assert second.identity == "to_check"
@@ -121,7 +121,7 @@ def test_office_links_an_applicant_taking_only_chosen_values(project, people_gro
     )
     own = application.person
 
-    services.link_applicant(application, actor=office, to=known, take=("street", "pesel"))
+    identity.link_applicant(application, actor=office, to=known, take=("street", "pesel"))
 
     application.refresh_from_db()
     known.refresh_from_db()
@@ -137,7 +137,7 @@ def test_office_links_an_applicant_taking_only_chosen_values(project, people_gro
     }
     assert AuditEntry.objects.for_object(own).filter(action="delete", actor=office).exists()
     with pytest.raises(ValidationError):
-        services.keep_separate(application, actor=office)  # decided once
+        identity.keep_separate(application, actor=office)  # decided once
     services.decide(application, actor=office, decision="accepted")
     assert Participant.objects.get().person == known
 
@@ -146,7 +146,7 @@ def test_office_keeps_an_applicant_separate(project, people_group):
     office = member(project, Role.OFFICE)
     known = PersonFactory(first_name="Ewa")
     application = submit(project, people_group, pesel=known.pesel, first_name="Inna")
-    services.keep_separate(application, actor=office)
+    identity.keep_separate(application, actor=office)
     application.refresh_from_db()
     assert application.identity == "separate" and application.person.first_name == "Inna"
     assert AuditEntry.objects.for_object(application).get(action="update").actor == office

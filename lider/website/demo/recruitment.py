@@ -23,7 +23,7 @@ from lider.recruitment.models import (
     InformationClause,
     ScoringCriterion,
 )
-from lider.recruitment.services import check
+from lider.recruitment.rules import check
 from lider.territory.queries import gminas_in, unit_by_code
 from lider.website.demo.project import REFERENCE_DATE
 

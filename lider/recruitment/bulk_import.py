@@ -1,0 +1,134 @@
+"""Importing applications from a checked spreadsheet: the people through `lider.people.imports`,
+the applications and consents as raw rows through `lider.core.bulk`."""
+
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
+
+from lider.core import audit, bulk, table_reader
+from lider.people import imports as people_imports
+from lider.people.importing import PersonRow
+from lider.people.models import Participant
+from lider.recruitment import rules
+from lider.recruitment.models import Application, Consent
+from lider.recruitment.services import current_information_clause, required_consent_texts
+
+
+def taken_pesels(project) -> set[str]:
+    """PESELs that already applied to or take part in the project (one query, read from the
+    project's own applications and participants, not from the whole register of people)."""
+    applied = Application.objects.filter(project=project, person__isnull=False)
+    taking = Participant.objects.filter(project=project, person__isnull=False)
+    pesels = (
+        applied.order_by()
+        .values_list("person__pesel", flat=True)
+        .union(taking.order_by().values_list("person__pesel", flat=True))
+    )
+    return set(pesels) - {""}
+
+
+# The columns an import writes, in the order its rows give them.
+APPLICATION_COLUMNS = (
+    "project_id", "person_id", "institution_id", "target_group_id", "status", "source",
+    "submitted_at", "language", "is_eligible", "eligibility", "score", "decision_reason",
+    "decided_at", "decided_by_id", "participant_id", "pesel", "nip", "email", "identity",
+    "information_clause_id", "account_invitation_id",
+)  # fmt: skip
+
+
+CONSENT_COLUMNS = (
+    "application_id", "text_id", "purpose", "given_at", "source", "withdrawn_at",
+)  # fmt: skip
+
+
+@transaction.atomic
+@table_reader.collection_paused()
+def import_applications(
+    project,
+    *,
+    people: list[PersonRow],
+    actor,
+    consents_signed: bool,
+    target_group=None,
+    filename: str = "",
+    submitted_at: datetime.datetime | None = None,
+) -> int:
+    """Create the checked people (reusing those known by PESEL) and their applications, all
+    or nothing, with a handful of queries whatever the number of rows.
+
+    Rows go to the database as plain tuples: building 10,000 model instances (people,
+    applications, consents) would cost more than checking the whole file.
+    """
+    submitted_at = submitted_at or timezone.now()
+    subjects, known, created = people_imports.save_rows(people)
+    # The office imports the file: a row whose PESEL is known is linked to that record.
+    linked, new_record = Application.Identity.LINKED, Application.Identity.NEW
+    ctx = rules.context_for(project)
+    on = timezone.localdate(submitted_at)
+    status, source = Application.Status.SUBMITTED, Application.Source.IMPORT
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    group_id = target_group.pk if target_group else None
+    # Signed paper forms carried the clause of the time; otherwise none is known to be shown.
+    clause = current_information_clause(project) if consents_signed else None
+    clause_id = clause.pk if clause else None
+    rows = []
+    for row, person in zip(people, subjects, strict=True):  # as `check`, without an Application
+        eligibility = rules.evaluate(ctx, person=person, target_group=target_group, on=on)
+        rows.append(
+            (
+                project.pk,
+                person.pk,
+                None,
+                group_id,
+                status,
+                source,
+                submitted_at,
+                language,
+                rules.is_eligible(eligibility),
+                eligibility,
+                rules.score(ctx, person=person, on=on),
+                "",
+                None,
+                None,
+                None,
+                row.pesel,
+                "",
+                row.email,
+                linked if row.pesel in known else new_record,
+                clause_id,
+                None,
+            )  # fmt: skip
+        )
+    bulk.insert_values(Application, APPLICATION_COLUMNS, rows)
+    if consents_signed:
+        ids = dict(
+            Application.objects.filter(
+                project=project, source=source, submitted_at=submitted_at
+            ).values_list("person_id", "pk")
+        )
+        texts = [(t.pk, t.purpose) for t in required_consent_texts(project)]
+        given = Consent.Source.IMPORT
+        bulk.insert_values(
+            Consent,
+            CONSENT_COLUMNS,
+            [
+                (ids[person.pk], text, purpose, submitted_at, given, None)
+                for person in subjects
+                for text, purpose in texts
+            ],
+        )
+    audit.record(
+        actor,
+        audit.Action.CREATE,
+        project,
+        note=audit.Note(
+            gettext_lazy("Imported %(count)s applications from %(file)s (%(new)s new people)."),
+            count=len(rows),
+            file=filename,
+            new=created,
+        ),
+    )
+    return len(rows)
