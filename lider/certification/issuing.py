@@ -127,6 +127,7 @@ def _certificate(task, standing, printed, series, *, issued_on, issued_at, code)
         gender={Sex.FEMALE: "female", Sex.MALE: "male"}.get(person.sex, "") if person else "",
         training_title=task.title,
         hours=printed.hours,
+        hours_unit=printed.hours_unit,
         start_date=printed.start_date,
         end_date=printed.end_date,
         place=printed.place,

@@ -17,6 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lider.certification import rules
+from lider.projects import hours as hours_units
 from lider.projects.models import COFINANCING_MAX_LENGTH
 
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
@@ -289,6 +290,11 @@ class Certificate(models.Model):
     )
     training_title = models.CharField(_("training"), max_length=300)
     hours = models.DecimalField(_("hours"), max_digits=7, decimal_places=2)
+    # The project's hours unit at issue (lider.projects.hours); "" on certificates issued
+    # before it was recorded, which print "Number of hours" as they did.
+    hours_unit = models.CharField(
+        _("hours unit"), max_length=10, blank=True, choices=hours_units.HoursUnit.choices
+    )
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
     place = models.CharField(_("place"), max_length=300, blank=True)
@@ -325,6 +331,11 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} – {self.full_name}"
+
+    @property
+    def hours_label(self) -> str:
+        """ "Number of teaching hours (45 min)", or plain "Number of hours" without a unit."""
+        return hours_units.count_label(self.hours_unit) if self.hours_unit else _("Number of hours")
 
     @property
     def audit_project_id(self) -> int:

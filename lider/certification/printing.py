@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from lider.core.documents import CertificateData, ProgrammeItem, render_certificates
 from lider.core.links import absolute_url
+from lider.projects import hours
 
 EU_FLAG = Path(settings.BASE_DIR) / "static" / "img" / "eu-flag.svg"
 
@@ -32,6 +33,10 @@ def verification_url(code: str) -> str:
 def certificate_data(certificate, *, lang: str = "pl") -> CertificateData:
     with translation.override(lang):
         title = _("CERTIFICATE OF TRAINING COMPLETION")
+        # Certificates issued before the unit was recorded print as they were issued.
+        unit = certificate.hours_unit
+        hours_label = hours.count_label(unit) if unit else ""
+        hours_unit = hours.label(unit) if unit else ""
     return CertificateData(
         cofinancing=certificate.cofinancing,
         title=title,
@@ -51,6 +56,8 @@ def certificate_data(certificate, *, lang: str = "pl") -> CertificateData:
         programme=[ProgrammeItem(topic, Decimal(hours)) for topic, hours in certificate.programme],
         gender=certificate.gender,
         logos=funder_logos(),
+        hours_label=hours_label,
+        hours_unit=hours_unit,
     )
 
 

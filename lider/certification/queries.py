@@ -1,8 +1,8 @@
 """Reads shared by certification's views, services, exports and other apps.
 
 Attendance comes from what ``lider.delivery.queries.attendance_shares`` reads too (the planned
-minutes of each group and the pre-aggregated ``AttendanceTotal``; training hours of 45 minutes),
-so certificates and delivery's screens agree.
+minutes of each group and the pre-aggregated ``AttendanceTotal``, converted to the project's
+hours unit, ``lider.projects.hours``), so certificates and delivery's screens agree.
 """
 
 from collections import defaultdict
@@ -16,8 +16,8 @@ from lider.certification import rules
 from lider.certification.models import Certificate, CompletionRule, TestScore
 from lider.delivery.models import Attendance, AttendanceTotal, Enrolment, Session, minutes_of
 from lider.delivery.queries import planned
+from lider.projects import hours
 
-MINUTES_PER_TRAINING_HOUR = 45
 # Enrolments that count as taking part in the task (a waiting-list place does not).
 EVALUATED = [s for s in Enrolment.Status if s != Enrolment.Status.WAITING]
 # Up to this many participants their totals are looked up by id, past it the task's are read.
@@ -39,6 +39,7 @@ PUBLIC_FIELDS = [
     "full_name",
     "training_title",
     "hours",
+    "hours_unit",
     "start_date",
     "end_date",
     "place",
@@ -91,8 +92,9 @@ def completion_rule(task) -> CompletionRule | None:
     return CompletionRule.objects.filter(task=task).first()
 
 
-def _hours(minutes) -> Decimal:
-    return (Decimal(minutes or 0) / MINUTES_PER_TRAINING_HOUR).quantize(Decimal("0.01"))
+def hours_unit(task) -> str:
+    """The hours unit of the task's project (lider.projects.hours)."""
+    return task.project.hours_unit
 
 
 def enrolments(task):
@@ -141,6 +143,7 @@ def participant_facts(task, enrolment_rows=None, *, session_ids=()) -> dict[int,
             "participant_id", "pre_test", "post_test"
         )
     }
+    unit = hours_unit(task)
     facts = {}
     for row in enrolment_rows:
         participant_id = row["participant_id"]
@@ -148,8 +151,8 @@ def participant_facts(task, enrolment_rows=None, *, session_ids=()) -> dict[int,
         share = min(Decimal(100), Decimal(done) * 100 / total) if total else Decimal(0)
         pre, post = scores.get(participant_id, (None, None))
         facts[participant_id] = rules.Facts(
-            hours_total=_hours(total),
-            hours_attended=_hours(done),
+            hours_total=hours.hours(total, unit),
+            hours_attended=hours.hours(done, unit),
             share=share.quantize(Decimal("0.01")),
             sessions_attended=frozenset(named[participant_id]),
             pre_test=pre,
@@ -221,6 +224,7 @@ class Printed:
     end_date: object
     place: str
     programme: list  # [[topic, hours as string], …] in the order first held
+    hours_unit: str = hours.DEFAULT  # the unit of ``hours`` and the programme's hours
 
 
 def printed_training(task, group_id) -> Printed | None:
@@ -238,12 +242,14 @@ def printed_training(task, group_id) -> Printed | None:
         return None
     span = sessions.aggregate(start=Min("date"), end=Max("date"))
     places = list(sessions.order_by("venue__city").values_list("venue__city", flat=True).distinct())
+    unit = hours_unit(task)
     return Printed(
-        hours=sum((_hours(t["minutes"]) for t in topics), Decimal(0)),
+        hours=sum((hours.hours(t["minutes"], unit) for t in topics), Decimal(0)),
         start_date=span["start"],
         end_date=span["end"],
         place=", ".join(places),
-        programme=[[t["title"], str(_hours(t["minutes"]))] for t in topics],
+        programme=[[t["title"], str(hours.hours(t["minutes"], unit))] for t in topics],
+        hours_unit=unit,
     )
 
 

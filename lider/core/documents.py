@@ -93,6 +93,10 @@ class CertificateData:
     gender: str = ""
     signatory: str = ""
     logos: Sequence[str] = ()
+    # The hours unit, translated: "Number of teaching hours (45 min)" beside the hours, and
+    # "teaching hours (45 min)" over the programme's hours; "" prints plain "Number of hours".
+    hours_label: str = ""
+    hours_unit: str = ""
 
 
 @dataclass(frozen=True)
@@ -290,6 +294,8 @@ def _certificate(data: CertificateData) -> dict:
         "project_number": data.project_number,
         "training_title": data.training_title,
         "hours": _number(data.hours),
+        "hours_label": data.hours_label,
+        "hours_unit": data.hours_unit,
         "dates": dates,
         "place": data.place,
         "number": data.number,

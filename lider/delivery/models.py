@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lider.core import collation
+from lider.projects import hours
 
 
 class Venue(models.Model):
@@ -196,10 +197,9 @@ class Session(models.Model):
     def clock_hours(self) -> Decimal:
         return (Decimal(self.clock_minutes) / 60).quantize(Decimal("0.01"))
 
-    @property
-    def training_hours(self) -> Decimal:
-        """Training (lesson) hours of 45 minutes."""
-        return (Decimal(self.clock_minutes) / 45).quantize(Decimal("0.01"))
+    def hours_in(self, unit: str) -> Decimal:
+        """The session's length in an hours unit (lider.projects.hours)."""
+        return hours.hours(self.clock_minutes, unit)
 
 
 class Enrolment(models.Model):

@@ -13,8 +13,7 @@ from lider.delivery.models import Attendance, Enrolment, Session, SessionBooking
 from lider.people.models import Participant
 from lider.people.restrictions import restricted_flag
 from lider.projects.access import roles_in
-
-TRAINING_HOUR_MINUTES = 45
+from lider.projects.hours import minutes_per_hour_of
 
 
 def sessions_of(project):
@@ -186,8 +185,9 @@ def full_name(participant) -> str:
 
 
 def _hours(minutes) -> models.Expression:
+    """Minutes in the project's hours unit (a participant's project is the task's)."""
     return Cast(
-        Cast(minutes, models.FloatField()) / Value(float(TRAINING_HOUR_MINUTES)),
+        Cast(minutes, models.FloatField()) / minutes_per_hour_of("project__hours_unit"),
         models.DecimalField(max_digits=9, decimal_places=2),
     )
 
@@ -228,9 +228,9 @@ def attendance_shares(task):
 
     - ``enrolment_pk``, ``enrolment_status``: their enrolment in the task,
     - ``group_id_in_task``: their group in the task (None for a task without groups),
-    - ``minutes_total`` / ``hours_total`` / ``sessions_total``: minutes / training (45-minute)
-      hours / sessions of the task's sessions of their group (sessions of the task held for no
-      group count for everyone),
+    - ``minutes_total`` / ``hours_total`` / ``sessions_total``: minutes / hours (the
+      project's hours unit) / sessions of the task's sessions of their group (sessions of the
+      task held for no group count for everyone),
     - ``minutes_attended`` / ``hours_attended`` / ``sessions_attended``: the same, of the
       sessions they attended (present or late), read from the pre-aggregated
       ``AttendanceTotal`` (one joined row per person, nothing summed per row),
@@ -269,7 +269,8 @@ def attendance_shares(task):
 
 
 def participant_sessions(task, participant):
-    """The sessions a participant was expected at in the task, each with their mark."""
+    """The sessions a participant was expected at in the task, each with their mark and its
+    length in the project's hours unit (``hours``)."""
     group_id = (
         Enrolment.objects.filter(task=task, participant=participant)
         .values_list("group_id", flat=True)
@@ -283,7 +284,14 @@ def participant_sessions(task, participant):
         )
         .distinct()
         .select_related("venue")
-        .annotate(mark=Subquery(marks.values("status")[:1]))
+        .annotate(
+            mark=Subquery(marks.values("status")[:1]),
+            hours=Cast(
+                Cast(minutes_of(), models.FloatField())
+                / minutes_per_hour_of("task__project__hours_unit"),
+                models.DecimalField(max_digits=9, decimal_places=2),
+            ),
+        )
         .order_by("date", "start_time", "pk")
     )
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from lider.core.accounts import find_user, validate_new_login
 from lider.core.permissions import Role
 from lider.core.pickers import SearchableCheckboxes
+from lider.projects import hours
 from lider.projects.identifiers import normalise_krs
 from lider.projects.models import (
     Organisation,
@@ -60,6 +61,7 @@ class ProjectCardForm(forms.ModelForm):
             "start_date",
             "end_date",
             "archiving_date",
+            "hours_unit",
             "main_goal",
             "is_public",
             "invite_participants",
@@ -77,9 +79,14 @@ class ProjectCardForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Left out of a submission (an older form, a script), the unit stays what it was.
+        self.fields["hours_unit"].required = False
         self.fields["main_goal"].max_length = LONG_TEXT
         self.fields["main_goal"].widget.attrs["maxlength"] = LONG_TEXT
         self.fields["main_goal"].validators.append(MaxLengthValidator(LONG_TEXT))
+
+    def clean_hours_unit(self):
+        return self.cleaned_data.get("hours_unit") or self.instance.hours_unit or hours.DEFAULT
 
 
 class ProjectCreateForm(ProjectCardForm):
@@ -98,6 +105,7 @@ class ProjectCreateForm(ProjectCardForm):
             "start_date",
             "end_date",
             "counties",
+            "hours_unit",
             "cofinancing_statement",
             "main_goal",
         ]

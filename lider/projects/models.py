@@ -8,6 +8,8 @@ from django.utils.translation import pgettext_lazy
 
 from lider.core.permissions import Role
 from lider.core.shortening import shorten
+from lider.projects import hours
+from lider.projects.hours import HoursUnit
 from lider.projects.identifiers import clean_organisation_identifiers
 
 # The co-financing statement is printed on every document; a few sentences at most.
@@ -247,6 +249,18 @@ class Project(models.Model):
         verbose_name=_("tasks that also make a person a participant"),
     )
 
+    # The one definition of an hour for everything the project counts (lider.projects.hours).
+    hours_unit = models.CharField(
+        _("hours unit"),
+        max_length=10,
+        choices=HoursUnit.choices,
+        default=HoursUnit.TEACHING,
+        help_text=_(
+            "How the project counts hours of support. Attendance, completion rules, "
+            "certificates, indicators and reports use it and say which unit they show."
+        ),
+    )
+
     objects = ProjectQuerySet.as_manager()
 
     class Meta:
@@ -266,6 +280,16 @@ class Project(models.Model):
     @property
     def audit_project_id(self) -> int:
         return self.pk
+
+    @property
+    def hours_label(self) -> str:
+        """The project's hours unit as a header says it: "teaching hours (45 min)"."""
+        return hours.label(self.hours_unit)
+
+    @property
+    def hours_count_label(self) -> str:
+        """A column header for hours: "Number of teaching hours (45 min)"."""
+        return hours.count_label(self.hours_unit)
 
     @property
     def accepts_applications(self) -> bool:

@@ -43,13 +43,17 @@ PRESENTERS = {
         ],
     ),
     "delivery.Attendance": (
-        ["participant__person", "participant__institution", "session__task"],
+        ["participant__person", "participant__institution", "session__task__project"],
         ["session__date", "participant__person__last_name", "pk"],
         [
             (_("Full name"), lambda a: str(a.participant)),
             (_("Date"), lambda a: a.session.date),
             (_("Topic"), lambda a: a.session.title),
-            (_("Hours"), lambda a: a.session.clock_hours),
+            # In the project's hours unit, so the rows add up to the indicator's figure.
+            (
+                _("Hours (the project's unit)"),
+                lambda a: a.session.hours_in(a.session.task.project.hours_unit),
+            ),
         ],
     ),
 }

@@ -28,6 +28,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from lider.people.models import Sex
+from lider.projects import hours
 from lider.projects.models import Task
 
 # Enrolment statuses that mean a person took part in the task (not only waiting for a place).
@@ -186,7 +187,9 @@ def compute(measure: Measure, project, params: dict, period: Period = CUMULATIVE
     if measure.share_of:
         return _share(measure, project, params, period)
     rows = _grouped(measure, project, params, period)
-    return _figure(rows, has_sex=measure.sex is not None, hours=measure.hours_of is not None)
+    # Hours are counted in the project's unit (lider.projects.hours), minutes summed here.
+    per_hour = hours.minutes_per_hour(project.hours_unit) if measure.hours_of else None
+    return _figure(rows, has_sex=measure.sex is not None, minutes_per_hour=per_hour)
 
 
 def _grouped(measure: Measure, project, params: dict, period: Period) -> list[dict]:
@@ -221,10 +224,10 @@ def _grouped(measure: Measure, project, params: dict, period: Period) -> list[di
     return [{"_county": county, **values} for county, values in sorted(by_county.items())]
 
 
-def _figure(rows: list[dict], *, has_sex: bool, hours: bool) -> Figure:
+def _figure(rows: list[dict], *, has_sex: bool, minutes_per_hour: int | None = None) -> Figure:
     def value(n) -> Decimal:
         n = Decimal(n or 0)
-        return (n / 60).quantize(Decimal("0.01")) if hours else n
+        return (n / minutes_per_hour).quantize(Decimal("0.01")) if minutes_per_hour else n
 
     by_county = {row["_county"]: value(row["total"]) for row in rows}
     total = value(sum(row["total"] for row in rows))

@@ -8,6 +8,7 @@ from django.apps import apps
 from django.db.models import Count, Q
 
 from lider.outcomes.models import FoundedEntity
+from lider.projects import hours
 from lider.projects.models import Task
 from lider.reporting import measures
 from lider.reporting.measures import CUMULATIVE, Figure, Period
@@ -20,6 +21,20 @@ class IndicatorValue:
     indicator: Indicator
     cumulative: Figure
     period: Figure | None = None
+    # For a measure of hours: the project's hours unit (lider.projects.hours), else "".
+    hours_unit: str = ""
+
+    @property
+    def unit_label(self) -> str:
+        """ "teaching hours (45 min)" in the active language, or "" for a count."""
+        return hours.label(self.hours_unit) if self.hours_unit else ""
+
+    @property
+    def name(self) -> str:
+        """The indicator's name, with the hours unit when it counts hours."""
+        if self.hours_unit:
+            return f"{self.indicator.name} ({self.unit_label})"
+        return self.indicator.name
 
     @property
     def progress(self) -> Decimal:
@@ -51,6 +66,7 @@ def indicator_values(project, *, period: Period | None = None, until: datetime.d
                 period=measures.compute(measure, project, indicator.params, period)
                 if period is not None
                 else None,
+                hours_unit=project.hours_unit if measure.hours_of else "",
             )
         )
     return values

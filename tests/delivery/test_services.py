@@ -58,7 +58,7 @@ def test_create_session_series_makes_weekly_sessions_with_audit(task, coordinato
         datetime.date(2010, 3, 6) + datetime.timedelta(weeks=n) for n in range(10)
     ]
     assert all(s.date.weekday() == 5 for s in sessions)
-    assert sessions[0].clock_hours == 6 and sessions[0].training_hours == 8
+    assert sessions[0].clock_hours == 6 and sessions[0].hours_in("teaching") == 8
     assert [list(s.trainers.all()) for s in sessions] == [[trainer]] * 10
     assert AuditEntry.objects.filter(action="create", project_id=task.project_id).count() == 10
 

@@ -69,8 +69,11 @@ def test_sessions_of_kind_with_and_without_county():
     assert training.by_county == {"2404": 2}
 
 
-def test_attendance_hours_sums_session_lengths():
-    world = build(women=2, men=1, sessions=2)
+def test_attendance_hours_sums_session_lengths_in_the_projects_unit():
+    world = build(women=2, men=1, sessions=2)  # 3 people × 2 sessions × 210 minutes
+    f = figure(world, "attendance_hours", {"task": world.task.pk})
+    assert (f.total, f.women, f.men) == (Decimal("28.00"), Decimal("18.67"), Decimal("9.33"))
+    world.project.hours_unit = "clock"
     f = figure(world, "attendance_hours", {"task": world.task.pk})
     assert (f.total, f.women, f.men) == (Decimal("21.00"), Decimal("14.00"), Decimal("7.00"))
 

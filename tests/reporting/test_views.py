@@ -164,7 +164,8 @@ def test_progress_report_pdf_and_xlsx(client):
     xlsx = client.get(url, {"start": "2010-03-01", "end": "2010-03-31", "format": "xlsx"})
     book = CalamineWorkbook.from_filelike(io.BytesIO(xlsx.content))
     tasks = book.get_sheet_by_index(0).to_python()
-    assert tasks[4][:4] == ["Cykl", 2.0, 7.0, 3.0]
+    assert tasks[3][2] == "Liczba godzin dydaktycznych (45 min)"
+    assert tasks[4][:4] == ["Cykl", 2.0, 9.33, 3.0]  # 2 × 210 minutes in 45-minute hours
     indicators = book.get_sheet_by_index(1).to_python()
     first = indicators[4]
     assert first[0] == "participants_in_task"

@@ -188,6 +188,7 @@ def session_detail(request, project, pk):
         {
             "project": project,
             "session": session,
+            "session_hours": session.hours_in(project.hours_unit),
             "trainers": list(session.trainers.all()),
             "rows": rows,
             "counts": counts_of(rows),

@@ -4,6 +4,7 @@ cumulative, women/men) and participants starting and ending, as PDF and as XLSX.
 import datetime
 import io
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import ExtractHour, ExtractMinute
@@ -21,6 +22,7 @@ from lider.core.spreadsheets import Workbook
 from lider.delivery.models import Attendance, Session
 from lider.people import paths
 from lider.people.models import Participant, Sex
+from lider.projects import hours
 from lider.reporting import charts
 from lider.reporting.measures import ATTENDED, Period
 from lider.reporting.queries import IndicatorValue, indicator_values
@@ -34,7 +36,7 @@ PARTICIPANT_ROWS = ("started", "ended", "completed", "dropped")
 class TaskRow:
     title: str
     sessions: int
-    hours: float
+    hours: Decimal  # in the project's hours unit
     people: int
 
 
@@ -79,7 +81,7 @@ def progress_data(project, start: datetime.date, end: datetime.date) -> Progress
         TaskRow(
             title=task.title,
             sessions=sessions.get(task.pk, {}).get("n", 0),
-            hours=round((sessions.get(task.pk, {}).get("minutes") or 0) / 60, 2),
+            hours=hours.hours(sessions.get(task.pk, {}).get("minutes"), project.hours_unit),
             people=people.get(task.pk, 0),
         )
         for task in project.tasks.order_by("order", "pk")
@@ -130,7 +132,12 @@ def _value(value):
 
 def _tables(data: ProgressData) -> dict[str, ReportTable]:
     tasks = ReportTable(
-        columns=[_("Task"), _("Sessions"), _("Hours"), _("People present")],
+        columns=[
+            _("Task"),
+            _("Sessions"),
+            hours.count_label(data.project.hours_unit),
+            _("People present"),
+        ],
         rows=[[t.title, t.sessions, t.hours, t.people] for t in data.tasks],
         caption=_("Tasks carried out in the period"),
     )
@@ -148,7 +155,7 @@ def _tables(data: ProgressData) -> dict[str, ReportTable]:
         ],
         rows=[
             [
-                v.indicator.name,
+                v.name,
                 v.indicator.target_total,
                 v.period.total,
                 _value(v.period.women),
