@@ -46,7 +46,7 @@ def main(rounds: int) -> None:
     from django.test import Client
     from django.urls import reverse
 
-    from lider.delivery import services
+    from lider.delivery import places
     from lider.delivery.models import Attendance, Session, SessionBooking
     from lider.delivery.queries import attendance_shares
     from lider.people.models import Participant
@@ -118,7 +118,7 @@ def main(rounds: int) -> None:
     def book(person):
         try:
             barrier.wait()
-            services.book_session(conference, participant=person, actor=office)
+            places.book_session(conference, participant=person, actor=office)
         except Exception as error:  # noqa: BLE001 - counted below
             errors.append(error)
         finally:

@@ -1,12 +1,8 @@
-"""Writes of the delivery domain: sessions, enrolments, bookings, attendance, signed lists.
+"""Writes of the delivery domain: venues, groups, sessions, attendance, signed lists, feeds.
 
-Every service takes its main object first, then keyword-only arguments including `actor`; runs
-in a transaction; audits what it changes; raises ValidationError with a code.
-
-Capacity is enforced under a lock on the row that holds it (the Group or the Session):
-`select_for_update()` on PostgreSQL. SQLite ignores FOR UPDATE, but it lets one writer at a time
-hold the database; `_lock` makes the transaction a writer *first* (an update that changes
-nothing) so concurrent enrolments queue instead of counting the same free places.
+Enrolments and bookings (places within capacity) are `lider.delivery.places`. Every service
+takes its main object first, then keyword-only arguments including `actor`; runs in a
+transaction; audits what it changes; raises ValidationError with a code.
 """
 
 import datetime
@@ -14,7 +10,7 @@ import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import connection, models, transaction
+from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,14 +21,12 @@ from lider.delivery import aggregates, scans
 from lider.delivery.models import (
     Attendance,
     CalendarToken,
-    Enrolment,
     Group,
     Session,
-    SessionBooking,
     Venue,
 )
+from lider.delivery.places import lock_row
 from lider.people import paths
-from lider.people.restrictions import refuse_if_restricted
 from lider.projects.models import Membership
 
 NOT_YOUR_SESSION = gettext_lazy("You can mark attendance only at the sessions you lead.")
@@ -43,16 +37,6 @@ SIGNATURES = {
     b"\x89PNG\r\n\x1a\n": ("png", "image/png"),
     b"\xff\xd8\xff": ("jpg", "image/jpeg"),
 }
-
-
-def _lock(model, pk):
-    """Lock one row for the rest of the transaction and return it fresh.
-
-    Call it first in the transaction: on SQLite a transaction that has read cannot wait for
-    the write lock ("database is locked" at once), one that starts by writing can."""
-    if connection.vendor == "sqlite":
-        model._default_manager.filter(pk=pk).update(id=models.F("id"))
-    return model._default_manager.select_for_update().get(pk=pk)
 
 
 def file_type(head: bytes) -> tuple[str, str] | None:
@@ -248,214 +232,6 @@ def update_session(
     return session
 
 
-# Enrolment into a task (its group per county)
-
-
-def _free_places(capacity, taken: int) -> bool:
-    return capacity is None or taken < capacity
-
-
-def enrol(task, *, participant, group=None, actor, at=None) -> Enrolment:
-    """Enrol a participant in the task's group: qualified while places last, else waiting."""
-    if participant.project_id != task.project_id:
-        raise ValidationError(_("The participant takes part in another project."), code="project")
-    refuse_if_restricted(participant.person_id)
-    if group is not None and group.task_id != task.pk:
-        raise ValidationError(_("The group belongs to another task."), code="group")
-    with transaction.atomic():
-        if group is not None:
-            group = _lock(Group, group.pk)
-        if Enrolment.objects.filter(task=task, participant=participant).exists():
-            raise ValidationError(
-                _("The participant is already enrolled in this task."), code="duplicate"
-            )
-        taken = (
-            Enrolment.objects.filter(group=group, status__in=Enrolment.TAKES_PLACE).count()
-            if group is not None
-            else 0
-        )
-        status = (
-            Enrolment.Status.QUALIFIED
-            if group is None or _free_places(group.capacity, taken)
-            else Enrolment.Status.WAITING
-        )
-        enrolment = Enrolment.objects.create(
-            task=task,
-            group=group,
-            participant=participant,
-            status=status,
-            enrolled_at=at or timezone.now(),
-        )
-        audit.created(enrolment, actor=actor)
-    return enrolment
-
-
-def change_enrolment_status(
-    enrolment: Enrolment, *, status, actor, dropped_on=None, reason=""
-) -> Enrolment:
-    """Move an enrolment along Enrolment.TRANSITIONS; a place freed goes to the next waiting."""
-    with transaction.atomic():
-        if enrolment.group_id:
-            _lock(Group, enrolment.group_id)
-        else:
-            _lock(Enrolment, enrolment.pk)
-        enrolment.refresh_from_db()
-        old = enrolment.status
-        if status not in Enrolment.TRANSITIONS[old]:
-            raise ValidationError(
-                _("An enrolment cannot go from “%(old)s” to “%(new)s”.")
-                % {
-                    "old": str(Enrolment.Status(old).label),
-                    "new": str(Enrolment.Status(status).label),
-                },
-                code="transition",
-            )
-        fields = ["status"]
-        if status == Enrolment.Status.DROPPED:
-            if not reason.strip():
-                raise ValidationError(_("Give the reason for dropping out."), code="drop_reason")
-            enrolment.dropped_on = dropped_on or timezone.localdate()
-            enrolment.drop_reason = reason.strip()
-            fields += ["dropped_on", "drop_reason"]
-        if (
-            status in Enrolment.TAKES_PLACE
-            and old not in Enrolment.TAKES_PLACE
-            and enrolment.group_id
-            and not _free_places(
-                enrolment.group.capacity,
-                Enrolment.objects.filter(
-                    group_id=enrolment.group_id, status__in=Enrolment.TAKES_PLACE
-                ).count(),
-            )
-        ):
-            raise ValidationError(_("There are no free places in the group."), code="full")
-        enrolment.status = status
-        enrolment.save(update_fields=fields)
-        audit.status_changed(
-            enrolment,
-            actor=actor,
-            old=old,
-            new=status,
-            note=enrolment.drop_reason if status == Enrolment.Status.DROPPED else "",
-        )
-        if old in Enrolment.TAKES_PLACE and status not in Enrolment.TAKES_PLACE:
-            promote_waiting(enrolment.group, actor=actor)
-        paths.refresh(
-            enrolment.task.project, actor=actor, participant_ids=[enrolment.participant_id]
-        )
-    return enrolment
-
-
-def promote_waiting(group: Group | None, *, actor) -> list[Enrolment]:
-    """Give free places of the group to the waiting list, first come first served."""
-    if group is None:
-        return []
-    promoted = []
-    with transaction.atomic():
-        group = _lock(Group, group.pk)
-        taken = Enrolment.objects.filter(group=group, status__in=Enrolment.TAKES_PLACE).count()
-        free = None if group.capacity is None else max(group.capacity - taken, 0)
-        waiting = Enrolment.objects.filter(group=group, status=Enrolment.Status.WAITING).order_by(
-            "enrolled_at", "pk"
-        )
-        for enrolment in waiting if free is None else waiting[:free]:
-            enrolment.status = Enrolment.Status.QUALIFIED
-            enrolment.save(update_fields=["status"])
-            audit.status_changed(
-                enrolment,
-                actor=actor,
-                old=Enrolment.Status.WAITING,
-                new=Enrolment.Status.QUALIFIED,
-                note=gettext_lazy("a place became free"),
-            )
-            promoted.append(enrolment)
-    return promoted
-
-
-# Booking a place in one session (meetings, forums, conferences)
-
-
-def book_session(session: Session, *, participant, actor, at=None) -> SessionBooking:
-    """Book a place: booked while places last, else on the waiting list."""
-    if participant.project_id != session.task.project_id:
-        raise ValidationError(_("The participant takes part in another project."), code="project")
-    with transaction.atomic():
-        session = _lock(Session, session.pk)
-        booking = SessionBooking.objects.filter(session=session, participant=participant).first()
-        if booking is not None and booking.status != SessionBooking.Status.CANCELLED:
-            raise ValidationError(
-                _("The participant already has a place in this session."), code="duplicate"
-            )
-        taken = SessionBooking.objects.filter(
-            session=session, status=SessionBooking.Status.BOOKED
-        ).count()
-        status = (
-            SessionBooking.Status.BOOKED
-            if _free_places(session.capacity, taken)
-            else SessionBooking.Status.WAITING
-        )
-        if booking is None:
-            booking = SessionBooking.objects.create(
-                session=session,
-                participant=participant,
-                status=status,
-                created_at=at or timezone.now(),
-            )
-            audit.created(booking, actor=actor)
-        else:
-            old = booking.status
-            booking.status, booking.created_at = status, at or timezone.now()
-            booking.save(update_fields=["status", "created_at"])
-            audit.status_changed(
-                booking,
-                actor=actor,
-                old=old,
-                new=status,
-            )
-    return booking
-
-
-def cancel_booking(booking: SessionBooking, *, actor) -> SessionBooking:
-    """Cancel a booking; a freed place goes to the first person waiting."""
-    with transaction.atomic():
-        session = _lock(Session, booking.session_id)
-        booking.refresh_from_db()
-        old = booking.status
-        if old == SessionBooking.Status.CANCELLED:
-            return booking
-        booking.status = SessionBooking.Status.CANCELLED
-        booking.save(update_fields=["status"])
-        audit.status_changed(
-            booking,
-            actor=actor,
-            old=old,
-            new=SessionBooking.Status.CANCELLED,
-        )
-        if old == SessionBooking.Status.BOOKED:
-            taken = SessionBooking.objects.filter(
-                session=session, status=SessionBooking.Status.BOOKED
-            ).count()
-            if _free_places(session.capacity, taken):
-                following = (
-                    SessionBooking.objects.filter(
-                        session=session, status=SessionBooking.Status.WAITING
-                    )
-                    .order_by("created_at", "pk")
-                    .first()
-                )
-                if following is not None:
-                    following.status = SessionBooking.Status.BOOKED
-                    following.save(update_fields=["status"])
-                    audit.status_changed(
-                        following,
-                        actor=actor,
-                        old=SessionBooking.Status.WAITING,
-                        new=SessionBooking.Status.BOOKED,
-                        note=gettext_lazy("a place became free"),
-                    )
-    return booking
-
-
 # Attendance
 
 
@@ -487,7 +263,7 @@ def _set_mark(session: Session, *, participant, status, actor) -> Attendance:
         )
     with transaction.atomic():
         # Marks of one session queue on its row (a phone may send several taps at once).
-        _lock(Session, session.pk)
+        lock_row(Session, session.pk)
         attendance = Attendance.objects.filter(session=session, participant=participant).first()
         if attendance is None:
             attendance = Attendance.objects.create(
@@ -521,7 +297,7 @@ def mark_all_present(session: Session, *, actor) -> int:
 
     check_may_mark(session, actor=actor)
     with transaction.atomic():
-        _lock(Session, session.pk)
+        lock_row(Session, session.pk)
         unmarked = list(roster(session).exclude(attendance__session=session))
         for participant in unmarked:
             _set_mark(

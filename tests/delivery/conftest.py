@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lider.core.permissions import Role
-from lider.delivery import services
+from lider.delivery import places
 from tests.delivery.factories import (
     DeliveryParticipantFactory,
     DeliveryTaskFactory,
@@ -32,7 +32,7 @@ def setup():
     people[0].person.disability = "yes"
     people[0].person.save()
     for person in people:
-        services.enrol(task, participant=person, group=group, actor=office)
+        places.enrol(task, participant=person, group=group, actor=office)
     return {
         "project": project,
         "task": task,

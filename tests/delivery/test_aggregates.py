@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lider.core.permissions import Role
-from lider.delivery import aggregates, services
+from lider.delivery import aggregates, places, services
 from lider.delivery.models import Attendance, AttendanceTotal
 from lider.delivery.queries import attendance_shares
 from tests.delivery.factories import (
@@ -54,8 +54,8 @@ def _course():
     people = []
     for n in range(4):
         person = DeliveryParticipantFactory(project=task.project)
-        services.enrol(task, participant=person, group=groups[n % 2], actor=office)
-        services.book_session(sessions[4], participant=person, actor=office)
+        places.enrol(task, participant=person, group=groups[n % 2], actor=office)
+        places.book_session(sessions[4], participant=person, actor=office)
         people.append(person)
     return task, office, sessions, people
 

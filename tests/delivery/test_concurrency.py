@@ -6,7 +6,7 @@ import pytest
 from django.db import connection, connections
 
 from lider.core.permissions import Role
-from lider.delivery import services
+from lider.delivery import places, services
 from lider.delivery.models import Attendance, Enrolment, SessionBooking
 from tests.delivery.factories import (
     DeliveryParticipantFactory,
@@ -57,7 +57,7 @@ def test_fifty_concurrent_bookings_fill_thirty_places():
     people = [DeliveryParticipantFactory(project=session.task.project) for _ in range(THREADS)]
 
     run_at_once(
-        lambda person: services.book_session(session, participant=person, actor=actor), people
+        lambda person: places.book_session(session, participant=person, actor=actor), people
     )
 
     statuses = list(SessionBooking.objects.values_list("status", flat=True))
@@ -72,7 +72,7 @@ def test_fifty_concurrent_enrolments_fill_thirty_places_of_a_group():
     people = [DeliveryParticipantFactory(project=task.project) for _ in range(THREADS)]
 
     run_at_once(
-        lambda person: services.enrol(task, participant=person, group=group, actor=actor), people
+        lambda person: places.enrol(task, participant=person, group=group, actor=actor), people
     )
 
     statuses = list(Enrolment.objects.values_list("status", flat=True))
@@ -87,7 +87,7 @@ def test_many_marks_of_one_session_at_once_are_all_kept():
     session = SessionFactory(task=task, group=group, trainers=[trainer])
     people = [DeliveryParticipantFactory(project=task.project) for _ in range(25)]
     for person in people:
-        services.enrol(task, participant=person, group=group, actor=trainer)
+        places.enrol(task, participant=person, group=group, actor=trainer)
 
     run_at_once(
         lambda person: services.mark_attendance(

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from lider.core.models import AuditEntry
 from lider.core.permissions import Role
-from lider.delivery import services
+from lider.delivery import places, services
 from lider.delivery.models import Attendance, Enrolment, SessionBooking
 from lider.delivery.queries import attendance_shares, roster
 from lider.projects.models import Membership
@@ -99,7 +99,7 @@ def test_enrol_fills_places_then_waiting_list(task, coordinator):
     people = participants(task.project, 3)
 
     statuses = [
-        services.enrol(task, participant=p, group=group, actor=coordinator).status for p in people
+        places.enrol(task, participant=p, group=group, actor=coordinator).status for p in people
     ]
 
     assert statuses == ["qualified", "qualified", "waiting"]
@@ -108,11 +108,11 @@ def test_enrol_fills_places_then_waiting_list(task, coordinator):
 def test_dropping_out_promotes_the_first_waiting(task, coordinator):
     group = GroupFactory(task=task, capacity=1)
     first, second, third = (
-        services.enrol(task, participant=p, group=group, actor=coordinator)
+        places.enrol(task, participant=p, group=group, actor=coordinator)
         for p in participants(task.project, 3)
     )
 
-    services.change_enrolment_status(
+    places.change_enrolment_status(
         first,
         status=Enrolment.Status.DROPPED,
         actor=coordinator,
@@ -134,11 +134,9 @@ def test_dropping_out_promotes_the_first_waiting(task, coordinator):
 
 
 def test_invalid_transition_raises_polish_message(task, coordinator):
-    enrolment = services.enrol(
-        task, participant=participants(task.project, 1)[0], actor=coordinator
-    )
+    enrolment = places.enrol(task, participant=participants(task.project, 1)[0], actor=coordinator)
     with pytest.raises(ValidationError) as error:
-        services.change_enrolment_status(
+        places.change_enrolment_status(
             enrolment, status=Enrolment.Status.COMPLETED, actor=coordinator
         )
     assert error.value.code == "transition"
@@ -148,11 +146,9 @@ def test_invalid_transition_raises_polish_message(task, coordinator):
 
 
 def test_dropping_out_needs_a_reason(task, coordinator):
-    enrolment = services.enrol(
-        task, participant=participants(task.project, 1)[0], actor=coordinator
-    )
+    enrolment = places.enrol(task, participant=participants(task.project, 1)[0], actor=coordinator)
     with pytest.raises(ValidationError) as error:
-        services.change_enrolment_status(
+        places.change_enrolment_status(
             enrolment, status=Enrolment.Status.DROPPED, actor=coordinator
         )
     assert error.value.code == "drop_reason"
@@ -161,11 +157,11 @@ def test_dropping_out_needs_a_reason(task, coordinator):
 def test_cancelled_booking_promotes_the_waiting(task, coordinator):
     session = SessionFactory(task=task, capacity=1)
     one, two = participants(task.project, 2)
-    first = services.book_session(session, participant=one, actor=coordinator)
-    second = services.book_session(session, participant=two, actor=coordinator)
+    first = places.book_session(session, participant=one, actor=coordinator)
+    second = places.book_session(session, participant=two, actor=coordinator)
     assert (first.status, second.status) == ("booked", "waiting")
 
-    services.cancel_booking(first, actor=coordinator)
+    places.cancel_booking(first, actor=coordinator)
 
     second.refresh_from_db()
     assert second.status == SessionBooking.Status.BOOKED
@@ -177,7 +173,7 @@ def test_mark_attendance_sets_status_idempotently_and_audits(task, coordinator):
     group = GroupFactory(task=task)
     session = SessionFactory(task=task, group=group, trainers=[trainer])
     person = participants(task.project, 1)[0]
-    services.enrol(task, participant=person, group=group, actor=coordinator)
+    places.enrol(task, participant=person, group=group, actor=coordinator)
 
     services.mark_attendance(session, participant=person, status="present", actor=trainer)
     services.mark_attendance(session, participant=person, status="present", actor=trainer)
@@ -204,7 +200,7 @@ def test_mark_all_present_leaves_existing_marks(task, coordinator):
     session = SessionFactory(task=task, group=group)
     people = participants(task.project, 3)
     for person in people:
-        services.enrol(task, participant=person, group=group, actor=coordinator)
+        places.enrol(task, participant=person, group=group, actor=coordinator)
     services.mark_attendance(session, participant=people[0], status="absent", actor=coordinator)
 
     assert services.mark_all_present(session, actor=coordinator) == 2
@@ -226,7 +222,7 @@ def test_attendance_shares_counts_training_hours_of_the_group(task, coordinator)
     )
     keen, idle = participants(task.project, 2)
     for person in (keen, idle):
-        services.enrol(task, participant=person, group=group, actor=coordinator)
+        places.enrol(task, participant=person, group=group, actor=coordinator)
     for session in sessions[:4]:
         services.mark_attendance(session, participant=keen, status="present", actor=coordinator)
     services.mark_attendance(sessions[4], participant=keen, status="excused", actor=coordinator)
@@ -281,7 +277,7 @@ def enrolled_session(task, coordinator, *, trainers=()):
     group = GroupFactory(task=task)
     session = SessionFactory(task=task, group=group, trainers=list(trainers))
     person = participants(task.project, 1)[0]
-    services.enrol(task, participant=person, group=group, actor=coordinator)
+    places.enrol(task, participant=person, group=group, actor=coordinator)
     return session, person
 
 

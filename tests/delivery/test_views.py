@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from lider.core.models import AuditEntry
 from lider.core.permissions import Role
-from lider.delivery import services
+from lider.delivery import places, services
 from lider.delivery.models import Attendance, CalendarToken, Session
 from tests.delivery import scan_files
 from tests.delivery.conftest import url
@@ -228,7 +228,7 @@ def _grow(setup, n):
         DeliveryParticipantFactory(project=setup["project"]) for _ in range(n - 1)
     ]
     for person in people[1:]:
-        services.enrol(task, participant=person, group=group, actor=office)
+        places.enrol(task, participant=person, group=group, actor=office)
     for session in sessions:
         for person in people:
             services.mark_attendance(session, participant=person, status="present", actor=office)
@@ -261,7 +261,7 @@ def test_lists_run_a_constant_number_of_queries(client, page):
             "session": SessionFactory(task=task, group=group, trainers=[trainer]),
             "people": [DeliveryParticipantFactory(project=project)],
         }
-        services.enrol(task, participant=setup["people"][0], group=group, actor=office)
+        places.enrol(task, participant=setup["people"][0], group=group, actor=office)
         _grow(setup, n)
         client.force_login(office if page != "delivery:mine" else trainer)
         kwargs = {"pk": setup["session"].pk} if page == "delivery:session" else {}
@@ -325,7 +325,7 @@ def test_public_feed_of_a_private_project_is_not_found(client, setup):
 
 def test_calendar_shows_places_taken_by_the_group_or_by_bookings(client, setup):
     public = SessionFactory(task=setup["task"], capacity=40, title="Forum")
-    services.book_session(public, participant=setup["people"][0], actor=setup["office"])
+    places.book_session(public, participant=setup["people"][0], actor=setup["office"])
     setup["session"].capacity = 25
     setup["session"].save()
     client.force_login(setup["office"])
@@ -433,10 +433,10 @@ def test_a_tasks_enrolments_come_in_pages_and_by_group(client, setup):
     other = GroupFactory(task=task, name="Grupa kłobucka", county=unit_by_code("2404"))
     for _ in range(52):
         person = DeliveryParticipantFactory(project=setup["project"])
-        services.enrol(task, participant=person, group=setup["group"], actor=office)
+        places.enrol(task, participant=person, group=setup["group"], actor=office)
     for _ in range(2):
         person = DeliveryParticipantFactory(project=setup["project"])
-        services.enrol(task, participant=person, group=other, actor=office)
+        places.enrol(task, participant=person, group=other, actor=office)
     client.force_login(office)
     path = url("delivery:task", setup, task=task.pk)
 
@@ -460,7 +460,7 @@ def test_a_tasks_page_of_enrolments_takes_the_same_queries(client, rows, django_
     group = GroupFactory(task=task)
     for _ in range(rows):
         person = DeliveryParticipantFactory(project=task.project)
-        services.enrol(task, participant=person, group=group, actor=office)
+        places.enrol(task, participant=person, group=group, actor=office)
     client.force_login(office)
     path = reverse("delivery:task", kwargs={"slug": task.project.slug, "task": task.pk})
     client.get(path)  # sessions and caches warm

@@ -12,7 +12,7 @@ from django.utils import translation
 
 from lider.core.audit import AuditEntry
 from lider.core.permissions import Role
-from lider.delivery import services
+from lider.delivery import places, services
 from lider.delivery.models import Attendance, Enrolment
 from lider.people import paths
 from lider.people.models import Participant
@@ -145,7 +145,7 @@ def test_dropping_out_through_delivery_ends_the_path():
     services.mark_attendance(sessions[0], participant=participant, status="present", actor=office)
     participant.refresh_from_db()
     assert participant.start_date == D(2010, 3, 1)  # set when attendance is marked
-    services.change_enrolment_status(
+    places.change_enrolment_status(
         enrolment, status="dropped", actor=office, dropped_on=D(2010, 3, 5), reason="Praca"
     )
     participant.refresh_from_db()

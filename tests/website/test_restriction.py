@@ -8,7 +8,7 @@ from lider.certification.issuing import send_certificate
 from lider.certification.models import Certificate
 from lider.core.models import AuditEntry
 from lider.core.permissions import Role
-from lider.delivery import services as delivery
+from lider.delivery import places
 from lider.delivery.models import Enrolment
 from lider.people import restrictions
 from lider.people.models import Participant, Restriction
@@ -117,7 +117,7 @@ def test_restricted_person_is_left_out_of_exports_mails_and_new_processing(demo_
         .first()
     )
     with pytest.raises(ValidationError, match="ograniczone"):
-        delivery.enrol(task, participant=participant, actor=office)
+        places.enrol(task, participant=participant, actor=office)
     assert not Enrolment.objects.filter(task=task, participant=participant).exists()
     # The evidence is kept.
     assert Certificate.objects.filter(participant=participant).exists()

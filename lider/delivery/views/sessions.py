@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from lider.delivery import services
+from lider.delivery import places, services
 from lider.delivery.forms import (
     BookingForm,
     GroupForm,
@@ -209,7 +209,7 @@ def book(request, project, pk):
     form = BookingForm(request.POST, project=project)
     if form.is_valid():
         try:
-            booking = services.book_session(
+            booking = places.book_session(
                 session, participant=form.cleaned_data["participant"], actor=request.user
             )
         except ValidationError as error:
@@ -231,6 +231,6 @@ def cancel_booking(request, project, pk, booking):
     booking = get_object_or_404(
         SessionBooking, pk=booking, session_id=pk, session__task__project=project
     )
-    services.cancel_booking(booking, actor=request.user)
+    places.cancel_booking(booking, actor=request.user)
     messages.success(request, _("The booking has been cancelled."))
     return redirect("delivery:session", slug=project.slug, pk=pk)

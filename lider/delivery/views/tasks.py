@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lider.delivery import services
+from lider.delivery import places
 from lider.delivery.forms import (
     EnrolForm,
     EnrolmentStatusForm,
@@ -71,7 +71,7 @@ def enrol(request, project, task):
     form = EnrolForm(request.POST, task=task)
     if form.is_valid():
         try:
-            enrolment = services.enrol(
+            enrolment = places.enrol(
                 task,
                 participant=form.cleaned_data["participant"],
                 group=form.cleaned_data["group"],
@@ -100,7 +100,7 @@ def enrolment_status(request, project, task, enrolment):
     form = EnrolmentStatusForm(request.POST)
     if form.is_valid():
         try:
-            services.change_enrolment_status(
+            places.change_enrolment_status(
                 enrolment,
                 status=form.cleaned_data["status"],
                 actor=request.user,
