@@ -159,14 +159,19 @@ def link_user(person: Person, user, *, actor) -> bool:
     return True
 
 
+def _once(model, *, actor, **fields):
+    """The row with these values, created (and audited as created) when missing."""
+    row, created = model.objects.get_or_create(**fields)
+    if created:
+        audit.created(row, actor=actor)
+    return row
+
+
 def participant_for(project_id: int, *, person=None, institution=None, actor) -> Participant:
     """The subject's participant record in the project, created (audited) when missing."""
-    participant, created = Participant.objects.get_or_create(
-        project_id=project_id, person=person, institution=institution
+    return _once(
+        Participant, actor=actor, project_id=project_id, person=person, institution=institution
     )
-    if created:
-        audit.created(participant, actor=actor)
-    return participant
 
 
 @transaction.atomic
@@ -187,12 +192,9 @@ def create_people(people: list[Person], *, actor, project_id=None, note="") -> l
 
 def add_member(institution: Institution, person: Person, relation: str, *, actor):
     """The person works for, or belongs to, the institution (recorded once)."""
-    member, created = InstitutionMember.objects.get_or_create(
-        institution=institution, person=person, relation=relation
+    return _once(
+        InstitutionMember, actor=actor, institution=institution, person=person, relation=relation
     )
-    if created:
-        audit.created(member, actor=actor)
-    return member
 
 
 @transaction.atomic
