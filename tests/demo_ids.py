@@ -12,6 +12,7 @@ def demo_objects(project) -> dict:
     from lider.jobs.services import run_job, start_job
     from lider.outcomes.models import FoundedEntity
     from lider.people.models import Participant
+    from lider.people.rectification_models import Correction
     from lider.projects.models import Membership
     from lider.recruitment.models import Application, Consent
     from lider.reporting.models import Indicator, SnapshotValue
@@ -48,6 +49,8 @@ def demo_objects(project) -> dict:
         or SessionBooking.objects.filter(session__task__project=project).first(),
         "enrolment": Enrolment.objects.filter(task__project=project).order_by("pk").first(),
         "certificate": Certificate.objects.filter(project=project).order_by("pk").first(),
+        # The demo's correction waiting for the office (demo/rights.py).
+        "correction": Correction.objects.filter(person__participations__project=project).first(),
         "run": BulkIssueRun.objects.filter(task__project=project).order_by("pk").first(),
         # An account the walk never logs in as (its pages may offer to deactivate it).
         "account": User.objects.get(username="partner"),

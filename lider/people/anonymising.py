@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from lider.core import audit
 from lider.people.fields import PERSON_FIELDS
 from lider.people.models import Person
+from lider.people.rectification_models import Correction
 
 FIRST_NAME = "Osoba"
 LAST_NAME = "zanonimizowana"
@@ -43,6 +44,8 @@ def anonymise_people(people: list[Person], *, actor, project_id=None, note=None)
     for person in people:
         _cleared(person)
     Person.objects.bulk_update(people, CLEARED)
+    # Proposed corrections (art. 16) hold names and addresses, old and new: they go too.
+    Correction.objects.filter(person__in=people).delete()
     users = [p.user for p in people if p.user is not None]
     Person.objects.filter(pk__in=[p.pk for p in people]).update(user=None)
     for user in users:

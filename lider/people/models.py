@@ -471,3 +471,7 @@ class Restriction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.person}"
+
+
+# A model of this app kept in its own module (people.models stays short).
+from lider.people.rectification_models import Correction  # noqa: E402, F401

@@ -1,12 +1,24 @@
 from django.urls import path
 
-from lider.people import views
+from lider.people import rectification_views, views
 
 app_name = "people"
 urlpatterns = [
     path("<slug:slug>/osoby/", views.person_list, name="list"),
     path("<slug:slug>/uczestnictwo/", views.participation_rule, name="rule"),
     path("<slug:slug>/osoby/<int:pk>/", views.person_detail, name="detail"),
+    path("<slug:slug>/osoby/<int:pk>/dane/", rectification_views.edit_person, name="edit"),
+    path("<slug:slug>/sprostowania/", rectification_views.correction_list, name="corrections"),
+    path(
+        "<slug:slug>/osoby/<int:pk>/sprostowania/<int:correction>/przyjmij/",
+        rectification_views.correction_accept,
+        name="correction_accept",
+    ),
+    path(
+        "<slug:slug>/osoby/<int:pk>/sprostowania/<int:correction>/odrzuc/",
+        rectification_views.correction_reject,
+        name="correction_reject",
+    ),
     path(
         "<slug:slug>/osoby/<int:pk>/ukonczenie/",
         views.person_completion,

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from lider.core import audit
 from lider.core.permissions import allows
-from lider.people import paths, queries, situations
+from lider.people import paths, queries, rectification, situations
 from lider.people.forms import (
     CompletionForm,
     ExitForm,
@@ -47,6 +47,10 @@ def person_list(request, project):
             "page": page,
             "search": search.term,
             "search_errors": search.errors.get("q"),
+            # Corrections proposed by people (art. 16), for those who decide them.
+            "pending_corrections": rectification.pending_for(project).count()
+            if allows(request.project_roles, "personal.subject_rights")
+            else None,
         },
     )
 
@@ -107,6 +111,7 @@ def _render_person(
             "history": audit.history(person),
             "can": _can(request.project_roles),
             "restriction_kinds": Restriction.Kind.choices,
+            "correction": person.corrections.filter(status="pending").first(),
         },
         status=status,
     )

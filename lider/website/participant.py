@@ -18,9 +18,10 @@ from lider.certification.models import Certificate
 from lider.core.permissions import Role
 from lider.delivery.models import Enrolment
 from lider.delivery.queries import attendance_shares, participant_sessions, share_percent
-from lider.people import situations
+from lider.people import rectification, situations
 from lider.people.forms import SituationsForm
 from lider.people.models import Participant, Person, SituationSource
+from lider.people.rectification_views import ProposalForm, add_errors
 from lider.projects.models import Membership
 from lider.recruitment.models import Consent
 from lider.recruitment.services import withdraw_consent
@@ -53,7 +54,7 @@ def _situations_form(participant, data=None):
 
 
 @login_required
-def account(request, forms=None):
+def account(request, forms=None, correction_form=None):
     person = _person(request.user)
     if person is None:
         return render(request, "website/participant/no_person.html")
@@ -87,11 +88,18 @@ def account(request, forms=None):
                 "situations_form": forms.get(participant.pk) or _situations_form(participant),
             }
         )
+    corrections = list(person.corrections.all())
     return render(
         request,
         "website/participant/account.html",
-        {"person": person, "participations": participations},
-        status=400 if forms else 200,
+        {
+            "person": person,
+            "participations": participations,
+            "corrections": corrections,
+            "pending": any(c.is_pending for c in corrections),
+            "correction_form": correction_form or ProposalForm(person=person),
+        },
+        status=400 if forms or correction_form else 200,
     )
 
 
@@ -119,6 +127,30 @@ def situations_answer(request, pk):
             messages.success(request, _("Thank you: your answer has been recorded."))
             return redirect("website:account")
     return account(request, forms={participant.pk: form})
+
+
+@login_required
+@require_POST
+def propose_correction(request):
+    """The participant proposes a correction of their own data (art. 16); the office decides.
+
+    The person is always the one linked to the logged-in account: nothing in the request
+    names a person."""
+    person = _person(request.user)
+    if person is None:
+        raise Http404
+    form = ProposalForm(request.POST, person=person)
+    if form.is_valid():
+        try:
+            rectification.propose(
+                person, form.values(), actor=request.user, comment=form.cleaned_data["comment"]
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Your correction has been sent to the office."))
+            return redirect("website:account")
+    return account(request, correction_form=form)
 
 
 @login_required

@@ -12,6 +12,7 @@ urlpatterns = [
     path(_("accessibility-statement/"), legal.accessibility, name="accessibility"),
     path(_("account/"), participant.account, name="account"),
     path(_("account/my-data.<str:fmt>"), participant.my_data, name="my_data"),
+    path(_("account/correction/"), participant.propose_correction, name="correction"),
     path(_("account/start/"), participant.after_login, name="after_login"),
     path(_("account/certificates/<int:pk>/"), participant.certificate_pdf, name="certificate_pdf"),
     path(

@@ -255,6 +255,15 @@ REAL_IDS = {
     },
     "osoby/<int:pk>/": person_ids,
     "osoby/<int:pk>/ukonczenie/": person_ids,
+    "osoby/<int:pk>/dane/": person_ids,
+    "osoby/<int:pk>/sprostowania/<int:correction>/przyjmij/": lambda d: {
+        "pk": d["correction"].person_id,
+        "correction": d["correction"].pk,
+    },
+    "osoby/<int:pk>/sprostowania/<int:correction>/odrzuc/": lambda d: {
+        "pk": d["correction"].person_id,
+        "correction": d["correction"].pk,
+    },
     "osoby/<int:pk>/dane.<str:fmt>": lambda d: {**person_ids(d), "fmt": "json"},
     "osoby/<int:pk>/rezygnacja/": person_ids,
     "osoby/<int:pk>/sytuacja/": person_ids,

@@ -72,11 +72,14 @@ def test_every_post_to_an_archived_project_is_refused_and_changes_nothing(
     changed = {k: (before[k], after[k]) for k in before if before[k] != after[k]}
     changed.pop("core.AuditEntry", None)
     assert changed == {}
-    # (The consent the walk withdrew: a withdrawal is open in every state, art. 7(3).)
+    # (The consent the walk withdrew: a withdrawal is open in every state, art. 7(3); and the
+    # demo's proposed correction it accepted: rectification too, art. 16 — the person's data
+    # changed and the proposal's status, no row added.)
     actions = set(
         AuditEntry.objects.filter(pk__gt=audited).values_list("action", "content_type__model")
     )
-    assert {action for action, model in actions if (action, model) != ("update", "consent")} <= {
+    rights = {("update", "consent"), ("update", "person"), ("status", "person")}
+    assert {action for action, model in actions if (action, model) not in rights} <= {
         AuditEntry.Action.VIEW_SENSITIVE,
         AuditEntry.Action.EXPORT,
     }, actions

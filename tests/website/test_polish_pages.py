@@ -125,6 +125,8 @@ NOT_PAGES = {
     # The data subject's rights: downloads (PDF, JSON, XLSX) and POST actions that redirect.
     "rights:access", "rights:register", "rights:restrict", "rights:lift", "rights:erase",
     "website:my_data", "rollup:xlsx",
+    # Rectification's POST actions (they redirect to the person's or the account's page).
+    "people:correction_accept", "people:correction_reject", "website:correction",
 }  # fmt: skip
 
 
@@ -132,7 +134,12 @@ NOT_PAGES = {
 IDS = {
     "reporting:export_job": lambda d: {"pk": d["job"].pk},
     "projects:revoke": lambda d: {"pk": d["membership"].pk},
-    "people:detail": lambda d: {"pk": d["person"].person_id},
+    # A person, and the person with the demo's correction waiting (its box on the page).
+    "people:detail": lambda d: [
+        {"pk": d["person"].person_id},
+        {"pk": d["correction"].person_id},
+    ],
+    "people:edit": lambda d: {"pk": d["person"].person_id},
     "people:completion": lambda d: {"pk": d["person"].person_id},
     "people:exit": lambda d: {"pk": d["person"].person_id},
     "people:situations": lambda d: {"pk": d["person"].person_id},

@@ -11,6 +11,7 @@ from lider.website.demo.people import load_people
 from lider.website.demo.project import load_project
 from lider.website.demo.recruitment import load_recruitment
 from lider.website.demo.reporting import load_reporting
+from lider.website.demo.rights import load_pending_correction
 from lider.website.demo.situations import load_situations
 from lider.website.demo.users import load_users
 
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             load_certification(project)
             load_outcomes(project, population.all_trainees)
             load_reporting(project)
+            load_pending_correction(project)
             # A second project, finished years ago and anonymised after its archiving date.
             finished = load_finished() or Project.objects.get(slug=FINISHED)
         self.stdout.write(f"Demo project: {project.title} (/projekty/{project.slug}/)")
