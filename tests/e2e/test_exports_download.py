@@ -72,6 +72,7 @@ def test_coordinator_downloads_each_export_and_the_progress_report(browser_page,
     institutions = pefs["Instytucje"]
     assert institutions[0] == PEFS2007_INSTITUTION_HEADER
     assert len(institutions) - 1 == counts["pefs2007"][1] > 0
+    assert pefs["Pracownicy instytucji"][0] == ["Nazwa instytucji", *PEFS2007_HEADER]
 
     sl2014 = _sheets(_download(office, "SL2014", "przygotuj XLSX"))["Uczestnicy"]
     assert sl2014[0] == SL2014_HEADER

@@ -50,7 +50,7 @@ def export(world, profile, *, full_sensitive=True, about=False):
     )
     sheets = read(buffer.getvalue())
     # data, check, about (and PEFS's institutional part after them)
-    assert len(sheets) == (4 if profile == "pefs2007" else 3)
+    assert len(sheets) == (5 if profile == "pefs2007" else 3)
     return result, sheets if about else sheets[:2]
 
 
@@ -544,7 +544,7 @@ def test_pefs_institutional_part_with_employees_supported():
     InstitutionMember.objects.create(
         institution=supported, person=world.participants[0].person, relation="employee"
     )
-    result, (sheet, check, _about, part) = export(world, "pefs2007", about=True)
+    result, (sheet, check, _about, part, _employees) = export(world, "pefs2007", about=True)
     assert part[0] == PEFS2007_INSTITUTION_HEADER
     rows = {row[0]: dict(zip(part[0], row, strict=True)) for row in part[1:]}
     assert set(rows) == {"Spółdzielnia Socjalna A", "Stowarzyszenie B"}

@@ -17,6 +17,7 @@ from tests.factories import InstitutionFactory
 from tests.projects.test_create import CREATE, administrator, card_data
 from tests.reporting.builders import person
 from tests.reporting.test_exports import (
+    PEFS2007_HEADER,
     PEFS2007_INSTITUTION_HEADER,
     SL2014_HEADER,
     export,
@@ -132,7 +133,7 @@ def test_sl2014_lists_institutions_with_their_employees(client):
 
 def test_pefs_institutions_sheet_for_a_project_made_in_the_back_office(client):
     world, participant = _project_with_an_employee(client)
-    result, (sheet, check, _about, part) = export(world, "pefs2007", about=True)
+    result, (sheet, check, _about, part, employees) = export(world, "pefs2007", about=True)
     assert part[0] == PEFS2007_INSTITUTION_HEADER
     rows = {row[0]: dict(zip(part[0], row, strict=True)) for row in part[1:]}
     assert set(rows) == {"Powiatowy Urząd Pracy"}
@@ -141,3 +142,9 @@ def test_pefs_institutions_sheet_for_a_project_made_in_the_back_office(client):
     assert office["Czy wsparciem zostali objęci pracownicy instytucji"] == "TAK"
     assert office["Data rozpoczęcia udziału w projekcie"] == D(2024, 3, 1)
     assert [row[1] for row in check[1:]] == ["Ośrodek Pomocy Społecznej"]
+    # Its employees who took part, with the institution's name before the individual fields.
+    assert employees[0] == ["Nazwa instytucji", *PEFS2007_HEADER]
+    employee = participant.person
+    assert [row[:3] for row in employees[1:]] == [
+        ["Powiatowy Urząd Pracy", employee.first_name, employee.last_name]
+    ]

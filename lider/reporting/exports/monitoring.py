@@ -319,10 +319,15 @@ def write_export(
     getters = _getters(profile, context)
     write_cells, write_check = sheet.write_row, check.write_row
     row_number = check_number = 0
+    # PEFS 2007 lists the employees of supported institutions again on a sheet of their own,
+    # after the institutions (kept until then: a subset of the participants).
+    employees = [] if profile.employee_sheet else None
     for values in rows:
         as_dict = dict(zip(names, values, strict=True))
         cells = [get(values, as_dict, context) for get in getters]
         gaps = _gaps(profile.columns, cells, as_dict)
+        if employees is not None and not gaps and as_dict.get("employer"):
+            employees.append([as_dict["employer"], *cells])
         if gaps:
             check_number += 1
             name = f"{values[1] or ''} {values[2] or ''}".strip()
@@ -375,6 +380,12 @@ def write_export(
             row_number += 1
             part.write_row(row_number, cells)
         result.institutions = row_number - first_row
+    if employees is not None:
+        part = workbook.add_sheet(profile.employee_sheet)
+        part.write_header(0, ["Nazwa instytucji", *(column.label for column in profile.columns)])
+        part.freeze_panes(1, 0)
+        for number, cells in enumerate(employees, start=1):
+            part.write_row(number, cells)
     editions = sorted({edition for _degree, edition in context.degurba.values()})
     lines = [
         profile.title or profile.name,

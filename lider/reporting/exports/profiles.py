@@ -147,6 +147,9 @@ class Profile:
     # The institutional part (PEFS 2007): its own sheet, one row per institution.
     institution_sheet: str = ""
     institution_columns: tuple[Column, ...] = ()
+    # PEFS 2007 (v2.0): the employees of supported institutions who took part, on a sheet of
+    # their own: the institution's name, then the individual part's columns.
+    employee_sheet: str = ""
 
 
 # Value helpers
@@ -329,6 +332,7 @@ PEFS2007 = Profile(
     name="PEFS 2007 (PO KL 2007–2013), uczestnicy indywidualni i instytucje",
     sheet="Uczestnicy indywidualni",
     institution_sheet="Instytucje",
+    employee_sheet="Pracownicy instytucji",
     institution_columns=(
         Column("Nazwa instytucji", "name", mandatory=True),
         Column("NIP", "nip"),
