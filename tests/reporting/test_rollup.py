@@ -80,6 +80,17 @@ def test_indicator_values_equal_each_projects_own(worlds, period):
     assert compared == 3 * 11
 
 
+def test_hours_are_read_only_for_projects_with_an_hours_indicator():
+    with_hours, without = build(women=1, men=1), build(women=2, men=0)
+    hours = indicator(with_hours, "attendance_hours", target_total=20)
+    data = rollup(viewer([with_hours, without]), Filters())
+    [(found, value, _attainment)] = next(
+        row.indicators for row in data.rows if row.project == with_hours.project
+    )
+    own = indicator_values(with_hours.project)[0].cumulative.total
+    assert found == hours and value == own > 0
+
+
 def test_totals_equal_each_projects_own(worlds):
     data = rollup(viewer(worlds), Filters())
     rows = {row.project.pk: row for row in data.rows}

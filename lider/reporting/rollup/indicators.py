@@ -18,6 +18,7 @@ from django.apps import apps
 from django.db.models import Case, Count, F, Q, When
 
 from lider.people.models import Participant
+from lider.projects.hours import hours as project_hours
 from lider.reporting import measures
 from lider.reporting.measures import ATTENDED, TOOK_PART, Period
 
@@ -119,11 +120,14 @@ def _entities(projects, indicators, period):
 
 def _attendance_hours(projects, indicators, period):
     """Marks counted per session, weighed by the session's length (as `measures._grouped`),
-    summed per project and per (project, task)."""
+    summed per project and per (project, task), in each project's unit of hours."""
     attendance = apps.get_model("delivery", "Attendance")
+    # Each project counts in its own unit of hours (teaching or clock hours, as its dashboard);
+    # only the projects with such an indicator are read.
+    units = {i.goal.project_id: i.goal.project.hours_unit for i in indicators}
     rows = (
         attendance.objects.filter(
-            Q(participant__project_id__in=projects, status__in=ATTENDED)
+            Q(participant__project_id__in=list(units), status__in=ATTENDED)
             & period.lookup("session__date")
         )
         .values_list(
@@ -140,7 +144,7 @@ def _attendance_hours(projects, indicators, period):
         length = (end.hour - start.hour) * 60 + end.minute - start.minute
         minutes[(project_id, None)] += n * length
         minutes[(project_id, task_id)] += n * length
-    hours = {key: (Decimal(m) / 60).quantize(Decimal("0.01")) for key, m in minutes.items()}
+    hours = {key: project_hours(m, units[key[0]]) for key, m in minutes.items()}
 
     def key(indicator):
         return (indicator.goal.project_id, indicator.params.get("task") or None)
