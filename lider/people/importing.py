@@ -17,6 +17,7 @@ from operator import itemgetter
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -119,7 +120,9 @@ def _date(value: str):
     return None
 
 
-# The columns a row is read into, in this order (absent columns read as "").
+# The columns a row is read into, in this order (absent columns read as ""): the person's
+# data fields (lider.people.fields.PERSON_FIELDS, tests/people/test_importing.py checks), in
+# the order the check below unpacks them.
 FIELDS = (
     "first_name", "last_name", "pesel", "other_document_type", "other_document_number",
     "birth_date", "sex", "street", "house_number", "flat_number", "postal_code", "city", "gmina",
@@ -130,14 +133,15 @@ FIELDS = (
 COMPARED = tuple(
     name for name in FIELDS if name not in {"pesel", "other_document_type", "other_document_number"}
 )
-# Free-text columns and the most characters the database keeps of each.
+# Free-text columns (text fields without choices; PESEL and postal code have their own
+# checks) and the most characters the database keeps of each.
 TEXT_LIMITS = tuple(
-    (FIELDS.index(name), name, Person._meta.get_field(name).max_length)
-    for name in (
-        "first_name", "last_name", "other_document_type", "other_document_number", "street",
-        "house_number", "flat_number", "city", "phone", "email",
-    )
-)  # fmt: skip
+    (index, name, field.max_length)
+    for index, name in enumerate(FIELDS)
+    if isinstance(field := Person._meta.get_field(name), models.CharField)
+    and not field.choices
+    and name not in {"pesel", "postal_code"}
+)
 
 
 def _header(cells: list[str], result: "Checked") -> list[str | None]:

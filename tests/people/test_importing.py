@@ -216,3 +216,15 @@ def test_a_pesel_lider_holds_is_held_back_with_differences_until_confirmed():
     assert [p.pesel for p in confirmed.people] == ["90010112349", "05210512347"]
     assert confirmed.rows == [2, 3] and confirmed.matches == []
     assert [(m.row, m.record) for m in confirmed.links] == [(2, known)]
+
+
+def test_the_import_reads_every_data_field_of_a_person():
+    """The import's columns and its row objects are the model's data fields, no more, no less:
+    a field added to Person fails here until the import reads it."""
+    import dataclasses
+
+    from lider.people.fields import PERSON_FIELDS
+    from lider.people.importing import FIELDS, PersonRow
+
+    assert sorted(FIELDS) == sorted(PERSON_FIELDS)
+    assert [f.name for f in dataclasses.fields(PersonRow)] == [*FIELDS, "pk"]
