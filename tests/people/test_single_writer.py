@@ -63,6 +63,12 @@ def writes_in(source: str) -> list[tuple[int, str]]:
             found.append((node.lineno, f"{method}({_last_name(node.args[0])}, …)"))
         elif method in {"save", "delete"} and _last_name(receiver) in NAMES:
             found.append((node.lineno, f"{_last_name(receiver)}.{method}()"))
+        elif (
+            method == "save"
+            and isinstance(receiver, ast.Call)
+            and _last_name(receiver.func) in MODELS  # Person(...).save()
+        ):
+            found.append((node.lineno, f"{_last_name(receiver.func)}(…).save()"))
     return found
 
 
@@ -74,8 +80,9 @@ bulk.insert_values(Person, names, rows)
 application.person.save(update_fields=["email"])
 participant.delete()
 Institution.objects.bulk_create(rows)
+models.Participant(project=p, person=q).save()
 """
-    assert [line for line, _ in writes_in(source)] == [2, 3, 4, 5, 6, 7]
+    assert [line for line, _ in writes_in(source)] == [2, 3, 4, 5, 6, 7, 8]
     assert writes_in("Person.objects.filter(pk=1).exists()\napplication.save()\n") == []
 
 
