@@ -125,3 +125,32 @@ def test_series_form_keeps_the_chosen_trainer_on_every_session(client, setup):
     created = Session.objects.filter(title="Dzień szkoleniowy")
     assert created.count() == 3
     assert {tuple(s.trainers.all()) for s in created} == {(setup["trainer"],)}
+
+
+def test_a_new_project_is_pointed_to_its_missing_venue_and_trainer(client):
+    """A project set up in the forms has no venue nor trainer yet: the session form says where
+    to add them instead of offering two empty required choices."""
+    from django.urls import reverse
+
+    from tests.delivery.factories import DeliveryTaskFactory
+
+    project = DeliveryTaskFactory().project
+    client.force_login(member(project, Role.COORDINATOR))
+    slug = {"slug": project.slug}
+    html = client.get(reverse("delivery:create", kwargs=slug)).content.decode()
+    assert reverse("delivery:venue_create", kwargs=slug) in html
+    assert reverse("projects:invitations", kwargs=slug) in html
+    assert "nie ma jeszcze żadnego miejsca zajęć" in html
+    # The venue form itself (same template) says nothing of it.
+    venue_form = client.get(reverse("delivery:venue_create", kwargs=slug)).content.decode()
+    assert "nie ma jeszcze żadnego miejsca zajęć" not in venue_form
+
+
+def test_the_pointers_go_once_venue_and_trainer_exist(client, setup):
+    from django.urls import reverse
+
+    client.force_login(setup["office"])
+    slug = {"slug": setup["project"].slug}
+    html = client.get(reverse("delivery:create", kwargs=slug)).content.decode()
+    assert reverse("delivery:venue_create", kwargs=slug) not in html.split("<form")[0]
+    assert reverse("projects:invitations", kwargs=slug) not in html
