@@ -71,6 +71,7 @@ def test_every_post_to_an_archived_project_is_refused_and_changes_nothing(
     after = _counts()
     changed = {k: (before[k], after[k]) for k in before if before[k] != after[k]}
     changed.pop("core.AuditEntry", None)
+    changed.pop("jobs.Job", None)  # an export asked of the worker: a read, open in every state
     assert changed == {}
     # (The consent the walk withdrew: a withdrawal is open in every state, art. 7(3); and the
     # demo's proposed correction it accepted: rectification too, art. 16 — the person's data
@@ -95,6 +96,9 @@ def test_an_archived_project_shows_the_banner_and_hides_the_forms(client, demo_p
     page = client.get(card).content.decode()
     assert "biuro projektu działa tylko do odczytu" in page
     assert 'class="container read-only"' in page
+    # The forms the law or a read keeps open are marked so the read-only style leaves them.
+    exports = client.get(reverse("reporting:exports", kwargs={"slug": demo_project.slug}))
+    assert 'class="inline-form any-state"' in exports.content.decode()
 
 
 def test_a_real_change_is_refused_when_archived_and_made_when_running(client, demo_project):
