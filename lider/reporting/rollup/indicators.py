@@ -15,7 +15,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.apps import apps
-from django.db.models import Case, Count, F, Q, When
+from django.db.models import Case, Count, F, Q, Sum, When
 
 from lider.people.models import Participant
 from lider.projects.hours import hours as project_hours
@@ -119,15 +119,39 @@ def _entities(projects, indicators, period):
 
 
 def _attendance_hours(projects, indicators, period):
-    """Marks counted per session, weighed by the session's length (as `measures._grouped`),
-    summed per project and per (project, task), in each project's unit of hours."""
-    attendance = apps.get_model("delivery", "Attendance")
+    """Minutes attended summed per project and per (project, task), in each project's unit of
+    hours. Cumulatively they are read from the pre-aggregated `AttendanceTotal` (one row per
+    participant and task, kept current with the marks); for a period, from the marks, counted
+    per session and weighed by its length (as `measures._grouped`)."""
     # Each project counts in its own unit of hours (teaching or clock hours, as its dashboard);
     # only the projects with such an indicator are read.
     units = {i.goal.project_id: i.goal.project.hours_unit for i in indicators}
+    minutes: dict[tuple, int] = defaultdict(int)
+    for project_id, task_id, n in _attended_minutes(list(units), period):
+        minutes[(project_id, None)] += n
+        minutes[(project_id, task_id)] += n
+    hours = {key: project_hours(m, units[key[0]]) for key, m in minutes.items()}
+
+    def key(indicator):
+        return (indicator.goal.project_id, indicator.params.get("task") or None)
+
+    return hours, key
+
+
+def _attended_minutes(project_ids, period):
+    """(project, task, minutes attended) rows."""
+    if period.start is None and period.end is None:
+        total = apps.get_model("delivery", "AttendanceTotal")
+        return (
+            total.objects.filter(participant__project_id__in=project_ids)
+            .values_list("participant__project_id", "task_id")
+            .annotate(n=Sum("minutes_attended"))
+            .order_by()
+        )
+    attendance = apps.get_model("delivery", "Attendance")
     rows = (
         attendance.objects.filter(
-            Q(participant__project_id__in=list(units), status__in=ATTENDED)
+            Q(participant__project_id__in=project_ids, status__in=ATTENDED)
             & period.lookup("session__date")
         )
         .values_list(
@@ -139,17 +163,10 @@ def _attendance_hours(projects, indicators, period):
         .annotate(n=Count("pk"))
         .order_by()
     )
-    minutes: dict[tuple, int] = defaultdict(int)
-    for project_id, task_id, start, end, n in rows:
-        length = (end.hour - start.hour) * 60 + end.minute - start.minute
-        minutes[(project_id, None)] += n * length
-        minutes[(project_id, task_id)] += n * length
-    hours = {key: project_hours(m, units[key[0]]) for key, m in minutes.items()}
-
-    def key(indicator):
-        return (indicator.goal.project_id, indicator.params.get("task") or None)
-
-    return hours, key
+    return [
+        (project_id, task_id, n * ((end.hour - start.hour) * 60 + end.minute - start.minute))
+        for project_id, task_id, start, end, n in rows
+    ]
 
 
 def _no_param(indicator):
