@@ -17,7 +17,7 @@ from lider.jobs.models import Job
 from lider.jobs.services import download, kept_hours, start_job
 from lider.projects.access import project_view
 from lider.reporting import charts, drilldown, jobs, measures, services
-from lider.reporting.exports import monitoring, progress
+from lider.reporting.exports import breakdown, monitoring, progress
 from lider.reporting.exports.profiles import PROFILES
 from lider.reporting.forms import IndicatorForm, PeriodForm, SnapshotForm, default_period
 from lider.reporting.models import Indicator, Snapshot
@@ -399,7 +399,11 @@ def progress_report(request, project):
     if form.is_bound and form.is_valid():
         with reading_replica():
             data = progress.progress_data(
-                project, form.cleaned_data["start"], form.cleaned_data["end"]
+                project,
+                form.cleaned_data["start"],
+                form.cleaned_data["end"],
+                # Disadvantaged groups are special-category data: counted only for those roles.
+                sensitive=allows(request.project_roles, "personal.view_sensitive"),
             )
         name = f"sprawozdanie_{project.slug}_{data.start:%Y-%m-%d}_{data.end:%Y-%m-%d}"
         lang = get_language() or "pl"
@@ -418,5 +422,11 @@ def progress_report(request, project):
     return render(
         request,
         "reporting/backoffice/progress.html",
-        {"project": project, "form": form, "data": data, "query": request.GET.urlencode()},
+        {
+            "project": project,
+            "form": form,
+            "data": data,
+            "breakdown": breakdown.tables(data.breakdown) if data else {},
+            "query": request.GET.urlencode(),
+        },
     )

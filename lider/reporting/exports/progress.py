@@ -24,6 +24,7 @@ from lider.people import paths
 from lider.people.models import Participant, Sex
 from lider.projects import hours
 from lider.reporting import charts
+from lider.reporting.exports import breakdown as breakdowns
 from lider.reporting.measures import ATTENDED, Period
 from lider.reporting.queries import IndicatorValue, indicator_values
 
@@ -48,6 +49,7 @@ class ProgressData:
     tasks: list[TaskRow]
     indicators: list[IndicatorValue]
     participants: dict[str, dict[str, int]]  # started/ended × period/cumulative × K/M/total
+    breakdown: "breakdowns.Breakdown | None" = None  # what a payment claim asks for
 
 
 def _minutes(prefix=""):
@@ -58,7 +60,11 @@ def _minutes(prefix=""):
     )
 
 
-def progress_data(project, start: datetime.date, end: datetime.date) -> ProgressData:
+def progress_data(
+    project, start: datetime.date, end: datetime.date, *, sensitive: bool = False
+) -> ProgressData:
+    """``sensitive``: the reader may see special-category data (personal.view_sensitive); without
+    it the disadvantaged groups are left out of the breakdown."""
     period = Period(start, end)
     sessions = {
         row["task_id"]: row
@@ -122,6 +128,7 @@ def progress_data(project, start: datetime.date, end: datetime.date) -> Progress
         tasks=tasks,
         indicators=indicator_values(project, period=period, until=end),
         participants=participants,
+        breakdown=breakdowns.breakdown(project, start, end, sensitive=sensitive),
     )
 
 
@@ -130,7 +137,16 @@ def _value(value):
     return value
 
 
-def _tables(data: ProgressData) -> dict[str, ReportTable]:
+class Percent(Decimal):
+    """A percentage (0–100+): the PDF prints it with a % sign, the XLSX writes it as a number
+    formatted as a percentage."""
+
+
+def _percent_text(value) -> str:
+    return f"{formats.number_format(value, use_l10n=True)}%"
+
+
+def _tables(data: ProgressData, *, percent=_percent_text) -> dict[str, ReportTable]:
     tasks = ReportTable(
         columns=[
             _("Task"),
@@ -163,7 +179,7 @@ def _tables(data: ProgressData) -> dict[str, ReportTable]:
                 v.cumulative.total,
                 _value(v.cumulative.women),
                 _value(v.cumulative.men),
-                v.progress,
+                percent(Percent(v.progress)),
             ]
             for v in data.indicators
         ],
@@ -198,6 +214,13 @@ def _tables(data: ProgressData) -> dict[str, ReportTable]:
         ],
         caption=_("Participants starting and ending in the period"),
     )
+    if data.breakdown is not None:
+        return {
+            "tasks": tasks,
+            "indicators": indicators,
+            "people": people,
+            **breakdowns.tables(data.breakdown),
+        }
     return {"tasks": tasks, "indicators": indicators, "people": people}
 
 
@@ -235,6 +258,10 @@ def render_pdf(data: ProgressData, *, lang: str = "pl", today: datetime.date | N
                     charts=[ReportChart(svg=chart)] if data.indicators else [],
                 ),
                 ReportSection(heading=_("Participants"), tables=[tables["people"]]),
+                ReportSection(
+                    heading=_("Breakdown for the payment claim"),
+                    tables=[tables[key] for key in breakdowns.TABLES if key in tables],
+                ),
             ],
         )
     return render_report(report, lang=lang)
@@ -244,10 +271,16 @@ def render_xlsx(data: ProgressData, *, lang: str = "pl") -> bytes:
     """The report's tables, one sheet each; task titles and indicator names stay text."""
     buffer = io.BytesIO()
     with translation.override(lang):
-        tables = _tables(data)
+        tables = _tables(data, percent=lambda value: value)
         title, subtitle = _title(data)
-        names = {"tasks": _("Tasks"), "indicators": _("Indicators"), "people": _("Participants")}
+        names = {
+            "tasks": _("Tasks"),
+            "indicators": _("Indicators"),
+            "people": _("Participants"),
+            **breakdowns.sheet_names(),
+        }
         with Workbook(buffer) as workbook:
+            percent = workbook.add_format({"num_format": "0%"})
             for name, table in tables.items():
                 sheet = workbook.add_sheet(names[name])
                 sheet.set_column(0, 0, 50)
@@ -256,5 +289,9 @@ def render_xlsx(data: ProgressData, *, lang: str = "pl") -> bytes:
                 sheet.write_text(2, 0, table.caption, workbook.bold)
                 sheet.write_header(3, table.columns)
                 for i, row in enumerate(table.rows, start=4):
-                    sheet.write_row(i, row)
+                    sheet.write_row(i, [None if isinstance(c, Percent) else c for c in row])
+                    # A percentage: the number as a fraction, shown with a % sign.
+                    for column, cell in enumerate(row):
+                        if isinstance(cell, Percent):
+                            sheet.worksheet.write_number(i, column, float(cell) / 100, percent)
     return buffer.getvalue()
