@@ -137,6 +137,9 @@ def setup(count: int) -> dict:
                         start_date=sessions[person.pk % len(sessions)].date,
                         end_date=sessions[-1].date,
                         completed_as_planned=True,
+                        # Mandatory once the path has ended (SL2014 "Sytuacja (1)").
+                        exit_situation="employed",
+                        exit_situation_source="office",
                     )
                     for person in created
                 )
