@@ -8,7 +8,8 @@ first administrator and TOTP → organisations and a project through the step-by
 recruiting → a coordinator and a trainer invited by e-mail → a public application → accepted →
 the participant's invitation and /konto/ → a session with the trainer, the participant enrolled
 and booked → attendance on a phone → completion rule and certificate → public verification by
-its code → password reset. Every page is checked by axe-core (tests/e2e/conftest.py).
+its code → password reset → closed and archived: the back office read-only. Every page is
+checked by axe-core (tests/e2e/conftest.py).
 """
 
 import base64
@@ -448,5 +449,17 @@ def test_a_new_organisation_runs_its_first_project_from_an_empty_install(empty_i
     forgetful.follow(reset.get_by_role("button", name="Zapisz nowe hasło"), what="new password")
     log_in(forgetful, "twojcik", NEW_PASSWORD)
     expect(reset).not_to_have_url(re.compile("/logowanie/"))
+
+    # --- Closed, then archived: the back office turns read-only, with a banner.
+    for state in ("zakończony", "zarchiwizowany"):
+        admin.goto(f"{project}stan/")
+        page.get_by_label(state, exact=True).check()
+        admin.follow(page.get_by_role("button", name="Zmień stan"), what=state)
+    expect(page.locator(".read-only-banner")).to_contain_text("tylko do odczytu")
+    coordinator.goto(session)
+    expect(office.locator(".read-only-banner")).to_be_visible()
+    marked = office.locator("li.attendee", has_text="Weronika Nowicka")
+    expect(marked.get_by_role("button", name="obecny", exact=True)).to_be_hidden()
+    expect(office.get_by_role("button", name="Zapisz na zajęcia")).to_be_hidden()
 
     print(f"empty-install flow: {time.monotonic() - started:.0f} s in the browser")
