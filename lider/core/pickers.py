@@ -40,7 +40,7 @@ def without_errors(form):
     form._errors = ErrorDict()
     form.cleaned_data = {}
     for field in form.fields.values():
-        if isinstance(field.widget, SearchableCheckboxes):
+        if isinstance(field.widget, SearchableCheckboxes | SearchableChoice):
             field.widget.filtered = True  # says that nothing was saved (Enter may have filtered)
     return form
 
@@ -85,3 +85,87 @@ class SearchableCheckboxes(forms.CheckboxSelectMultiple):
             }
         )
         return context
+
+
+class SearchableChoice(forms.RadioSelect):
+    """One item of many thousands (a project's participants): radio buttons for the chosen item
+    and for at most ``limit`` items that the database finds for the filter text, never the
+    whole list. Used through :class:`SearchableModelChoiceField`; the filter works as above
+    (the "Filter" button, or ``lider.js`` as one types)."""
+
+    template_name = "core/widgets/picker_one.html"
+    limit = 20
+
+    def __init__(self, attrs=None, *, search, label, limit=None):
+        super().__init__(attrs)
+        self.search, self.label = search, label
+        self.limit = limit or self.limit
+        self.query = ""
+        self.filtered = False
+
+    def value_from_datadict(self, data, files, name):
+        self.query = " ".join((data.get(name + QUERY_SUFFIX) or "").split())[:QUERY_LENGTH]
+        return super().value_from_datadict(data, files, name)
+
+    def _option(self, name, obj, index, *, selected, attrs):
+        option_attrs = self.build_attrs(self.attrs, attrs)
+        option_attrs["id"] = f"{option_attrs.get('id') or name}_{index}"
+        return {
+            "value": str(obj.pk),
+            "label": self.label(obj),
+            "selected": selected,
+            "attrs": option_attrs,
+        }
+
+    def get_context(self, name, value, attrs):
+        context = forms.Widget.get_context(self, name, value, attrs)
+        values = self.format_value(value)
+        chosen_pk = values[0] if values and values[0] else None
+        queryset = self.search("")
+        chosen = []
+        if chosen_pk and str(chosen_pk).isdigit():
+            chosen = [
+                self._option(name, obj, 0, selected=True, attrs=attrs)
+                for obj in queryset.filter(pk=chosen_pk)[:1]
+            ]
+        matching = []
+        if self.query:
+            found = self.search(self.query)
+            if chosen:
+                found = found.exclude(pk=chosen_pk)
+            matching = [
+                self._option(name, obj, n, selected=False, attrs=attrs)
+                for n, obj in enumerate(found[: self.limit + 1], start=1)
+            ]
+        context["widget"].update(
+            {
+                "query": self.query,
+                "filtered": self.filtered,
+                "query_name": name + QUERY_SUFFIX,
+                "filter_name": FILTER,
+                "chosen": chosen,
+                "matching": matching[: self.limit],
+                "more": len(matching) > self.limit,
+                "limit": self.limit,
+                "base_id": (attrs or {}).get("id") or self.attrs.get("id") or name,
+            }
+        )
+        return context
+
+
+class SearchableModelChoiceField(forms.ModelChoiceField):
+    """A model choice among many thousands, picked through :class:`SearchableChoice`.
+    ``search(text)`` returns the queryset of items matching ``text`` (all for ""); only the
+    chosen value is looked up when the form is validated."""
+
+    def __init__(self, queryset, *, search, limit=None, **kwargs):
+        kwargs.setdefault("empty_label", None)
+        super().__init__(queryset, **kwargs)
+        self.widget = SearchableChoice(search=search, label=self.label_from_instance, limit=limit)
+        self.widget.choices = ()
+
+    def _set_queryset(self, queryset):
+        # The widget lists what the search finds, never the queryset's every choice.
+        self._queryset = None if queryset is None else queryset.all()
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)

@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from lider.core.collation import polish
 from lider.core.permissions import Role
+from lider.core.pickers import SearchableModelChoiceField
 from lider.delivery.models import Attendance, Enrolment, Group, Session, Venue
-from lider.people.models import Participant
+from lider.people.queries import participants_matching
 from lider.projects.models import Task
 from lider.territory.models import Unit
 
@@ -26,7 +27,16 @@ SESSION_FIELDS = [
 ]
 
 
-class ParticipantChoiceField(forms.ModelChoiceField):
+class ParticipantChoiceField(SearchableModelChoiceField):
+    """One participant of the project, found by name: never a list of all of them."""
+
+    def __init__(self, *, project, exclude=None, **kwargs):
+        def search(text):
+            found = participants_matching(project, text)
+            return found.exclude(exclude) if exclude is not None else found
+
+        super().__init__(search(""), search=search, label=_("participant"), **kwargs)
+
     def label_from_instance(self, obj):
         return str(obj.subject)
 
@@ -41,10 +51,6 @@ def trainers_choosable(project, *, session=None):
     return User.objects.filter(pk__in=pks).order_by(
         polish("last_name"), polish("first_name"), "username"
     )
-
-
-def _participants(project):
-    return Participant.objects.filter(project=project).select_related("person", "institution")
 
 
 class SessionForm(forms.ModelForm):
@@ -145,17 +151,14 @@ class SignedListForm(forms.Form):
 class BookingForm(forms.Form):
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["participant"] = ParticipantChoiceField(
-            label=_("participant"), queryset=_participants(project)
-        )
+        self.fields["participant"] = ParticipantChoiceField(project=project)
 
 
 class EnrolForm(forms.Form):
     def __init__(self, *args, task, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["participant"] = ParticipantChoiceField(
-            label=_("participant"),
-            queryset=_participants(task.project_id).exclude(enrolments__task=task),
+            project=task.project_id, exclude=Q(enrolments__task=task)
         )
         self.fields["group"] = forms.ModelChoiceField(
             label=_("group"),

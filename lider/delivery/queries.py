@@ -5,7 +5,7 @@ import datetime
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Cast, Coalesce, Concat, NullIf
 
 from lider.core.permissions import allows
@@ -123,23 +123,30 @@ def sessions_of_trainer(user, *, project=None, today=None):
     )
 
 
-def _on_list(session) -> Q:
-    """Who belongs on a session's list: the group's enrolled participants (and those who left
-    the group only after the session), those with a place booked, and anyone already marked."""
-    in_group = Enrolment.objects.filter(
-        participant=OuterRef("pk"), group_id=session.group_id, task_id=session.task_id
-    ).filter(
-        Q(status__in=Enrolment.TAKES_PLACE)
-        | Q(status=Enrolment.Status.DROPPED, dropped_on__gt=session.date)
+def on_list(session):
+    """The ids of who belongs on a session's list: the group's enrolled participants (and those
+    who left the group only after the session), those with a place booked, and anyone already
+    marked. A UNION of three lookups on indexed columns, so that the list costs the same in a
+    project of a hundred people as of a hundred thousand."""
+    booked = (
+        SessionBooking.objects.filter(session=session, status=SessionBooking.Status.BOOKED)
+        .values("participant_id")
+        .order_by()
     )
-    booked = SessionBooking.objects.filter(
-        participant=OuterRef("pk"), session=session, status=SessionBooking.Status.BOOKED
-    )
-    marked = Attendance.objects.filter(participant=OuterRef("pk"), session=session)
-    condition = Q(Exists(booked)) | Q(Exists(marked))
+    marked = Attendance.objects.filter(session=session).values("participant_id").order_by()
+    ids = booked.union(marked)
     if session.group_id:
-        condition |= Q(Exists(in_group))
-    return condition
+        in_group = (
+            Enrolment.objects.filter(group_id=session.group_id, task_id=session.task_id)
+            .filter(
+                Q(status__in=Enrolment.TAKES_PLACE)
+                | Q(status=Enrolment.Status.DROPPED, dropped_on__gt=session.date)
+            )
+            .values("participant_id")
+            .order_by()
+        )
+        ids = ids.union(in_group)
+    return ids
 
 
 def roster(session):
@@ -149,8 +156,7 @@ def roster(session):
     attendance is the evidence of the support given, and the list marks them.
     """
     return (
-        Participant.objects.filter(project_id=session.task.project_id)
-        .filter(_on_list(session))
+        Participant.objects.filter(project_id=session.task.project_id, pk__in=on_list(session))
         .select_related("person", "institution")
         .annotate(restricted=restricted_flag("person_id"))
         .order_by("person__last_name", "person__first_name", "institution__name", "pk")
@@ -158,25 +164,40 @@ def roster(session):
 
 
 def attendance_sheet(session):
-    """The roster with each person's mark (status, who marked it, when): one query."""
-    marks = Attendance.objects.filter(session=session, participant=OuterRef("pk"))
+    """The roster with each person's mark (status, who marked it, when): one query, the mark
+    joined (one row at most per person and session)."""
     return roster(session).annotate(
-        mark=Subquery(marks.values("status")[:1]),
-        marked_at=Subquery(marks.values("marked_at")[:1]),
-        marked_by_name=Subquery(marks.values("marked_by__username")[:1]),
-        marked_by_full_name=Subquery(
-            marks.annotate(
-                who=models.Case(
-                    models.When(
-                        Q(marked_by__first_name="", marked_by__last_name=""),
-                        then=F("marked_by__username"),
-                    ),
-                    default=Concat("marked_by__first_name", Value(" "), "marked_by__last_name"),
-                    output_field=models.CharField(),
-                )
-            ).values("who")[:1]
+        marks=FilteredRelation("attendance", condition=Q(attendance__session=session)),
+        mark=F("marks__status"),
+        marked_at=F("marks__marked_at"),
+        marked_by_name=F("marks__marked_by__username"),
+        marked_by_full_name=models.Case(
+            models.When(marks__marked_by__isnull=True, then=Value(None)),
+            models.When(
+                Q(marks__marked_by__first_name="", marks__marked_by__last_name=""),
+                then=F("marks__marked_by__username"),
+            ),
+            default=Concat(
+                "marks__marked_by__first_name", Value(" "), "marks__marked_by__last_name"
+            ),
+            output_field=models.CharField(),
         ),
     )
+
+
+def sheet_counts(session) -> dict:
+    """The list's summary (how many on it, by mark, unmarked): two counting queries. Every mark
+    of the session is on its list, so the marks are counted without the list."""
+    by_status = dict.fromkeys(Attendance.Status.values, 0)
+    by_status.update(
+        Attendance.objects.filter(session=session)
+        .values("status")
+        .annotate(n=models.Count("pk"))
+        .order_by()
+        .values_list("status", "n")
+    )
+    total = roster(session).order_by().count()
+    return {"by_status": by_status, "unmarked": total - sum(by_status.values()), "total": total}
 
 
 def full_name(participant) -> str:

@@ -23,9 +23,9 @@ from lider.delivery.queries import (
     attendance_sheet,
     full_name,
     roster,
+    sheet_counts,
 )
 from lider.delivery.views.common import (
-    counts_of,
     may_mark,
     not_your_session,
     refuse,
@@ -76,8 +76,7 @@ def mark(request, project, pk, participant):
         error = _("Unknown attendance status.")
     if request.headers.get("HX-Request"):
         # The row, and the summary above the list swapped out of band: one response.
-        rows = list(attendance_sheet(session))
-        row = next((r for r in rows if r.pk == person.pk), None)
+        row = attendance_sheet(session).filter(pk=person.pk).first()
         if row is None:
             raise Http404
         return render(
@@ -87,7 +86,7 @@ def mark(request, project, pk, participant):
                 "project": project,
                 "session": session,
                 "row": row,
-                "counts": counts_of(rows),
+                "counts": sheet_counts(session),
                 "statuses": Attendance.Status.choices,
                 "can": {"mark_attendance": True},
                 "error": error,

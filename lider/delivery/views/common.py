@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from lider.core.permissions import allows
 from lider.delivery import services
-from lider.delivery.models import Attendance, Session
+from lider.delivery.models import Session
 from lider.delivery.queries import (
     may_mark_attendance,
 )
@@ -45,14 +45,3 @@ def session_or_404(project, pk):
         pk=pk,
         task__project=project,
     )
-
-
-def counts_of(rows) -> dict:
-    counts = dict.fromkeys(Attendance.Status.values, 0)
-    unmarked = 0
-    for row in rows:
-        if row.mark:
-            counts[row.mark] += 1
-        else:
-            unmarked += 1
-    return {"by_status": counts, "unmarked": unmarked, "total": len(rows)}

@@ -3,12 +3,14 @@ and the places booked in it."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from lider.core import pickers
 from lider.delivery import places, services
 from lider.delivery.forms import (
     BookingForm,
@@ -22,9 +24,9 @@ from lider.delivery.models import Attendance, SessionBooking
 from lider.delivery.queries import (
     attendance_sheet,
     full_name,
+    sheet_counts,
 )
 from lider.delivery.views.common import (
-    counts_of,
     may_mark,
     not_your_session,
     permitted,
@@ -161,10 +163,11 @@ def session_edit(request, project, pk):
     )
 
 
-@project_view("delivery.view_attendance")
-def session_detail(request, project, pk):
-    """A session with its list: one page for a trainer's phone to mark attendance on."""
-    session = session_or_404(project, pk)
+ROWS_PER_PAGE = 50
+
+
+def _session_page(request, project, session, *, booking_form=None):
+    """A session with one page of its list: the same queries for 25 people as for 2,500."""
     can = permitted(
         request,
         "delivery.mark_attendance",
@@ -181,7 +184,12 @@ def session_detail(request, project, pk):
         if can["manage"]
         else SessionBooking.objects.none()
     )
-    rows = list(attendance_sheet(session))
+    counts = sheet_counts(session)
+    paginator = Paginator(attendance_sheet(session), ROWS_PER_PAGE)
+    paginator.count = counts["total"]  # counted once, with the summary
+    page = paginator.get_page(request.GET.get("page"))
+    if can["manage"] and booking_form is None:
+        booking_form = BookingForm(project=project)
     return render(
         request,
         "delivery/backoffice/session.html",
@@ -190,11 +198,12 @@ def session_detail(request, project, pk):
             "session": session,
             "session_hours": session.hours_in(project.hours_unit),
             "trainers": list(session.trainers.all()),
-            "rows": rows,
-            "counts": counts_of(rows),
+            "rows": list(page),
+            "page": page,
+            "counts": counts,
             "statuses": Attendance.Status.choices,
             "bookings": bookings,
-            "booking_form": BookingForm(project=project) if can["manage"] else None,
+            "booking_form": booking_form if can["manage"] else None,
             "upload_form": SignedListForm() if can["manage"] else None,
             "can": can,
             "refused": not_your_session(session) if refused else "",
@@ -202,11 +211,19 @@ def session_detail(request, project, pk):
     )
 
 
+@project_view("delivery.view_attendance")
+def session_detail(request, project, pk):
+    """A session with its list: one page for a trainer's phone to mark attendance on."""
+    return _session_page(request, project, session_or_404(project, pk))
+
+
 @project_view("delivery.manage")
 @require_POST
 def book(request, project, pk):
     session = session_or_404(project, pk)
     form = BookingForm(request.POST, project=project)
+    if pickers.filtering(request):
+        return _session_page(request, project, session, booking_form=pickers.without_errors(form))
     if form.is_valid():
         try:
             booking = places.book_session(

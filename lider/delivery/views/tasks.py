@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lider.core import pickers
 from lider.delivery import places
 from lider.delivery.forms import (
     EnrolForm,
@@ -29,7 +30,10 @@ ROWS_PER_PAGE = 50
 @project_view("delivery.view_attendance")
 def task_detail(request, project, task):
     """A task's groups, enrolments and each participant's share of attended hours."""
-    task = get_object_or_404(Task, pk=task, project=project)
+    return _task_page(request, project, get_object_or_404(Task, pk=task, project=project))
+
+
+def _task_page(request, project, task, *, enrol_form=None):
     groups = {
         g.pk: g for g in task.groups.select_related("county").order_by("county__name", "name")
     }
@@ -57,7 +61,7 @@ def task_detail(request, project, task):
             "page": page,
             "first_date": first_date,
             "status_choices": Enrolment.Status.choices,
-            "enrol_form": EnrolForm(task=task) if can["manage"] else None,
+            "enrol_form": (enrol_form or EnrolForm(task=task)) if can["manage"] else None,
             "status_form": EnrolmentStatusForm() if can["manage"] else None,
             "can": can,
         },
@@ -69,6 +73,8 @@ def task_detail(request, project, task):
 def enrol(request, project, task):
     task = get_object_or_404(Task, pk=task, project=project)
     form = EnrolForm(request.POST, task=task)
+    if pickers.filtering(request):
+        return _task_page(request, project, task, enrol_form=pickers.without_errors(form))
     if form.is_valid():
         try:
             enrolment = places.enrol(

@@ -59,7 +59,7 @@ function enhancePicker(picker) {
   });
   // A box checked while a list was on its way: ask again, so the answer knows of it.
   picker.addEventListener("change", (event) => {
-    if (pending && event.target.type === "checkbox") refresh();
+    if (pending && ["checkbox", "radio"].includes(event.target.type)) refresh();
   });
 }
 

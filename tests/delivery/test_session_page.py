@@ -1,0 +1,115 @@
+"""The session page at any size: its list paginated, places booked through a searchable picker
+that lists at most a few people (never every participant of the project)."""
+
+import pytest
+from django.utils import timezone
+
+from lider.core.permissions import Role
+from lider.delivery import services
+from lider.delivery.models import SessionBooking
+from lider.delivery.views.sessions import ROWS_PER_PAGE
+from tests.delivery.conftest import url
+from tests.delivery.factories import (
+    DeliveryParticipantFactory,
+    DeliveryPersonFactory,
+    DeliveryTaskFactory,
+    GroupFactory,
+    SessionFactory,
+)
+from tests.factories import member
+
+pytestmark = pytest.mark.django_db
+
+
+def _session(people: int, *, others: int = 0):
+    """A group's session with ``people`` enrolled (one marked) and ``others`` participants of
+    the project in no group."""
+    task = DeliveryTaskFactory()
+    office = member(task.project, Role.COORDINATOR)
+    group = GroupFactory(task=task, capacity=None)
+    session = SessionFactory(task=task, group=group, date=timezone.localdate())
+    enrolled = [DeliveryParticipantFactory(project=task.project) for _ in range(people)]
+    for person in enrolled:
+        services.enrol(task, participant=person, group=group, actor=office)
+    services.mark_attendance(session, participant=enrolled[0], status="present", actor=office)
+    for _ in range(others):
+        DeliveryParticipantFactory(project=task.project)
+    return {"project": task.project, "session": session, "office": office, "people": enrolled}
+
+
+@pytest.mark.parametrize("people", [3, ROWS_PER_PAGE + 5])
+def test_the_session_page_takes_the_same_queries_for_a_page_or_two(
+    client, people, django_assert_num_queries
+):
+    setup = _session(people, others=people)
+    client.force_login(setup["office"])
+    path = url("delivery:session", setup, pk=setup["session"].pk)
+    client.get(path)  # sessions and caches warm
+
+    with django_assert_num_queries(QUERIES_OF_A_SESSION_PAGE):
+        response = client.get(path)
+
+    assert len(response.context["rows"]) == min(people, ROWS_PER_PAGE)
+    assert response.context["counts"]["total"] == people
+    assert response.context["counts"]["by_status"]["present"] == 1
+
+
+# Session, user, project, roles, the session, its trainers, bookings, the marks counted, the
+# list counted, the page of rows with marks and restriction flags joined, …: measured, the
+# same at any size.
+QUERIES_OF_A_SESSION_PAGE = 12
+
+
+def test_the_list_is_paginated_with_accessible_controls(client):
+    setup = _session(ROWS_PER_PAGE + 2)
+    client.force_login(setup["office"])
+    path = url("delivery:session", setup, pk=setup["session"].pk)
+
+    first = client.get(path).content.decode()
+    second = client.get(path + "?page=2")
+    html = second.content.decode()
+
+    assert 'aria-label="Strony listy"' in first
+    assert len(second.context["rows"]) == 2
+    assert 'aria-current="page"' in html and "?page=1#attendance" in html
+    assert f'start="{ROWS_PER_PAGE + 1}"' in html
+    assert "Na liście: 52." in html  # the summary counts the whole list, not the page
+
+
+def test_the_booking_picker_lists_nobody_until_one_searches_and_then_a_few(client):
+    setup = _session(1, others=30)
+    project, session = setup["project"], setup["session"]
+    wanted = DeliveryParticipantFactory(
+        project=project, person=DeliveryPersonFactory(last_name="Zawadzka-Unikat")
+    )
+    client.force_login(setup["office"])
+    page = client.get(url("delivery:session", setup, pk=session.pk)).content.decode()
+    assert 'type="radio" name="participant"' not in page
+
+    found = client.post(
+        url("delivery:book", setup, pk=session.pk),
+        {"participant__q": "Gęślą", "_picker": "participant"},
+    )
+    assert found.status_code == 200
+    assert found.content.decode().count('type="radio" name="participant"') == 20  # the limit
+    assert not SessionBooking.objects.filter(session=session).exists()  # filtering saves nothing
+
+    one = client.post(
+        url("delivery:book", setup, pk=session.pk),
+        {"participant__q": "unikat", "_picker": "participant"},
+    ).content.decode()
+    assert one.count('type="radio" name="participant"') == 1
+    assert f'value="{wanted.pk}"' in one
+
+    client.post(url("delivery:book", setup, pk=session.pk), {"participant": wanted.pk})
+    assert SessionBooking.objects.get(session=session).participant == wanted
+
+
+def test_the_picker_refuses_a_participant_of_another_project(client):
+    setup = _session(1)
+    stranger = DeliveryParticipantFactory()
+    client.force_login(setup["office"])
+
+    client.post(url("delivery:book", setup, pk=setup["session"].pk), {"participant": stranger.pk})
+
+    assert not SessionBooking.objects.exists()
