@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from lider.core.permissions import Role
-from lider.delivery import services
+from lider.delivery import places, services
 from lider.delivery.models import SessionBooking
 from lider.delivery.views.sessions import ROWS_PER_PAGE
 from tests.delivery.conftest import url
@@ -30,7 +30,7 @@ def _session(people: int, *, others: int = 0):
     session = SessionFactory(task=task, group=group, date=timezone.localdate())
     enrolled = [DeliveryParticipantFactory(project=task.project) for _ in range(people)]
     for person in enrolled:
-        services.enrol(task, participant=person, group=group, actor=office)
+        places.enrol(task, participant=person, group=group, actor=office)
     services.mark_attendance(session, participant=enrolled[0], status="present", actor=office)
     for _ in range(others):
         DeliveryParticipantFactory(project=task.project)
