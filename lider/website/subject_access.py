@@ -31,7 +31,7 @@ from lider.core.documents import (
 )
 from lider.core.models import AuditEntry
 from lider.delivery.models import Attendance, Enrolment, SessionBooking
-from lider.people.models import InstitutionMember, Participant, Person
+from lider.people.models import Correction, InstitutionMember, Participant, Person
 from lider.recruitment.models import Application, Consent
 
 TEXT_LIMIT = MAX_TEXT_LENGTH
@@ -91,6 +91,7 @@ def _labels(model, names) -> dict:
 # (key, model, heading): the parts of the answer, in the order they are shown.
 PARTS = [
     ("person", Person, gettext_lazy("Personal data")),
+    ("corrections", Correction, gettext_lazy("Corrections you proposed")),
     ("institutions", InstitutionMember, gettext_lazy("Institutions")),
     ("applications", Application, gettext_lazy("Applications and decisions")),
     ("consents", Consent, gettext_lazy("Consents")),
@@ -152,6 +153,7 @@ def collect(person: Person, *, projects=None) -> dict:
     return {
         "generated_at": timezone.localtime().isoformat(timespec="seconds"),
         "person": [record(person)],
+        "corrections": [record(c) for c in person.corrections.select_related("decided_by")],
         "institutions": [record(m) for m in memberships],
         "applications": [
             {

@@ -217,3 +217,13 @@ def test_a_proposal_only_ever_touches_the_participants_own_person(client, case):
     )
     assert client.post(url).status_code == 404
     assert Correction.objects.get().is_pending
+
+
+def test_the_persons_copy_of_their_data_lists_their_proposals(client, case):
+    project, person, user = case
+    client.force_login(user)
+    client.post(reverse("website:correction"), _account_values(person, city="Kraków"))
+    data = client.get(reverse("website:my_data", kwargs={"fmt": "json"})).json()
+    [proposal] = data["corrections"]
+    assert proposal["changes"] == {"city": ["Częstochowa", "Kraków"]}
+    assert client.get(reverse("website:my_data", kwargs={"fmt": "pdf"})).status_code == 200
