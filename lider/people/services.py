@@ -5,7 +5,7 @@ task) and leaves an audit entry: created, changed old → new per field, linked,
 anonymised. Other apps call these; none writes Person, Institution or Participant itself
 (tests/people/test_single_writer.py fails when one does). Imports go through
 `lider.people.imports`, restriction through `lider.people.restrictions`, anonymisation
-through `lider.people.anonymising`.
+through `lider.people.anonymising`, the participation path through `lider.people.paths`.
 """
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError

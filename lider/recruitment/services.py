@@ -1,4 +1,8 @@
-"""Every write of recruitment: applying, checking, deciding, withdrawing, consents."""
+"""Recruitment's writes: applying, deciding, the reserve list, withdrawing, consents, rules.
+
+Beside it: `identity` (is the applicant a known record), `mail` (what the applicant is told),
+`bulk_import` (a spreadsheet of applications). People are written by `lider.people.services`.
+"""
 
 import datetime
 
