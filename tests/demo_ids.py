@@ -9,6 +9,7 @@ def demo_objects(project) -> dict:
     from lider.certification.issuing import start_bulk_issue
     from lider.certification.models import BulkIssueRun, Certificate
     from lider.delivery.models import Enrolment, Session, SessionBooking
+    from lider.jobs.models import Job
     from lider.jobs.services import run_job, start_job
     from lider.outcomes.models import FoundedEntity
     from lider.people.models import Participant
@@ -32,8 +33,19 @@ def demo_objects(project) -> dict:
         actor=coordinator,
     )
     run_job(job.pk)  # a finished export, its file in the storage
+    import_job = Job.objects.create(
+        project=project,
+        owner=coordinator,
+        kind="recruitment.import",
+        title="Import osoby.xlsx",
+        params={"file": "imports/gone.xlsx", "token": "gone", "filename": "osoby.xlsx"},
+        status=Job.Status.DONE,
+        progress=100,
+        result={"count": 2, "skipped": 1, "restricted": [], "not_linked": 0},
+    )
     return {
         "job": job,
+        "import_job": import_job,
         "membership": Membership.objects.filter(project=project).order_by("pk").first(),
         "person": Participant.objects.filter(project=project, person__isnull=False).first(),
         "institution": Participant.objects.filter(

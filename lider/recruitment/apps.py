@@ -6,3 +6,6 @@ class RecruitmentConfig(AppConfig):
     name = "lider.recruitment"
     label = "recruitment"
     verbose_name = _("Recruitment")
+
+    def ready(self):
+        from lider.recruitment import import_jobs  # noqa: F401 - registers the import's runner

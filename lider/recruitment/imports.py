@@ -8,7 +8,8 @@ opened after its time has no file any more.
 
 A row whose PESEL Lider already holds is shown with the differences between the file and the
 record; it is linked only if the office ticks it (audited on the person), otherwise it is not
-imported.
+imported. Confirming the preview starts a background job (`import_jobs`): the worker checks
+the file again and imports every row or none; the job's page shows the outcome.
 """
 
 import secrets
@@ -18,22 +19,19 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from lider.core import audit, table_reader
 from lider.core.spreadsheets import XLSX_CONTENT_TYPE
+from lider.jobs.models import Job
+from lider.jobs.services import start_job
 from lider.people import import_template, importing
 from lider.projects.access import project_view
-from lider.projects.models import Project
-from lider.recruitment import bulk_import
+from lider.recruitment import bulk_import, import_jobs
 from lider.recruitment.forms import ImportForm
-from lider.recruitment.models import Application
 
 SESSION_KEY = "recruitment_imports"
 
@@ -55,7 +53,7 @@ def _expired(name: str, now: float) -> bool:
     return default_storage.get_modified_time(name).timestamp() < now - preview_seconds()
 
 
-def _read(name: str) -> bytes:
+def read_stored(name: str) -> bytes:
     with default_storage.open(name, "rb") as handle:
         return handle.read()
 
@@ -140,20 +138,24 @@ def preview(request, project, token):
         )
         return redirect("recruitment:import", slug=project.slug)
     if request.method == "POST":
-        try:
-            done = _import(request, project, token, stored, name)
-        except IntegrityError:
-            done = None
-            # Someone added one of these people meanwhile (a form, another import): the file
-            # is checked again below and the preview shows them as they are now.
-            messages.error(
-                request,
-                _("Some of these people were added meanwhile: the file was checked again."),
-            )
-        if done is not None:
-            return done
+        # The worker checks the file again and imports it (lider.recruitment.import_jobs).
+        job = start_job(
+            project,
+            kind=import_jobs.KIND,
+            title=_("Import of %(file)s") % {"file": stored["name"]},
+            params={
+                "file": name,
+                "token": token,
+                "filename": stored["name"],
+                "confirmed": sorted(_confirmed(request)),
+                "consents_signed": request.POST.get("consents_signed") == "on",
+                "target_group": stored.get("target_group"),
+            },
+            actor=request.user,
+        )
+        return redirect("recruitment:import_job", slug=project.slug, pk=job.pk)
     try:
-        checked = check_file(project, _read(name), stored["name"])
+        checked = check_file(project, read_stored(name), stored["name"])
     except importing.TableError as error:
         checked, table_error = None, str(error)
     else:
@@ -171,90 +173,37 @@ def preview(request, project, token):
     )
 
 
-def _import(request, project, token, stored, name):
-    """Import the checked file (a redirect), or None when it is not ready to import."""
-    with transaction.atomic():
-        # Imports of one project queue up: a second submit of the same preview waits, then
-        # finds the file gone instead of inserting the same people again.
-        Project.objects.select_for_update().filter(pk=project.pk).first()
-        if not default_storage.exists(name):
-            messages.info(request, _("This file has already been imported."))
-            return redirect("recruitment:list", slug=project.slug)
-        try:
-            checked = check_file(project, _read(name), stored["name"], _confirmed(request))
-        except importing.TableError:
-            checked = None
-        if checked is None or checked.errors:
-            return None  # the preview shows why
-        count = 0
-        if checked.people:
-            at = timezone.now()
-            with table_reader.collection_paused():  # a fifth of the time on 10,000 rows
-                count = bulk_import.import_applications(
-                    project,
-                    people=checked.people,
-                    actor=request.user,
-                    consents_signed=request.POST.get("consents_signed") == "on",
-                    target_group=project.target_groups.filter(
-                        pk=stored.get("target_group")
-                    ).first(),
-                    filename=stored["name"],
-                    submitted_at=at,
-                )
-            linked = Application.objects.filter(
-                project=project, submitted_at=at, identity=Application.Identity.LINKED
-            )
-            if linked.count() != len(checked.links):
-                # A record with one of the new rows' PESELs was saved after the check: the
-                # row would be linked to it unconfirmed. Nothing is kept; the file is checked
-                # again and the preview shows it.
-                raise IntegrityError("A person was saved meanwhile under a PESEL of the file.")
-        for link in checked.links:
-            audit.record(
-                request.user,
-                audit.Action.UPDATE,
-                link.record,
-                project_id=project.pk,
-                note=audit.Note(
-                    gettext_lazy(
-                        "The application imported from %(file)s (row %(row)s) was linked to "
-                        "this person, as the office confirmed after comparing the data; the "
-                        "record was not changed."
-                    ),
-                    file=stored["name"],
-                    row=link.row,
-                ),
-            )
-        # Still under the project's lock: a second submit waiting for it finds no file.
-        default_storage.delete(name)
-    _forget(request, token, name)
-    messages.success(
-        request,
-        _("Imported %(count)s applications; %(skipped)s duplicates were skipped.")
-        % {"count": count, "skipped": len(checked.duplicates)},
+@project_view("people.import")
+def import_job(request, project, pk):
+    """An import's progress and outcome; once it is over, its preview is forgotten."""
+    job = get_object_or_404(
+        Job.objects.select_related("owner"), pk=pk, project=project, kind=import_jobs.KIND
     )
-    if checked.restricted:
-        messages.warning(
-            request,
-            _(
-                "Rows not imported because processing of the person's data is restricted "
-                "(art. 18 GDPR): %(rows)s."
+    token = job.params.get("token")
+    preview_url = None
+    if job.finished and token in request.session.get(SESSION_KEY, {}):
+        if default_storage.exists(job.params["file"]):
+            preview_url = reverse(
+                "recruitment:import_preview", kwargs={"slug": project.slug, "token": token}
             )
-            % {"rows": ", ".join(str(p.row) for p in checked.restricted)},
-        )
-    if checked.matches:
-        messages.warning(
-            request,
-            ngettext(
-                "%(count)s row was not imported: Lider already holds a person with its PESEL "
-                "and linking to that record was not confirmed.",
-                "%(count)s rows were not imported: Lider already holds people with their "
-                "PESELs and linking to those records was not confirmed.",
-                len(checked.matches),
-            )
-            % {"count": len(checked.matches)},
-        )
-    return redirect("recruitment:list", slug=project.slug)
+        else:
+            request.session[SESSION_KEY].pop(token, None)
+            request.session.modified = True
+    template = "jobs/job.html"
+    if request.headers.get("HX-Request"):
+        template += "#progress"
+    return render(
+        request,
+        template,
+        {
+            "project": project,
+            "job": job,
+            "summary": import_jobs.summary(job),
+            "back_url": reverse("recruitment:list", kwargs={"slug": project.slug}),
+            "back_label": _("Recruitment"),
+            "preview_url": preview_url if job.status == Job.Status.FAILED else None,
+        },
+    )
 
 
 @project_view("people.import")

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<slug:slug>/rekrutacja/import/", imports.upload, name="import"),
     path("<slug:slug>/rekrutacja/import/wzor.xlsx", imports.template, name="import_template"),
     path("<slug:slug>/rekrutacja/import/<str:token>/", imports.preview, name="import_preview"),
+    path("<slug:slug>/rekrutacja/import/zadania/<int:pk>/", imports.import_job, name="import_job"),
     path("<slug:slug>/rekrutacja/import/<str:token>/anuluj/", imports.cancel, name="import_cancel"),
     path("<slug:slug>/rekrutacja/<int:pk>/", views.application_detail, name="detail"),
     path("<slug:slug>/rekrutacja/<int:pk>/decyzja/", views.decide, name="decide"),

@@ -293,6 +293,7 @@ REAL_IDS = {
     "eksport/<str:profile>/": lambda d: {"profile": "sl2014"},
     "eksport/<str:profile>/braki/": lambda d: {"profile": "sl2014"},
     "eksport/pliki/<int:pk>/": lambda d: {"pk": d["job"].pk},
+    "rekrutacja/import/zadania/<int:pk>/": lambda d: {"pk": d["import_job"].pk},
     "eksport/pliki/<int:pk>/pobierz/": lambda d: {"pk": d["job"].pk},
     "zajecia/<int:pk>/": session_ids,
     "zajecia/<int:pk>/edycja/": session_ids,

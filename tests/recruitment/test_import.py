@@ -4,6 +4,7 @@ import os
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.test import TestCase
 from django.urls import reverse
 from stdnum.pl import pesel as stdnum_pesel
 
@@ -27,6 +28,17 @@ def media(settings, tmp_path):
 def csv_file(*rows):
     text = "\n".join(";".join(r) for r in [HEADER, *rows])
     return SimpleUploadedFile("osoby.csv", ("\ufeff" + text).encode("utf-8"), "text/csv")
+
+
+def confirm(client, preview, data, follow=False):
+    """Confirm the preview: the import job runs (inline, as with the immediate tasks backend)
+    once the request's transaction commits; the response redirects to the job's page (or is
+    that page, with ``follow``)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(preview, data)
+    if follow and response.status_code == 302:
+        return client.get(response.url)
+    return response
 
 
 def upload(client, project, file):
@@ -58,7 +70,9 @@ def test_office_imports_a_good_file_with_duplicates_skipped(client, project, tmp
     assert "Ten PESEL już jest w zgłoszeniach lub wśród uczestników projektu." in page
     # the third row has no PESEL and no document: an error
     assert "Podaj PESEL albo rodzaj i numer innego dokumentu tożsamości." in page
-    assert client.post(preview, {"consents_signed": "on"}).status_code == 200
+    job = confirm(client, preview, {"consents_signed": "on"}, follow=True).content.decode()
+    assert "1 wiersz zawiera błędy, więc nic nie zaimportowano" in job
+    assert f'href="{preview}"' in job  # back to the preview, which lists them
     assert Application.objects.count() == 1  # nothing imported while a row is bad
     assert list(tmp_path.joinpath("imports").iterdir())
 
@@ -92,7 +106,7 @@ def test_import_all_good_rows(client, project, tmp_path):
     assert "Osoby już zapisane w Liderze" in page
     assert "<li>Imię: Ewa → Anna</li>" in page
     assert 'name="link" value="2"' in page
-    response = client.post(preview, {"consents_signed": "on", "link": "2"}, follow=True)
+    response = confirm(client, preview, {"consents_signed": "on", "link": "2"}, follow=True)
     assert "Zaimportowano zgłoszenia: 2; pominięto duplikaty: 0." in response.content.decode()
     imported = Application.objects.filter(source="import").select_related("person")
     assert sorted(a.person.last_name for a in imported) == sorted(["Nowak", known.last_name])
@@ -182,7 +196,8 @@ def test_a_hostile_file_gets_a_polish_message_in_the_preview(client, project):
     response = client.get(preview)
     assert response.status_code == 200
     assert "Wiersz 2: komórka ma ponad 2000 znaków" in response.content.decode()
-    assert client.post(preview, {"consents_signed": "on"}).status_code == 200
+    job = confirm(client, preview, {"consents_signed": "on"}, follow=True).content.decode()
+    assert "Wiersz 2: komórka ma ponad 2000 znaków" in job
     assert not Application.objects.exists()
 
 
@@ -213,7 +228,7 @@ def test_an_expired_preview_has_no_file_any_more(client, project, tmp_path, sett
         response.content.decode()
     )
     assert list(tmp_path.joinpath("imports").iterdir()) == []
-    assert client.post(preview, {"consents_signed": "on"}).status_code == 404
+    assert confirm(client, preview, {"consents_signed": "on"}).status_code == 404
     assert not Application.objects.exists()
 
 
@@ -241,12 +256,16 @@ def test_abandoned_files_are_deleted_at_the_next_upload_and_by_the_command(
 def test_a_second_submit_of_the_same_preview_imports_nothing_again(client, project):
     client.force_login(member(project, Role.OFFICE))
     preview = upload(client, project, csv_file(row()))
-    first = client.post(preview, {"consents_signed": "on"})
+    first = confirm(client, preview, {"consents_signed": "on"})
     assert first.status_code == 302
     assert Application.objects.filter(project=project).count() == 1
-    # The session forgot the token: the stale form gets 404, never a second import.
-    assert client.post(preview, {"consents_signed": "on"}).status_code == 404
+    # The file went with the import: the stale form starts no second import.
+    again = confirm(client, preview, {"consents_signed": "on"})
+    assert again.url == reverse("recruitment:import", kwargs={"slug": project.slug})
     assert Application.objects.filter(project=project).count() == 1
+    # Once the job's page was seen, the session forgets the preview.
+    client.get(first.url)
+    assert confirm(client, preview, {"consents_signed": "on"}).status_code == 404
 
 
 def test_a_person_added_between_check_and_import_is_a_message_not_a_500(
@@ -262,8 +281,7 @@ def test_a_person_added_between_check_and_import_is_a_message_not_a_500(
         return known
 
     monkeypatch.setattr(people_imports, "by_pesel", racing)
-    response = client.post(preview, {"consents_signed": "on"})
-    assert response.status_code == 200
+    response = confirm(client, preview, {"consents_signed": "on"}, follow=True)
     assert "W międzyczasie dodano niektóre z tych osób" in response.content.decode()
     assert not Application.objects.exists()
 
@@ -276,7 +294,7 @@ def test_a_known_pesel_is_not_linked_unless_the_office_confirms(client, project)
     page = client.get(preview).content.decode()
     assert "Już zapisane w Liderze (powiązane tylko, jeśli je zaznaczysz poniżej): 1." in page
     assert "<li>E-mail: ewa@example.pl → anna@example.pl</li>" in page
-    response = client.post(preview, {"consents_signed": "on"}, follow=True)
+    response = confirm(client, preview, {"consents_signed": "on"}, follow=True)
     text = response.content.decode()
     assert "Zaimportowano zgłoszenia: 1; pominięto duplikaty: 0." in text
     assert "1 wiersza nie zaimportowano" in text or "Nie zaimportowano 1 wiersza" in text
@@ -293,7 +311,7 @@ def test_a_forged_link_to_a_row_that_is_not_a_match_links_nothing(client, projec
     client.force_login(member(project, Role.OFFICE))
     body = row(PESEL="05210512347", Płeć="", **{"Data urodzenia": ""})
     preview = upload(client, project, csv_file(body, row()))
-    client.post(preview, {"consents_signed": "on", "link": ["2", "x", "９", "99999999999"]})
+    confirm(client, preview, {"consents_signed": "on", "link": ["2", "x", "９", "99999999999"]})
     assert not Application.objects.filter(person=known).exists()
     assert Application.objects.filter(project=project).count() == 1
 
@@ -310,7 +328,6 @@ def test_a_person_saved_between_check_and_lookup_is_not_linked_unconfirmed(
         return real(pesels)
 
     monkeypatch.setattr(people_imports, "by_pesel", racing)
-    response = client.post(preview, {"consents_signed": "on"})
-    assert response.status_code == 200
+    response = confirm(client, preview, {"consents_signed": "on"}, follow=True)
     assert "W międzyczasie dodano niektóre z tych osób" in response.content.decode()
     assert not Application.objects.exists()

@@ -12,7 +12,7 @@ from lider.core.permissions import Role
 from lider.recruitment.models import Application
 from tests.factories import member
 from tests.people.test_importing import row
-from tests.recruitment.test_import import csv_file, upload
+from tests.recruitment.test_import import confirm, csv_file, upload
 from tests.s3 import keys
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,7 @@ def test_an_import_file_lives_in_the_bucket_until_it_is_imported(
     [name] = keys(s3_server, s3_storage)
     assert name.startswith("imports/") and name.endswith(".csv")
     assert "Gotowe do importu" in client.get(preview).content.decode()
-    assert client.post(preview, {"consents_signed": "on"}).status_code == 302
+    assert confirm(client, preview, {"consents_signed": "on"}).status_code == 302
     assert Application.objects.filter(project=project).count() == 1
     assert keys(s3_server, s3_storage) == []
 

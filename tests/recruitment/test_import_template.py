@@ -15,6 +15,7 @@ from lider.people.importing import FIELDS, TableError
 from lider.recruitment.models import Application
 from tests.factories import member
 from tests.people.test_importing import GOOD, HEADER
+from tests.recruitment.test_import import confirm
 
 pytestmark = pytest.mark.django_db
 
@@ -142,7 +143,7 @@ def test_an_unknown_column_is_reported_in_the_preview_not_ignored(client, projec
     page = client.get(response.url).content.decode()
     assert "Import nie zna tych kolumn i ich nie odczytał" in page
     assert "<li>P: Uwagi</li>" in page and "<li>Q: Nr telefonu komórkowego</li>" in page
-    client.post(response.url, {"consents_signed": "on"})
+    confirm(client, response.url, {"consents_signed": "on"})
     assert Application.objects.filter(project=project).count() == 1
 
 

@@ -133,6 +133,7 @@ NOT_PAGES = {
 # For each URL name with ids: its ids (or a list of them), from the demo objects.
 IDS = {
     "reporting:export_job": lambda d: {"pk": d["job"].pk},
+    "recruitment:import_job": lambda d: {"pk": d["import_job"].pk},
     "projects:revoke": lambda d: {"pk": d["membership"].pk},
     # A person, and the person with the demo's correction waiting (its box on the page).
     "people:detail": lambda d: [
