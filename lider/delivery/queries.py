@@ -298,12 +298,12 @@ def participant_sessions(task, participant):
         .first()
     )
     marks = Attendance.objects.filter(session=OuterRef("pk"), participant=participant)
+    # The person's own marks are looked up by participant (indexed), not joined to every mark
+    # of the task's sessions.
+    marked = Attendance.objects.filter(participant=participant).values("session_id").order_by()
     return (
         Session.objects.filter(task=task)
-        .filter(
-            Q(group_id=group_id) | Q(group__isnull=True) | Q(attendance__participant=participant)
-        )
-        .distinct()
+        .filter(Q(group_id=group_id) | Q(group__isnull=True) | Q(pk__in=marked))
         .select_related("venue")
         .annotate(
             mark=Subquery(marks.values("status")[:1]),
