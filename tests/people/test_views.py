@@ -20,8 +20,9 @@ def test_person_list_queries_constant(client, rows, django_assert_num_queries):
     for _ in range(rows):
         ApplicationFactory(project=project)
     client.force_login(member(project, Role.OFFICE))
-    # session, user, OTP device, admin check, project, roles, page count, page rows
-    with django_assert_num_queries(8):
+    # session, user, OTP device, admin check, project, roles, page count, page rows,
+    # pending corrections (art. 16) count
+    with django_assert_num_queries(9):
         response = client.get(reverse("people:list", kwargs={"slug": project.slug}))
     assert len(response.context["page"]) == rows
 
