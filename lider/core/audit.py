@@ -33,7 +33,7 @@ from django.db import models, transaction
 from django.utils import translation
 from django.utils.functional import Promise
 
-from lider.core import sensitive
+from lider.core import bulk, sensitive
 from lider.core.models import TRANSLATED_VALUES, AuditEntry
 
 Action = AuditEntry.Action
@@ -88,6 +88,35 @@ def record(actor, action, obj=None, *, changes=None, project_id=None, note="") -
         note=note,
         note_values=note_values,
     )
+
+
+def recorded_each(model, objects, action, *, actor, note, project_id=None) -> None:
+    """One entry on each object's own history, in one insert: an import of 10,000 people
+    leaves each person an entry naming the file (attributable per person) at COPY speed.
+
+    `objects` are (pk, text shown for the object) pairs of `model`'s rows."""
+    objects = list(objects)
+    if not objects:
+        return
+    note, note_values = _stored_note(note)
+    content_type_id = ContentType.objects.get_for_model(model).pk
+    actor_id = actor.pk if actor is not None and actor.is_authenticated else None
+    changes = {}
+    bulk.insert_values(
+        AuditEntry,
+        NAMES,
+        [
+            (actor_id, action, content_type_id, str(pk), text[:300], project_id, changes, note,
+             note_values)
+            for pk, text in objects
+        ],
+    )  # fmt: skip
+
+
+NAMES = (
+    "actor_id", "action", "content_type_id", "object_id", "object_repr", "project_id",
+    "changes", "note", "note_values",
+)  # fmt: skip
 
 
 def project_of(obj) -> int | None:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from lider.core import audit, bulk, table_reader
 from lider.people import imports as people_imports
 from lider.people.importing import PersonRow
-from lider.people.models import Participant
+from lider.people.models import Participant, Person
 from lider.recruitment import rules
 from lider.recruitment.models import Application, Consent
 from lider.recruitment.services import current_information_clause, required_consent_texts
@@ -120,6 +120,24 @@ def import_applications(
                 for text, purpose in texts
             ],
         )
+    # Each new person's own history names the file that created them (a linked one gets its
+    # entry where the office confirms the link).
+    audit.recorded_each(
+        Person,
+        [
+            (s.pk, f"{s.first_name} {s.last_name}")  # Person.__str__, for rows not models
+            for row, s in zip(people, subjects, strict=True)
+            if row.pesel not in known
+        ],
+        audit.Action.CREATE,
+        actor=actor,
+        note=audit.Note(
+            gettext_lazy("Created by the import of %(file)s (consents recorded: %(consents)s)."),
+            file=filename,
+            consents=len(required_consent_texts(project)) if consents_signed else 0,
+        ),
+        project_id=project.pk,
+    )
     audit.record(
         actor,
         audit.Action.CREATE,

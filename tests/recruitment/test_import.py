@@ -119,6 +119,12 @@ def test_import_all_good_rows(client, project, tmp_path):
     entry = AuditEntry.objects.get(note__startswith="Imported %(count)s applications")
     assert entry.actor == office and entry.project_id == project.pk
     assert entry.note_text == "Zaimportowano zgłoszenia: 2 z pliku b.csv (nowe osoby: 1)."
+    # Each person the file created has an entry of their own naming it (art. 5(2)).
+    for person in Person.objects.filter(applications__source="import").exclude(pk=known.pk):
+        created = AuditEntry.objects.get(object_id=str(person.pk), action="create")
+        assert (created.actor, created.project_id) == (office, project.pk)
+        assert created.note_text == "Utworzono przez import pliku b.csv (zapisane zgody: 3)."
+        assert list(AuditEntry.objects.for_object(person)) == [created]
     link = AuditEntry.objects.get(object_id=str(known.pk), action="update")
     assert link.actor == office and link.project_id == project.pk
     assert link.note_text.startswith(
@@ -176,6 +182,11 @@ def test_import_of_more_people_than_one_query_takes_creates_them_all(project, pe
     )
     assert not imported.filter(is_eligible=False).exists()
     assert Consent.objects.filter(application__project=project).count() == 3600
+    created = AuditEntry.objects.filter(
+        action="create",
+        object_id__in=[str(p.pk) for p in Person.objects.filter(pesel__in=pesels - {known.pesel})],
+    )
+    assert created.count() == 1199 and not created.filter(object_id=str(known.pk)).exists()
 
 
 def test_taken_pesels_are_those_of_applicants_and_participants_of_the_project(project):
