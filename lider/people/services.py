@@ -14,9 +14,10 @@ from django.forms.models import model_to_dict
 from django.utils.translation import gettext_lazy
 
 from lider.core import audit
+from lider.people import paths, restrictions
 from lider.people.fields import INSTITUTION_FIELDS, PERSON_FIELDS, comparable_fields
 from lider.people.forms import InstitutionForm, PersonForm
-from lider.people.models import Institution, InstitutionMember, Participant, Person
+from lider.people.models import Institution, InstitutionMember, Participant, Person, Restriction
 from lider.territory.models import Unit
 
 # A change to one of these is checked together with the others (PESEL, or another document
@@ -224,3 +225,19 @@ def add_participants(
             note=audit.Note(gettext_lazy("%(count)s participants added"), count=len(new)),
         )
     return new
+
+
+@transaction.atomic
+def stop_processing(person: Person, *, participant: Participant | None, actor, on, note) -> None:
+    """The person withdrew the consent their processing rests on (art. 7(3)): a participation
+    still running ends as a resignation on `on`, and processing is restricted, so the evidence
+    already recorded stays while new processing, exports and e-mails stop. Each part audited;
+    a person already restricted, or a participation already ended, is left as it is."""
+    if participant is not None and participant.end_date is None:
+        paths.record_exit(
+            participant, reason=Participant.ExitReason.RESIGNATION, on=on, actor=actor
+        )
+    if not restrictions.is_restricted(person.pk):
+        restrictions.restrict(
+            person, kind=Restriction.Kind.RESTRICTION, reason=str(note), actor=actor
+        )

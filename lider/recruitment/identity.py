@@ -20,8 +20,27 @@ def kind_of(subject) -> str:
     return "person" if isinstance(subject, Person) else "institution"
 
 
+def document_of(subject) -> str:
+    """The other identity document's number a person without a PESEL came with, compared
+    without case or surrounding spaces."""
+    if not isinstance(subject, Person) or subject.pesel:
+        return ""
+    return subject.other_document_number.strip()
+
+
+def _same_document(number: str, prefix: str = "") -> dict:
+    return {f"{prefix}pesel": "", f"{prefix}other_document_number__iexact": number}
+
+
 def must_check(project, subject, *, identity_field: str, value: str) -> bool:
-    """Whether another record, or another application to the project, has this identifier."""
+    """Whether another record, or another application to the project, has this identifier
+    (the PESEL or NIP, or for a person without a PESEL another document's number)."""
+    number = document_of(subject)
+    if number:
+        others = Person.objects.filter(other_document_number__iexact=number)
+        applied = Application.objects.filter(project=project, **_same_document(number, "person__"))
+        others, applied = others.exclude(pk=subject.pk), applied.exclude(person=subject)
+        return others.exists() or applied.exists()
     if not value:
         return False
     others = type(subject).objects.filter(**{identity_field: value}).exclude(pk=subject.pk)
@@ -29,16 +48,31 @@ def must_check(project, subject, *, identity_field: str, value: str) -> bool:
     return others.exists() or applied.exists()
 
 
+def _matches(application: Application) -> dict | None:
+    """The lookup of records with the identifier the application came with."""
+    if application.identifier:
+        kind = kind_of(application.applicant)
+        return {IDENTIFIER[kind]: application.identifier}
+    number = document_of(application.applicant)
+    return {"other_document_number__iexact": number} if number else None
+
+
+def is_same_identifier(record, application: Application) -> bool:
+    if application.identifier:
+        return getattr(record, IDENTIFIER[kind_of(record)]) == application.identifier
+    number = document_of(application.applicant)
+    return bool(number) and record.other_document_number.strip().lower() == number.lower()
+
+
 def identity_candidates(application: Application) -> list:
     """Other records with the identifier the application came with (for the office's check)."""
     subject = application.applicant
-    kind = kind_of(subject)
-    value = application.identifier
-    if not value:
+    lookup = _matches(application)
+    if lookup is None:
         return []
-    model = type(subject)
     return list(
-        model.objects.filter(**{IDENTIFIER[kind]: value})
+        type(subject)
+        .objects.filter(**lookup)
         .exclude(pk=subject.pk)
         .select_related("gmina__parent")
         .order_by("pk")
@@ -47,12 +81,17 @@ def identity_candidates(application: Application) -> list:
 
 def same_identifier_in_project(application: Application):
     """The project's other applications with the same identifier."""
-    if not application.identifier:
-        return Application.objects.none()
-    field = "pesel" if application.pesel else "nip"
-    return Application.objects.filter(
-        project_id=application.project_id, **{field: application.identifier}
-    ).exclude(pk=application.pk)
+    if application.identifier:
+        field = "pesel" if application.pesel else "nip"
+        lookup = {field: application.identifier}
+    else:
+        number = document_of(application.applicant)
+        if not number:
+            return Application.objects.none()
+        lookup = _same_document(number, "person__")
+    return Application.objects.filter(project_id=application.project_id, **lookup).exclude(
+        pk=application.pk
+    )
 
 
 def _locked_to_check(application: Application) -> Application:
@@ -78,11 +117,7 @@ def link_applicant(application: Application, *, actor, to, take: tuple = ()) -> 
         refuse_if_restricted(to.pk)
     own = application.applicant
     kind = kind_of(own)
-    if (
-        not isinstance(to, type(own))
-        or to.pk == own.pk
-        or (getattr(to, IDENTIFIER[kind]) != application.identifier)
-    ):
+    if not isinstance(to, type(own)) or to.pk == own.pk or not is_same_identifier(to, application):
         raise ValidationError(
             _("Link only to a record with the same identifier."), code="identifier"
         )

@@ -51,7 +51,8 @@ def submit_application(
     """Record an application with its consents, check it and send the confirmation e-mail.
 
     The applicant's data is saved as submitted, as the application's own record: it never
-    attaches to, overwrites or reveals a record already known by the same PESEL (or NIP).
+    attaches to, overwrites or reveals a record already known by the same PESEL (or NIP, or
+    for a person without a PESEL the same number of another identity document).
     When one is, the application is marked "to check" and the office decides whether they are
     the same (`link_applicant`) or not (`keep_separate`). The answer to the applicant is the
     same either way.
@@ -340,6 +341,16 @@ def withdraw_consent(consent: Consent, *, actor, at: datetime.datetime | None = 
     with audit.tracking(consent, actor=actor):
         consent.withdrawn_at = at or timezone.now()
         consent.save(update_fields=["withdrawn_at"])
+    application = consent.application
+    if consent.purpose == ConsentText.Purpose.PROCESSING and application.person_id:
+        # Participation rests on this consent: the person's side ends with it.
+        people.stop_processing(
+            application.person,
+            participant=application.participant,
+            actor=actor,
+            on=timezone.localdate(consent.withdrawn_at),
+            note=_("Consent to processing withdrawn."),
+        )
     return consent
 
 

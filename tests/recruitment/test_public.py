@@ -424,3 +424,39 @@ def test_a_known_nip_keeps_the_submitted_institution(client, project):
     assert (application.identity, application.nip) == ("to_check", "7680002466")
     known.refresh_from_db()
     assert (known.name, known.email) == ("Stara Nazwa", "a@b.pl")
+
+
+def test_a_known_passport_number_neither_attaches_nor_reveals(client, project):
+    """Someone types the passport number of a person Lider holds: their own record is kept,
+    the page shows nothing of the known person, and the office is asked to compare."""
+    known = PersonFactory(
+        first_name="Olena",
+        last_name="Szewczenko",
+        email="olena@example.pl",
+        pesel="",
+        other_document_type="paszport",
+        other_document_number="FA7654321",
+    )
+    data = person_data(
+        project,
+        **{
+            "s-first_name": "Jan",
+            "s-last_name": "Oszust",
+            "s-email": "oszust@example.pl",
+            "s-pesel": "",
+            "s-other_document_type": "paszport",
+            "s-other_document_number": "fa7654321",
+            "s-birth_date": "1985-06-30",
+            "s-sex": "M",
+        },
+    )
+    response = client.post(url(project), data, follow=True)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Olena" not in body and "Szewczenko" not in body and "olena@" not in body
+    application = Application.objects.get(project=project)
+    assert application.person != known and application.identity == "to_check"
+    assert (application.person.last_name, application.email) == ("Oszust", "oszust@example.pl")
+    known.refresh_from_db()
+    assert (known.first_name, known.email) == ("Olena", "olena@example.pl")
+    assert not Application.objects.filter(person=known).exists()

@@ -7,7 +7,8 @@ from django.db import IntegrityError, transaction
 
 from lider.core.models import AuditEntry
 from lider.core.permissions import Role
-from lider.people.models import Participant, Person
+from lider.people import services as people
+from lider.people.models import Participant, Person, Restriction
 from lider.recruitment import identity, services
 from lider.recruitment.models import Application, Consent
 from lider.territory.queries import unit_by_code
@@ -364,3 +365,58 @@ def test_the_confirmation_lists_consents_only_when_some_were_given(
     assert "Wyrażone zgody" in given.body and "- " in given.body
     assert "Wyrażone zgody" not in none.body and "zgod" not in none.body
     assert "Poinformujemy Cię o decyzji." in none.body
+
+
+def test_a_known_document_number_waits_for_the_office_like_a_pesel(project, people_group):
+    office = member(project, Role.OFFICE)
+    known = PersonFactory(
+        first_name="Olena", pesel="", other_document_type="paszport", other_document_number="FA123"
+    )
+    document = {"pesel": "", "other_document_type": "paszport", "first_name": "Inna"}
+    application = submit(project, people_group, other_document_number="fa123", **document)
+    assert application.person != known and application.identity == "to_check"
+    assert identity.identity_candidates(application) == [known]
+    unrelated = PersonFactory(pesel="", other_document_type="paszport", other_document_number="X9")
+    with pytest.raises(ValidationError) as error:
+        identity.link_applicant(application, actor=office, to=unrelated)
+    assert error.value.code == "identifier"
+    second = submit(project, people_group, other_document_number="FA123", **document)
+    assert [a.pk for a in identity.same_identifier_in_project(second)] == [application.pk]
+    identity.link_applicant(application, actor=office, to=known)
+    application.refresh_from_db()
+    assert (application.person, application.identity) == (known, "linked")
+    known.refresh_from_db()
+    assert known.first_name == "Olena"
+
+
+def test_a_new_document_number_is_a_new_record(project, people_group):
+    PersonFactory(pesel="", other_document_type="paszport", other_document_number="FA123")
+    application = submit(
+        project, people_group, pesel="", other_document_type="paszport", other_document_number="FB1"
+    )
+    assert application.identity == "new" and identity.identity_candidates(application) == []
+
+
+def test_withdrawing_the_processing_consent_ends_participation_and_restricts(project, people_group):
+    application = submit(project, people_group)
+    office = member(project, Role.OFFICE)
+    services.decide(application, actor=office, decision="accepted")
+    application.refresh_from_db()
+    consent = application.consents.get(purpose="processing")
+    services.withdraw_consent(consent, actor=office, at=AT)
+    participant = Participant.objects.get()
+    assert (participant.end_date, participant.exit_reason) == (AT.date(), "resignation")
+    person = application.person
+    assert person.restriction.kind == "restriction" and person.restriction.set_by == office
+    entries = AuditEntry.objects.for_object(person).filter(actor=office)
+    assert entries.filter(changes__restriction=[None, "restriction"]).exists()
+    assert AuditEntry.objects.for_object(participant).filter(actor=office).exists()
+    people.stop_processing(person, participant=participant, actor=office, on=AT.date(), note="")
+    assert Restriction.objects.filter(person=person).count() == 1  # nothing done twice
+    assert AuditEntry.objects.for_object(participant).filter(action="update").count() == 1
+
+
+def test_withdrawing_another_consent_leaves_the_person_as_is(project, people_group):
+    application = submit(project, people_group)
+    services.withdraw_consent(application.consents.get(purpose="monitoring"), actor=None)
+    assert not Restriction.objects.exists()
