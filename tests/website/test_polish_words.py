@@ -29,7 +29,7 @@ def test_institution_list_is_headed_with_the_name_of_the_institution(client):
 
 
 def test_monitoring_export_gives_no_age_for_a_birth_date_after_the_start():
-    from lider.reporting.exports.profiles import age_at_start
+    from lider.reporting.exports.columns import age_at_start
 
     start = datetime.date(2010, 1, 4)
     assert age_at_start({"birth_date": datetime.date(2011, 1, 1), "start": start}, None) is None

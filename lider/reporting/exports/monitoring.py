@@ -32,17 +32,17 @@ from lider.core.spreadsheets import CsvWriter, Workbook
 from lider.delivery.models import Attendance, Enrolment, Session
 from lider.people import paths
 from lider.people.models import InstitutionMember, Participant
-from lider.reporting.exports.profiles import (
+from lider.reporting.exports.columns import (
     FIELDS,
     INSTITUTION_FIELDS,
     PARTICIPANT_FIELDS,
-    PROFILES,
     SUPPORT_FIELDS,
     Context,
     Profile,
     degurba,
     field_names,
 )
+from lider.reporting.exports.profiles import PROFILES
 from lider.territory.models import Unit
 from lider.territory.urbanisation import degrees_of
 
