@@ -9,6 +9,7 @@ preview. Only `people` writes people; recruitment calls `save_rows` for its impo
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections
 
 from lider.core import bulk
+from lider.people import matching
 from lider.people.fields import PERSON_FIELDS
 from lider.people.models import Person
 
@@ -37,7 +38,8 @@ def save_rows(rows: list) -> tuple[list, dict[str, Person], int]:
     """Save the rows' new people, all or nothing (call it inside a transaction).
 
     Returns the record of each row (a row itself, its `pk` set, when it was new; the person
-    held under its PESEL when known), the known people by PESEL, and how many were new. The
+    held under its PESEL, or its document's number, when known), whether each was known, and
+    how many were new. The
     caller records the audit entry naming the file and the actor.
     """
     known = by_pesel([p.pesel for p in rows if p.pesel])
@@ -57,11 +59,21 @@ def save_rows(rows: list) -> tuple[list, dict[str, Person], int]:
         raise IntegrityError("A person with one of these PESELs was saved meanwhile.")
     for person in new:
         person.pk = ids[person.pesel]
-    # No key to read these back by: the ORM gives them ids (they are few, if any).
-    without_pesel = [
-        Person(**{name: getattr(p, name) for name in PERSON_FIELDS}) for p in rows if not p.pesel
-    ]
+    # Without a PESEL, a row whose document number Lider holds (the office confirmed the link
+    # in the preview) is that record; the others are new, with no key to read them back by:
+    # the ORM gives them ids (they are few, if any).
+    held = matching.people_by_document(p.other_document_number for p in rows if not p.pesel)
+    subjects, is_known, without_pesel = [], [], []
+    for p in rows:
+        record = known.get(p.pesel) if p.pesel else matching.records_of(p, {}, held)
+        if isinstance(record, list):
+            record = record[0]
+        if record is None and not p.pesel:
+            record = Person(**{name: getattr(p, name) for name in PERSON_FIELDS})
+            without_pesel.append(record)
+            is_known.append(False)
+        else:
+            is_known.append(record is not None)
+        subjects.append(record or p)
     Person.objects.bulk_create(without_pesel)
-    others = iter(without_pesel)
-    subjects = [known.get(p.pesel, p) if p.pesel else next(others) for p in rows]
-    return subjects, known, len(new) + len(without_pesel)
+    return subjects, is_known, len(new) + len(without_pesel)

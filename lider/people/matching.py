@@ -8,6 +8,8 @@ import datetime
 from dataclasses import dataclass, replace
 
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Value
+from django.db.models.functions import Replace, Upper
 
 from lider.people.models import Person, Restriction
 
@@ -41,6 +43,45 @@ def people_by_pesel(pesels) -> dict[str, list[Person]]:
         for person in people:
             found.setdefault(person.pesel, []).append(person)
     return found
+
+
+def document_key(number: str) -> str:
+    """Another identity document's number as compared: without spaces, in capitals."""
+    return "".join(number.split()).upper()
+
+
+def with_document(queryset, number: str, field: str = "other_document_number"):
+    """The rows of `queryset` whose document number (`field`) is `number`, compared as
+    `document_key` does (the office types them as the document shows them)."""
+    key = Upper(Replace(field, Value(" "), Value("")))
+    return queryset.alias(document_key=key).filter(document_key=document_key(number))
+
+
+def people_by_document(numbers) -> dict[str, list[Person]]:
+    """Every person without a PESEL recorded under each document number of `numbers`, by
+    `document_key` (rows without a PESEL are few: the ORM is fast enough)."""
+    keys = sorted({document_key(n) for n in numbers if n.strip()})
+    found: dict[str, list[Person]] = {}
+    if not keys:
+        return found
+    key = Upper(Replace("other_document_number", Value(" "), Value("")))
+    people = (
+        Person.objects.filter(pesel="")
+        .alias(document_key=key)
+        .filter(document_key__in=keys)
+        .select_related("gmina")
+        .order_by("pk")
+    )
+    for person in people:
+        found.setdefault(document_key(person.other_document_number), []).append(person)
+    return found
+
+
+def records_of(person, by_pesel: dict, by_document: dict) -> list[Person] | None:
+    """The records held under the row's PESEL, or without one its document's number."""
+    if person.pesel:
+        return by_pesel.get(person.pesel)
+    return by_document.get(document_key(person.other_document_number))
 
 
 @dataclass(frozen=True)
@@ -87,8 +128,8 @@ def differences(person: Person, given, fields) -> list[Difference]:
 
 @dataclass
 class Match:
-    """A row whose PESEL Lider already holds (outside the project): linking it is the office's
-    decision, made with the differences in view."""
+    """A row whose PESEL (or other document's number) Lider already holds (outside the
+    project): linking it is the office's decision, made with the differences in view."""
 
     row: int
     given: object  # the import's PersonRow
@@ -108,16 +149,19 @@ def hold_known(result, confirmed: frozenset[int], *, compared, restricted_messag
     `result.restricted` (a copy of `restricted_message` with its row) whatever was confirmed.
     """
     known = people_by_pesel(p.pesel for p in result.people)
-    if not known:
+    documents = people_by_document(p.other_document_number for p in result.people if not p.pesel)
+    if not known and not documents:
         return
     restricted = set(
         Restriction.objects.filter(
-            person_id__in=[p.pk for records in known.values() for p in records]
+            person_id__in=[
+                p.pk for held in (known, documents) for records in held.values() for p in records
+            ]
         ).values_list("person_id", flat=True)
     )
     people, rows = [], []
     for person, number in zip(result.people, result.rows, strict=True):
-        records = known.get(person.pesel)
+        records = records_of(person, known, documents)
         if records is None:
             people.append(person)
             rows.append(number)

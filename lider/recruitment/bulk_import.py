@@ -63,8 +63,9 @@ def import_applications(
     applications, consents) would cost more than checking the whole file.
     """
     submitted_at = submitted_at or timezone.now()
-    subjects, known, created = people_imports.save_rows(people)
-    # The office imports the file: a row whose PESEL is known is linked to that record.
+    subjects, is_known, created = people_imports.save_rows(people)
+    # The office imports the file: a row whose PESEL (or document) is known is linked to that
+    # record, as confirmed in the preview.
     linked, new_record = Application.Identity.LINKED, Application.Identity.NEW
     ctx = rules.context_for(project)
     on = timezone.localdate(submitted_at)
@@ -75,7 +76,9 @@ def import_applications(
     clause = current_information_clause(project) if consents_signed else None
     clause_id = clause.pk if clause else None
     rows = []
-    for row, person in zip(people, subjects, strict=True):  # as `check`, without an Application
+    for row, person, known in zip(
+        people, subjects, is_known, strict=True
+    ):  # as `check`, without an Application
         eligibility = rules.evaluate(ctx, person=person, target_group=target_group, on=on)
         rows.append(
             (
@@ -97,7 +100,7 @@ def import_applications(
                 row.pesel,
                 "",
                 row.email,
-                linked if row.pesel in known else new_record,
+                linked if known else new_record,
                 clause_id,
                 None,
             )  # fmt: skip
@@ -126,8 +129,8 @@ def import_applications(
         Person,
         [
             (s.pk, f"{s.first_name} {s.last_name}")  # Person.__str__, for rows not models
-            for row, s in zip(people, subjects, strict=True)
-            if row.pesel not in known
+            for s, known in zip(subjects, is_known, strict=True)
+            if not known
         ],
         audit.Action.CREATE,
         actor=actor,

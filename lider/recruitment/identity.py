@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lider.core import audit
+from lider.people import matching
 from lider.people import services as people
 from lider.people.models import Person
 from lider.people.restrictions import refuse_if_restricted
@@ -21,15 +22,15 @@ def kind_of(subject) -> str:
 
 
 def document_of(subject) -> str:
-    """The other identity document's number a person without a PESEL came with, compared
-    without case or surrounding spaces."""
+    """The other identity document's number a person without a PESEL came with."""
     if not isinstance(subject, Person) or subject.pesel:
         return ""
     return subject.other_document_number.strip()
 
 
-def _same_document(number: str, prefix: str = "") -> dict:
-    return {f"{prefix}pesel": "", f"{prefix}other_document_number__iexact": number}
+def _with_same_document(queryset, number: str, prefix: str = ""):
+    queryset = queryset.filter(**{f"{prefix}pesel": ""})
+    return matching.with_document(queryset, number, f"{prefix}other_document_number")
 
 
 def must_check(project, subject, *, identity_field: str, value: str) -> bool:
@@ -37,9 +38,10 @@ def must_check(project, subject, *, identity_field: str, value: str) -> bool:
     (the PESEL or NIP, or for a person without a PESEL another document's number)."""
     number = document_of(subject)
     if number:
-        others = Person.objects.filter(other_document_number__iexact=number)
-        applied = Application.objects.filter(project=project, **_same_document(number, "person__"))
-        others, applied = others.exclude(pk=subject.pk), applied.exclude(person=subject)
+        others = matching.with_document(Person.objects.all(), number).exclude(pk=subject.pk)
+        applied = _with_same_document(
+            Application.objects.filter(project=project), number, "person__"
+        ).exclude(person=subject)
         return others.exists() or applied.exists()
     if not value:
         return False
@@ -48,50 +50,38 @@ def must_check(project, subject, *, identity_field: str, value: str) -> bool:
     return others.exists() or applied.exists()
 
 
-def _matches(application: Application) -> dict | None:
-    """The lookup of records with the identifier the application came with."""
-    if application.identifier:
-        kind = kind_of(application.applicant)
-        return {IDENTIFIER[kind]: application.identifier}
-    number = document_of(application.applicant)
-    return {"other_document_number__iexact": number} if number else None
-
-
 def is_same_identifier(record, application: Application) -> bool:
     if application.identifier:
         return getattr(record, IDENTIFIER[kind_of(record)]) == application.identifier
     number = document_of(application.applicant)
-    return bool(number) and record.other_document_number.strip().lower() == number.lower()
+    key = matching.document_key
+    return bool(number) and key(record.other_document_number) == key(number)
 
 
 def identity_candidates(application: Application) -> list:
     """Other records with the identifier the application came with (for the office's check)."""
     subject = application.applicant
-    lookup = _matches(application)
-    if lookup is None:
+    model = type(subject)
+    if application.identifier:
+        found = model.objects.filter(**{IDENTIFIER[kind_of(subject)]: application.identifier})
+    elif number := document_of(subject):
+        found = matching.with_document(model.objects.all(), number)
+    else:
         return []
-    return list(
-        type(subject)
-        .objects.filter(**lookup)
-        .exclude(pk=subject.pk)
-        .select_related("gmina__parent")
-        .order_by("pk")
-    )
+    return list(found.exclude(pk=subject.pk).select_related("gmina__parent").order_by("pk"))
 
 
 def same_identifier_in_project(application: Application):
     """The project's other applications with the same identifier."""
+    applications = Application.objects.filter(project_id=application.project_id)
     if application.identifier:
         field = "pesel" if application.pesel else "nip"
-        lookup = {field: application.identifier}
+        found = applications.filter(**{field: application.identifier})
+    elif number := document_of(application.applicant):
+        found = _with_same_document(applications, number, "person__")
     else:
-        number = document_of(application.applicant)
-        if not number:
-            return Application.objects.none()
-        lookup = _same_document(number, "person__")
-    return Application.objects.filter(project_id=application.project_id, **lookup).exclude(
-        pk=application.pk
-    )
+        return Application.objects.none()
+    return found.exclude(pk=application.pk)
 
 
 def _locked_to_check(application: Application) -> Application:

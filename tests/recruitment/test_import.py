@@ -342,3 +342,23 @@ def test_a_person_saved_between_check_and_lookup_is_not_linked_unconfirmed(
     response = confirm(client, preview, {"consents_signed": "on"}, follow=True)
     assert "W międzyczasie dodano niektóre z tych osób" in response.content.decode()
     assert not Application.objects.exists()
+
+
+def test_a_known_document_number_is_held_back_and_linked_only_when_confirmed(client, project):
+    known = PersonFactory(
+        pesel="", other_document_type="paszport", other_document_number="AB 123", first_name="Ewa"
+    )
+    client.force_login(member(project, Role.OFFICE))
+    header = HEADER + ["Rodzaj dokumentu", "Numer dokumentu"]
+    rows = [row(PESEL="", Płeć="M", **{"Data urodzenia": "1970-03-04"}) + ["paszport", "ab123"]]
+    text = "\n".join(";".join(r) for r in [header, *rows])
+    preview = upload(client, project, SimpleUploadedFile("d.csv", text.encode(), "text/csv"))
+    page = client.get(preview).content.decode()
+    assert "Osoby już zapisane w Liderze" in page and 'name="link" value="2"' in page
+    response = confirm(client, preview, {"consents_signed": "on", "link": "2"}, follow=True)
+    assert "Zaimportowano zgłoszenia: 1" in response.content.decode()
+    application = Application.objects.get(source="import")
+    assert (application.person, application.identity) == (known, "linked")
+    assert Person.objects.count() == 1  # linked, not doubled
+    known.refresh_from_db()
+    assert known.first_name == "Ewa"  # the file does not overwrite the record

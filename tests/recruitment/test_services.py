@@ -373,7 +373,7 @@ def test_a_known_document_number_waits_for_the_office_like_a_pesel(project, peop
         first_name="Olena", pesel="", other_document_type="paszport", other_document_number="FA123"
     )
     document = {"pesel": "", "other_document_type": "paszport", "first_name": "Inna"}
-    application = submit(project, people_group, other_document_number="fa123", **document)
+    application = submit(project, people_group, other_document_number="fa 123", **document)
     assert application.person != known and application.identity == "to_check"
     assert identity.identity_candidates(application) == [known]
     unrelated = PersonFactory(pesel="", other_document_type="paszport", other_document_number="X9")
