@@ -332,8 +332,8 @@ def _comparison(own, other, fields) -> list[dict]:
 
 @project_view("recruitment.manage")
 def identity(request, project, pk):
-    """The office compares an applicant with the records of the same PESEL (or NIP) side by
-    side, and links the application to one of them or keeps it separate."""
+    """The office compares an applicant with the records of the same PESEL (or NIP, or other
+    identity document) side by side, and links the application to one or keeps it separate."""
     application = get_object_or_404(queries.applications_for(project), pk=pk)
     own = application.applicant
     candidates = applicant_identity.identity_candidates(application)

@@ -460,3 +460,13 @@ def test_a_known_passport_number_neither_attaches_nor_reveals(client, project):
     known.refresh_from_db()
     assert (known.first_name, known.email) == ("Olena", "olena@example.pl")
     assert not Application.objects.filter(person=known).exists()
+    # The office sees both records side by side and links the application, audited.
+    office = member(project, Role.OFFICE)
+    client.force_login(office)
+    page = f"/biuro/projekty/{project.slug}/rekrutacja/{application.pk}/tozsamosc/"
+    body = client.get(page).content.decode()
+    assert "Szewczenko" in body and "Oszust" in body
+    assert client.post(page, {"action": "link", "record": known.pk}).status_code == 302
+    application.refresh_from_db()
+    assert (application.person, application.identity) == (known, "linked")
+    assert AuditEntry.objects.for_object(application).get(action="update").actor == office
