@@ -228,12 +228,18 @@ def add_participants(
 
 
 @transaction.atomic
-def stop_processing(person: Person, *, participant: Participant | None, actor, on, note) -> None:
-    """The person withdrew the consent their processing rests on (art. 7(3)): a participation
-    still running ends as a resignation on `on`, and processing is restricted, so the evidence
-    already recorded stays while new processing, exports and e-mails stop. Each part audited;
-    a person already restricted, or a participation already ended, is left as it is."""
-    if participant is not None and participant.end_date is None:
+def stop_processing(person: Person, *, project_id: int, actor, on, note) -> None:
+    """The person withdrew the consent their processing in the project rests on (art. 7(3)):
+    their participation there, if still running, ends as a resignation on `on`, and processing
+    is restricted, so the evidence already recorded stays while new processing, exports and
+    e-mails stop. Each part audited; a person already restricted, or a participation already
+    ended, is left as it is."""
+    participant = (
+        Participant.objects.filter(project_id=project_id, person=person, end_date__isnull=True)
+        .select_for_update()
+        .first()
+    )
+    if participant is not None:
         paths.record_exit(
             participant, reason=Participant.ExitReason.RESIGNATION, on=on, actor=actor
         )

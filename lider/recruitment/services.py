@@ -346,7 +346,7 @@ def withdraw_consent(consent: Consent, *, actor, at: datetime.datetime | None = 
         # Participation rests on this consent: the person's side ends with it.
         people.stop_processing(
             application.person,
-            participant=application.participant,
+            project_id=application.project_id,
             actor=actor,
             on=timezone.localdate(consent.withdrawn_at),
             note=_("Consent to processing withdrawn."),

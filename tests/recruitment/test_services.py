@@ -411,7 +411,7 @@ def test_withdrawing_the_processing_consent_ends_participation_and_restricts(pro
     entries = AuditEntry.objects.for_object(person).filter(actor=office)
     assert entries.filter(changes__restriction=[None, "restriction"]).exists()
     assert AuditEntry.objects.for_object(participant).filter(actor=office).exists()
-    people.stop_processing(person, participant=participant, actor=office, on=AT.date(), note="")
+    people.stop_processing(person, project_id=project.pk, actor=office, on=AT.date(), note="")
     assert Restriction.objects.filter(person=person).count() == 1  # nothing done twice
     assert AuditEntry.objects.for_object(participant).filter(action="update").count() == 1
 

@@ -159,6 +159,7 @@ def test_withdrawing_a_consent_asks_first_and_says_what_it_means(client, setting
     assert "Wycofujesz zgodę" in body
     assert setting["project"].title in body
     assert "pozostaje zgodne z prawem" in body
+    assert "kończy się w dniu jej wycofania" in body  # the processing consent carries it
     consent.refresh_from_db()
     assert consent.withdrawn_at is None  # the GET changed nothing
     assert not AuditEntry.objects.filter(content_type__model="consent").exists()
@@ -173,6 +174,13 @@ def test_participant_withdraws_consent_and_it_is_audited(client, setting):
     entry = AuditEntry.objects.get(object_id=str(consent.pk), content_type__model="consent")
     assert entry.actor == setting["user"]
     assert list(entry.changes) == ["withdrawn_at"]
+    # The consent to processing carried the participation: it ends, and processing stops.
+    mine = setting["mine"]
+    mine.refresh_from_db()
+    assert (mine.end_date, mine.exit_reason) == (timezone.localdate(), "resignation")
+    assert mine.person.restriction.set_by == setting["user"]
+    setting["other"].refresh_from_db()
+    assert setting["other"].end_date is None
 
 
 def test_participant_has_no_back_office(client, setting):
