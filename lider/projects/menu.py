@@ -18,23 +18,24 @@ class Section:
     label: str
     url_name: str
     order: int
+    edit: bool = False  # a page for changing, hidden when the project is read-only
 
 
 SECTIONS: list[Section] = []
 
 
-def register(label, url_name: str, *, order: int = 100) -> None:
+def register(label, url_name: str, *, order: int = 100, edit: bool = False) -> None:
     if all(section.url_name != url_name for section in SECTIONS):
-        SECTIONS.append(Section(label, url_name, order))
+        SECTIONS.append(Section(label, url_name, order, edit))
         SECTIONS.sort(key=lambda section: section.order)
 
 
-def sections_for(project, roles) -> list[tuple[str, str]]:
-    """(label, url) of the sections these roles may open."""
+def sections_for(project, roles) -> list[tuple[str, str, bool]]:
+    """(label, url, edit) of the sections these roles may open."""
     shown = []
     for section in SECTIONS:
         url = reverse(section.url_name, kwargs={"slug": project.slug})
         permission = getattr(resolve(url).func, "lider_permission", None)
         if permission in PERMISSIONS and allows(roles, permission):
-            shown.append((section.label, url))
+            shown.append((section.label, url, section.edit))
     return shown

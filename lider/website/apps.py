@@ -14,7 +14,7 @@ class WebsiteConfig(AppConfig):
         register(_("Recruitment"), "recruitment:list", order=10)
         register(_("People"), "people:list", order=20)
         register(_("Institutions"), "people:institutions", order=25)
-        register(_("Participation rule"), "people:rule", order=26)
+        register(_("Participation rule"), "people:rule", order=26, edit=True)
         register(_("Sessions and attendance"), "delivery:calendar", order=30)
         register(_("My sessions"), "delivery:mine", order=35)
         register(_("Certificates"), "certification:overview", order=40)

@@ -2,9 +2,13 @@
 place (`lider.projects.access.frozen`), with a Polish reason and no change; a closed project
 takes no more recruitment decisions."""
 
+import re
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
 import pytest
 from django.apps import apps
-from django.urls import reverse
+from django.urls import resolve, reverse
 
 from lider.core.models import AuditEntry
 from lider.core.permissions import Role
@@ -142,3 +146,83 @@ def test_a_closed_project_takes_no_recruitment_decision(client, demo_project):
 def test_the_views_open_in_every_state_are_few_and_named():
     open_views = {view.lider_permission for _route, view in PROJECT_VIEWS if view.lider_any_state}
     assert open_views <= ALWAYS_OPEN | {"recruitment.manage"}
+
+
+class _Links(HTMLParser):
+    """The hrefs of the links shown in <main>: not those marked `edit-action`, nor inside one."""
+
+    def __init__(self):
+        super().__init__()
+        self.stack, self.shown, self.hidden = [], [], []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        hidden = "edit-action" in (attrs.get("class") or "").split()
+        if tag in VOID:
+            hidden = hidden or any(self.stack)
+        else:
+            self.stack.append(hidden)
+        if tag == "a" and attrs.get("href"):
+            hidden = hidden or any(self.stack)
+            (self.hidden if hidden else self.shown).append(attrs["href"])
+
+    def handle_endtag(self, tag):
+        if tag not in VOID and self.stack:
+            self.stack.pop()
+
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+SELF_POST = re.compile(r'<form method="post"(?![^>]*\bany-state\b)(?:(?! action=)[^>])*>')
+
+
+def _links(page: str) -> _Links:
+    parser = _Links()
+    parser.feed(page[page.index("<main") : page.index("</main>")])
+    return parser
+
+
+# Pages with a form of their own that are first a list to read (who holds which role).
+READS_TOO = {"projects:roles", "projects:invitations"}
+
+
+def _is_edit_page(client, url: str) -> bool:
+    """A page whose own form (posting to itself) the archived state refuses: an editing page."""
+    match = resolve(urlsplit(url).path)
+    if getattr(match.func, "lider_any_state", True) or match.view_name in READS_TOO:
+        return False
+    response = client.get(url)
+    if response.status_code != 200 or "text/html" not in response["Content-Type"]:
+        return False
+    return bool(SELF_POST.search(response.content.decode()))
+
+
+def test_an_archived_project_shows_no_link_to_an_editing_page(client, demo_project):
+    """Every back-office page of an archived project: a link shown leads to no page whose form
+    would be refused (the card's "Edit the card", "New session", ...): such links carry
+    `edit-action`, which the read-only style hides."""
+    objects = demo_objects(demo_project)
+    objects["invitation"] = type("Id", (), {"pk": _invitation(demo_project)})
+    demo_project.state = "archived"
+    demo_project.save(update_fields=["state"])
+    _log_in(client, member(demo_project, Role.ADMINISTRATOR), Role.ADMINISTRATOR)
+    edit_pages: dict[str, bool] = {}
+    shown, hidden, pages = [], [], 0
+    for url, _view in _urls(demo_project, objects):
+        response = client.get(url)
+        if response.status_code != 200 or "text/html" not in response["Content-Type"]:
+            continue
+        pages += 1
+        links = _links(response.content.decode())
+        for href in links.shown + links.hidden:
+            path = urlsplit(href).path
+            if path.startswith("/biuro/") and path not in edit_pages:
+                edit_pages[path] = _is_edit_page(client, href)
+        shown += [(url, h) for h in links.shown if edit_pages.get(urlsplit(h).path)]
+        hidden += [(url, h) for h in links.hidden]
+    assert pages > 30
+    assert sum(edit_pages.values()) > 5, "the walk found no editing page: it tests nothing"
+    assert shown == [], "\n".join(sorted({h for _u, h in shown}))
+    # A hidden link leads to an editing view (by its name: one revocation may show no form).
+    editing = {resolve(path).view_name for path, edits in edit_pages.items() if edits}
+    reads = {h for _u, h in hidden if resolve(urlsplit(h).path).view_name not in editing}
+    assert reads == set(), "a link to a page that reads is hidden too"
