@@ -7,7 +7,7 @@ from django.urls import reverse
 from lider.core.models import AuditEntry
 from lider.core.permissions import Role
 from lider.projects import hooks
-from lider.projects.models import Membership, Organisation, Project, Task
+from lider.projects.models import Membership, Organisation, ProgrammeNode, Project, Task
 from lider.territory.queries import unit_by_code
 from tests.factories import OrganisationFactory, ProgrammeNodeFactory, ProjectFactory, member
 from tests.projects.test_states import login
@@ -355,3 +355,16 @@ def test_other_roles_cannot_add_organisations_to_a_card(client, role):
     url = reverse("projects:project_organisation_create", kwargs={"slug": project.slug})
     assert client.post(url, {"name": "Nie wolno"}).status_code == 403
     assert not Organisation.objects.filter(name="Nie wolno").exists()
+
+
+def test_a_project_is_created_under_an_fe_sl_2021_2027_measure(client):
+    """The shipped FE SL tree has measures (priority 6): a project of today is classified to
+    its measure through the create form, shown with its whole lineage."""
+    administrator(client)
+    measure = ProgrammeNode.objects.get(code="6.2", parent__code="VI", parent__parent__code="FE SL")
+    assert (measure.level, measure.name) == ("measure", "Kształcenie ogólne")
+    assert "FE SL › VI" in client.get(CREATE).content.decode()
+    response = client.post(CREATE, card_data(classification=measure.pk, slug="szkoly-fesl"))
+    assert response.status_code == 302
+    project = Project.objects.get(slug="szkoly-fesl")
+    assert [node.code for node in project.classification.lineage()] == ["FE SL", "VI", "6.2"]
