@@ -59,6 +59,12 @@ e2e: translations chromium
 # The whole suite on SQLite, and on PostgreSQL too when DATABASE_URL is set.
 test: messages lint chromium
 	$(BIN)/lider makemigrations --check --dry-run
-	@echo "== SQLite"
-	env -u DATABASE_URL $(BIN)/pytest
-	@if [ -n "$$DATABASE_URL" ]; then echo "== PostgreSQL: $$DATABASE_URL"; $(BIN)/pytest; fi
+	@# With DATABASE_URL, PostgreSQL runs beside SQLite (each suite is mostly one core's work);
+	@# its output is printed when both have ended.
+	@pg=0; if [ -n "$$DATABASE_URL" ]; then \
+		$(BIN)/pytest -p no:cacheprovider > $(VENV)/pytest-postgresql.log 2>&1 & pg=$$!; fi; \
+	echo "== SQLite"; env -u DATABASE_URL $(BIN)/pytest; sqlite=$$?; \
+	if [ $$pg -ne 0 ]; then wait $$pg; postgres=$$?; \
+		echo "== PostgreSQL: $$DATABASE_URL"; cat $(VENV)/pytest-postgresql.log; \
+	else postgres=0; fi; \
+	[ $$sqlite -eq 0 ] && [ $$postgres -eq 0 ]

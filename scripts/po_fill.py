@@ -53,7 +53,9 @@ def main(paths: list[str], before: Path | None = None) -> int:
         if "fuzzy" in message.flags:
             missing.append(context_key)
         elif message.pluralizable:
-            if not all(text):
+            # Polish has four plural forms (the fourth for fractions): a list of three leaves
+            # the fourth empty in the catalogue.
+            if len(text) < catalog.num_plurals or not all(text):
                 missing.append(context_key)
         elif not text:
             missing.append(context_key)
