@@ -3,12 +3,14 @@ file to the storage with its progress, the page polls it and offers the file whe
 
 import datetime
 import io
+from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.management.commands import db_worker
 from python_calamine import CalamineWorkbook
 
 from lider.core.models import AuditEntry
@@ -56,7 +58,7 @@ def test_the_request_queues_the_export_and_the_worker_makes_the_file(client, set
     assert "czeka na proces zadań w tle" in page
     assert "pobierz/" not in page
 
-    call_command("worker", "--batch", "--no-startup-delay", stdout=io.StringIO())
+    run_worker()
 
     job.refresh_from_db()
     assert (job.status, job.progress, job.error) == (Job.Status.DONE, 100, "")
@@ -176,3 +178,12 @@ def test_files_are_deleted_after_their_time_and_the_page_says_so(client, setting
     page = client.get(job_url("reporting:export_job", job)).content.decode()
     assert "Plik usunięto 24 godz. po jego przygotowaniu" in page
     assert client.get(job_url("reporting:export_file", job)).status_code == 404
+
+
+def run_worker() -> None:
+    """`lider worker --batch` inside the test's transaction. The worker closes connections
+    that are not in autocommit between tasks (right for a real worker); in a test that would
+    close PostgreSQL's connection in the middle of the test's transaction (SQLite's in-memory
+    database ignores the close), so it is kept open here."""
+    with mock.patch.object(db_worker, "close_old_connections", lambda: None):
+        call_command("worker", "--batch", "--no-startup-delay", stdout=io.StringIO())
