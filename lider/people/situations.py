@@ -87,6 +87,26 @@ def record_situations(
     return participant
 
 
+def record_from_form(participant: Participant, form, *, source: str, actor) -> bool:
+    """Record what a bound ``SituationsForm`` holds (an empty choice leaves the value as it
+    is): True when recorded; False with the errors on the form (its own, or the rule's as a
+    form error)."""
+    if not form.is_valid():
+        return False
+    try:
+        record_situations(
+            participant,
+            exit_situation=form.cleaned_data["exit_situation"] or None,
+            later_situation=form.cleaned_data.get("later_situation") or None,
+            source=source,
+            actor=actor,
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return False
+    return True
+
+
 def later_due(project, today: datetime.date):
     """Whom to ask about their situation four weeks after leaving, and from when: the
     project's people whose path ended at least four weeks ago and who have no answer yet,

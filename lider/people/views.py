@@ -1,7 +1,6 @@
 """The back office of people and institutions: lists (sensitive values masked) and full pages."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -163,20 +162,11 @@ def person_situations(request, project, pk):
     participant = get_object_or_404(Participant, project=project, person=person)
     due = situations.later_due_on(participant)
     form = SituationsForm(request.POST, later=bool(due and due <= timezone.localdate()))
-    if form.is_valid():
-        try:
-            situations.record_situations(
-                participant,
-                exit_situation=form.cleaned_data["exit_situation"] or None,
-                later_situation=form.cleaned_data.get("later_situation") or None,
-                source=SituationSource.OFFICE,
-                actor=request.user,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("The situation has been recorded."))
-            return redirect("people:detail", slug=project.slug, pk=person.pk)
+    if situations.record_from_form(
+        participant, form, source=SituationSource.OFFICE, actor=request.user
+    ):
+        messages.success(request, _("The situation has been recorded."))
+        return redirect("people:detail", slug=project.slug, pk=person.pk)
     return _render_person(request, project, person, situations_form=form, status=400)
 
 

@@ -112,20 +112,11 @@ def situations_answer(request, pk):
         raise Http404
     participant = get_object_or_404(Participant, pk=pk, person=person, end_date__isnull=False)
     form = _situations_form(participant, request.POST)
-    if form.is_valid():
-        try:
-            situations.record_situations(
-                participant,
-                exit_situation=form.cleaned_data["exit_situation"] or None,
-                later_situation=form.cleaned_data.get("later_situation") or None,
-                source=SituationSource.PARTICIPANT,
-                actor=request.user,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Thank you: your answer has been recorded."))
-            return redirect("website:account")
+    if situations.record_from_form(
+        participant, form, source=SituationSource.PARTICIPANT, actor=request.user
+    ):
+        messages.success(request, _("Thank you: your answer has been recorded."))
+        return redirect("website:account")
     return account(request, forms={participant.pk: form})
 
 

@@ -229,3 +229,27 @@ def test_demo_situations_are_labelled_illustrative(client, demo_project):
     # Loading the demo again changes nothing.
     call_command("demo", stdout=io.StringIO())
     assert ended.filter(later_situation="").count() == 20
+
+
+def test_record_from_form_records_or_leaves_the_errors_on_the_form():
+    from lider.people.forms import SituationsForm
+
+    project = ProjectFactory()
+    participant = _ended(project, days_ago=10)
+    # The rule's refusal (four weeks not passed) becomes the form's error; nothing saved.
+    form = SituationsForm({"exit_situation": "employed", "later_situation": "education"})
+    assert not situations.record_from_form(participant, form, source="office", actor=None)
+    assert form.has_error("__all__", "too_early")
+    participant.refresh_from_db()
+    assert participant.exit_situation == ""
+    # A value outside the list: the form's own error.
+    form = SituationsForm({"exit_situation": "x" * 5000})
+    assert not situations.record_from_form(participant, form, source="office", actor=None)
+    assert "exit_situation" in form.errors
+    form = SituationsForm({"exit_situation": "employed"}, later=False)
+    assert situations.record_from_form(participant, form, source="participant", actor=None)
+    participant.refresh_from_db()
+    assert (participant.exit_situation, participant.exit_situation_source) == (
+        "employed",
+        "participant",
+    )
