@@ -680,6 +680,9 @@ def test_cst2021_demo_refused_answers_are_listed_not_exported(demo_project):
     result, rows = _cst(demo_project, full_sensitive=True)
     assert rows[0] == CST2021_HEADER
     assert result.exported + sum(1 for _ in result.incomplete) == 199
+    # The demo's institutions supported by partnership activities, after the people.
+    assert result.institutions == 30
+    assert [row[2] for row in rows[1 + result.exported :]] == ["Instytucja"] * 30
     assert all(
         all(": wartość spoza słownika (refused)" in problem for problem in problems)
         for _id, _name, problems in result.incomplete

@@ -9,17 +9,20 @@ import pytest
 
 from lider.delivery.models import Attendance, Enrolment, Group, Session, Venue
 from lider.people import paths, services
-from lider.people.models import Person
+from lider.people.models import Institution, Person
 from lider.people.situations import record_situations
 from lider.projects.models import Project, Task
+from lider.reporting.exports import monitoring
 from lider.territory.queries import unit_by_code
 from tests.factories import InstitutionFactory
 from tests.projects.test_create import CREATE, administrator, card_data
 from tests.reporting.builders import person
 from tests.reporting.test_exports import (
+    CST2021_HEADER,
     PEFS2007_HEADER,
     PEFS2007_INSTITUTION_HEADER,
     SL2014_HEADER,
+    _cst,
     export,
 )
 
@@ -148,3 +151,50 @@ def test_pefs_institutions_sheet_for_a_project_made_in_the_back_office(client):
     assert [row[:3] for row in employees[1:]] == [
         ["Powiatowy Urząd Pracy", employee.first_name, employee.last_name]
     ]
+
+
+def test_cst2021_lists_institutions_after_people_in_the_same_columns(client):
+    world, participant = _project_with_an_employee(client)
+    result, rows = _cst(world.project, full_sensitive=True)
+    assert rows[0] == CST2021_HEADER
+    assert (result.exported, result.institutions) == (1, 1)
+    person_row = dict(zip(CST2021_HEADER, rows[1], strict=True))
+    assert (person_row["Rodzaj uczestnika"], person_row["Nazwa instytucji"]) == (
+        "Pracownik lub przedstawiciel instytucji",
+        "Powiatowy Urząd Pracy",
+    )
+    institution_row = rows[2]
+    degurba = institution_row[18]
+    assert degurba.startswith(("1 – ", "2 – ", "3 – "))
+    office = Institution.objects.get(name="Powiatowy Urząd Pracy")
+    expected = [""] * 43
+    for label, value in {
+        "Telefon kontaktowy": office.phone,
+        "Adres e-mail": office.email,
+        "Numer projektu": "UDA-FESL.07.07-IZ.01-0001/23-00",
+        "Rodzaj uczestnika": "Instytucja",
+        "Nazwa instytucji": "Powiatowy Urząd Pracy",
+        "PESEL/Inny identyfikator": "5260250274",
+        "brak PESEL": "Nie",
+        "Kraj": "Polska",
+        "Województwo": "śląskie",
+        "Powiat": "częstochowski",
+        "Gmina": "Dąbrowa Zielona",
+        "Miejscowość": "Blachownia",
+        "Kod pocztowy": "42-290",
+        "Obszar według stopnia urbanizacji (DEGURBA)": degurba,
+        # Its dates follow its employee's path (the office recorded none).
+        "Data rozpoczęcia udziału w projekcie": "2024-03-01",
+        "Data zakończenia udziału w projekcie": "2024-03-08",
+        "Uwagi": "Typ instytucji: instytucja rynku pracy; "
+        "Czy wsparciem zostali objęci pracownicy instytucji: Tak",
+    }.items():
+        expected[CST2021_HEADER.index(label)] = value
+    assert institution_row == expected
+    assert len(rows) == 3
+    # The institution with no start is left out and named with the value it lacks, in the
+    # file's result and in the check the export page shows before download.
+    waiting = ("Ośrodek Pomocy Społecznej", ["Data rozpoczęcia udziału w projekcie"])
+    assert [(name, problems) for _id, name, problems in result.incomplete] == [waiting]
+    listed = monitoring.incomplete_participants(world.project, "cst2021")
+    assert [(name, problems) for _id, name, problems in listed] == [waiting]

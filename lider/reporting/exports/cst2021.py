@@ -1,5 +1,7 @@
 """CST2021 / SM EFS (2021–2027): the CSV import file of domain.md §1.3."""
 
+from dataclasses import replace
+
 from lider.people.models import Answer, Education, LabourStatus
 from lider.reporting.exports.columns import (
     TAK_NIE_BOOL,
@@ -14,6 +16,7 @@ from lider.reporting.exports.columns import (
     pesel,
     voivodeship,
 )
+from lider.reporting.exports.pefs2007 import PEFS_INSTITUTION_KIND
 from lider.reporting.exports.sl2014 import (
     SL_DEGURBA,
     SL_SEX,
@@ -144,5 +147,68 @@ CST2021 = Profile(
         Column("Data modyfikacji", constant("")),
         Column("Użytkownik modyfikujący", constant("")),
         Column("Uwagi", cst_notes),
+    ),
+)
+
+
+# The institutions taking part, each on a row of its own after the people's, in the same 43
+# columns. domain.md gives no institution part for SM EFS, so the SL2014 institution block is
+# followed (its mandatory values, PEFS 2007's type wording): a value the file has a column
+# for goes there, NIP is the institution's "Inny identyfikator", and the type and whether its
+# employees were supported (no column of their own) are written in "Uwagi". An institution
+# attends nothing itself, so its form-of-support cells stay empty, as in SL2014. A gap's
+# label names the SL2014 value it stands for, for the check report.
+INSTITUTION_KIND = "Instytucja"
+
+
+def institution_notes(row: dict, context: Context) -> str | None:
+    kind = PEFS_INSTITUTION_KIND.get(row["kind"])
+    if kind is None:
+        return None  # no type, or one outside the dictionary: the check report lists it
+    employees = TAK_NIE_BOOL[bool(row["employees"])]
+    return (
+        f"Typ instytucji: {kind}; Czy wsparciem zostali objęci pracownicy instytucji: {employees}"
+    )
+
+
+INSTITUTION_CELLS = {
+    "Numer projektu": Column("Numer projektu", from_context("contract_number"), mandatory=True),
+    "Rodzaj uczestnika": Column("Rodzaj uczestnika", constant(INSTITUTION_KIND)),
+    "Nazwa instytucji": Column("Nazwa instytucji", "name", mandatory=True),
+    "PESEL/Inny identyfikator": Column("PESEL/Inny identyfikator (NIP)", "nip"),
+    "brak PESEL": Column(
+        "brak PESEL (Brak NIP)", lambda row, context: "Nie" if row["nip"] else "Tak"
+    ),
+    "Kraj": Column("Kraj", constant("Polska")),
+    "Województwo": Column("Województwo", voivodeship, mandatory=True),
+    "Powiat": Column("Powiat", "county", mandatory=True),
+    "Gmina": Column("Gmina", "gmina", mandatory=True),
+    "Miejscowość": Column("Miejscowość", "city", mandatory=True),
+    "Kod pocztowy": Column("Kod pocztowy", "postal_code", mandatory=True),
+    "Obszar według stopnia urbanizacji (DEGURBA)": Column(
+        "Obszar według stopnia urbanizacji (DEGURBA)",
+        degurba,
+        mandatory=True,
+        dictionary=SL_DEGURBA,
+    ),
+    "Telefon kontaktowy": Column("Telefon kontaktowy", "phone"),
+    "Adres e-mail": Column("Adres e-mail", "email"),
+    "Data rozpoczęcia udziału w projekcie": Column(
+        "Data rozpoczęcia udziału w projekcie", "start", mandatory=True
+    ),
+    "Data zakończenia udziału w projekcie": Column("Data zakończenia udziału w projekcie", "end"),
+    "Uwagi": Column(
+        "Uwagi (Typ instytucji; Czy wsparciem zostali objęci pracownicy instytucji)",
+        institution_notes,
+        mandatory=True,
+    ),
+}
+
+CST2021 = replace(
+    CST2021,
+    institution_sheet=CST2021.sheet,  # the same file, after the people
+    institution_columns=tuple(
+        INSTITUTION_CELLS.get(column.label, Column(column.label, constant("")))
+        for column in CST2021.columns
     ),
 )

@@ -410,10 +410,11 @@ def write_export(
     return result
 
 
-def write_csv(profile: Profile, rows, context: Context, target) -> ExportResult:
+def write_csv(profile: Profile, rows, context: Context, target, institutions=None) -> ExportResult:
     """Write ``rows`` as CSV (`;`, UTF-8 with BOM, dates yyyy-mm-dd) to ``target`` (a path or
-    a binary file). Rows with a mandatory value empty or not in the dictionary are left out
-    and counted, as in the spreadsheet (the page's check report lists them)."""
+    a binary file), then the ``institutions``' rows (CST2021). Rows with a mandatory value
+    empty or not in the dictionary are left out and counted, as in the spreadsheet (the
+    page's check report lists them)."""
     result = ExportResult(profile=profile)
     if isinstance(target, (str, os.PathLike)):
         stream = open(target, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
@@ -434,6 +435,18 @@ def write_csv(profile: Profile, rows, context: Context, target) -> ExportResult:
                 continue
             writer.writerow(cells)
             result.exported += 1
+        if profile.institution_columns and institutions is not None:
+            names = list(INSTITUTION_FIELDS)
+            getters = _column_getters(profile.institution_columns, names, context)
+            for values in institutions:
+                as_dict = dict(zip(names, values, strict=True))
+                cells = [get(values, as_dict, context) for get in getters]
+                gaps = _gaps(profile.institution_columns, cells, as_dict)
+                if gaps:
+                    result.incomplete.append((values[0], values[1], [p for _i, p in gaps]))
+                    continue
+                writer.writerow(cells)
+                result.institutions += 1
     finally:
         if isinstance(stream, io.TextIOWrapper) and not isinstance(target, (str, os.PathLike)):
             stream.flush()
@@ -463,7 +476,7 @@ def export_participants(
         )
         context = context_for(project, full_sensitive=full_sensitive)
         if profile.file_format == "csv":
-            result = write_csv(profile, rows, context, target)
+            result = write_csv(profile, rows, context, target, institutions)
         else:
             result = write_export(profile, rows, context, target, institutions)
     audit.record(
