@@ -5,12 +5,13 @@ import datetime
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Cast, Coalesce, Concat, NullIf
 
 from lider.core.permissions import allows
 from lider.delivery.models import Attendance, Enrolment, Session, SessionBooking, minutes_of
 from lider.people.models import Participant
+from lider.people.queries import SORTED_WHOLE, participants_by_name
 from lider.people.restrictions import restricted_flag
 from lider.projects.access import roles_in
 from lider.projects.hours import minutes_per_hour_of
@@ -155,18 +156,61 @@ def roster(session):
     `restricted`: the person's processing is restricted (art. 18). They stay on the list, as
     attendance is the evidence of the support given, and the list marks them.
     """
-    return (
+    return _roster_rows(
         Participant.objects.filter(project_id=session.task.project_id, pk__in=on_list(session))
-        .select_related("person", "institution")
-        .annotate(restricted=restricted_flag("person_id"))
-        .order_by("person__last_name", "person__first_name", "institution__name", "pk")
+    ).order_by("person__last_name", "person__first_name", "institution__name", "pk")
+
+
+def _roster_rows(participants):
+    return participants.select_related("person", "institution").annotate(
+        restricted=restricted_flag("person_id")
+    )
+
+
+def _on_list_of_each(session) -> Q:
+    """:func:`on_list` as a condition on each participant: a probe of the unique index of
+    bookings, of marks and of enrolments, for a walk along the name index."""
+    booked = SessionBooking.objects.filter(
+        session=session, participant=OuterRef("pk"), status=SessionBooking.Status.BOOKED
+    )
+    marked = Attendance.objects.filter(session=session, participant=OuterRef("pk"))
+    condition = Exists(booked) | Exists(marked)
+    if session.group_id:
+        condition |= Exists(
+            Enrolment.objects.filter(
+                task_id=session.task_id, participant=OuterRef("pk"), group_id=session.group_id
+            ).filter(
+                Q(status__in=Enrolment.TAKES_PLACE)
+                | Q(status=Enrolment.Status.DROPPED, dropped_on__gt=session.date)
+            )
+        )
+    return condition
+
+
+def sheet_pages(session, *, total: int):
+    """The attendance sheet a page at a time, by name (people.queries.participants_by_name),
+    for a paginator; ``total`` is the list's length (:func:`sheet_counts`). A short list is
+    found by its three lookups and sorted; a long one is read along the name index."""
+    listed = Participant.objects.filter(project_id=session.task.project_id)
+    if total <= SORTED_WHOLE:
+        listed = listed.filter(pk__in=on_list(session))
+    else:
+        listed = listed.filter(_on_list_of_each(session))
+    return participants_by_name(
+        listed,
+        count=total,
+        load=lambda ids: _with_marks(_roster_rows(Participant.objects.filter(pk__in=ids)), session),
     )
 
 
 def attendance_sheet(session):
     """The roster with each person's mark (status, who marked it, when): one query, the mark
     joined (one row at most per person and session)."""
-    return roster(session).annotate(
+    return _with_marks(roster(session), session)
+
+
+def _with_marks(participants, session):
+    return participants.annotate(
         marks=FilteredRelation("attendance", condition=Q(attendance__session=session)),
         mark=F("marks__status"),
         marked_at=F("marks__marked_at"),
@@ -196,7 +240,7 @@ def sheet_counts(session) -> dict:
         .order_by()
         .values_list("status", "n")
     )
-    total = roster(session).order_by().count()
+    total = on_list(session).count()
     return {"by_status": by_status, "unmarked": total - sum(by_status.values()), "total": total}
 
 
@@ -286,6 +330,20 @@ def attendance_shares(task):
             / NullIf(Cast(F("minutes_total"), models.FloatField()), Value(0.0)),
         )
         .order_by("person__last_name", "person__first_name", "institution__name", "pk")
+    )
+
+
+def shares_pages(task, *, group=None):
+    """:func:`attendance_shares` a page at a time, by name (people.queries.
+    participants_by_name), for a paginator: the page's ids read along the name index through
+    the task's enrolments, then their shares; counted on the enrolments' index."""
+    enrolments = Enrolment.objects.filter(task=task)
+    if group is not None:
+        enrolments = enrolments.filter(group=group)
+    return participants_by_name(
+        Participant.objects.filter(pk__in=enrolments.values("participant_id")),
+        count=lambda: enrolments.count(),
+        load=lambda ids: attendance_shares(task).filter(pk__in=ids),
     )
 
 

@@ -22,6 +22,8 @@ from lider.people.forms import (
 from lider.people.models import Institution, Participant, Person, Restriction, SituationSource
 from lider.projects.access import project_view
 
+PER_PAGE = 50
+
 
 def _can(roles) -> dict:
     return {
@@ -35,9 +37,12 @@ def _can(roles) -> dict:
 @project_view("people.view")
 def person_list(request, project):
     search = SearchForm(request.GET)
-    page = Paginator(queries.people_in(project, search=search.term), 50).get_page(
-        request.GET.get("page")
+    people = (
+        queries.people_in(project, search=search.term)
+        if search.term
+        else queries.people_list(project)
     )
+    page = Paginator(people, PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "people/backoffice/list.html",

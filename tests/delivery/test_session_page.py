@@ -55,9 +55,9 @@ def test_the_session_page_takes_the_same_queries_for_a_page_or_two(
 
 
 # Session, user, project, roles, the session, its trainers, bookings, the marks counted, the
-# list counted, the page of rows with marks and restriction flags joined, …: measured, the
-# same at any size.
-QUERIES_OF_A_SESSION_PAGE = 12
+# list counted, the page's ids (along the name index), the page of rows with marks and
+# restriction flags joined, …: measured, the same at any size.
+QUERIES_OF_A_SESSION_PAGE = 13
 
 
 def test_the_list_is_paginated_with_accessible_controls(client):
@@ -113,3 +113,56 @@ def test_the_picker_refuses_a_participant_of_another_project(client):
     client.post(url("delivery:book", setup, pk=setup["session"].pk), {"participant": stranger.pk})
 
     assert not SessionBooking.objects.exists()
+
+
+@pytest.mark.parametrize("sorted_whole", [100, 2], ids=["sorted", "walked"])
+def test_the_session_and_task_pages_list_people_then_institutions_in_polish_order(
+    client, sorted_whole, monkeypatch
+):
+    """A page is read along the name index (or, for a short list, sorted): across pages the
+    people come in Polish order by surname, then the institutions by name, on both pages,
+    each once, and nobody who is not on the list."""
+    from lider.delivery import queries as delivery_queries
+    from lider.delivery.views import sessions as session_views
+    from lider.delivery.views import tasks as task_views
+    from lider.people.models import Participant
+    from tests.factories import InstitutionFactory
+
+    monkeypatch.setattr(delivery_queries, "SORTED_WHOLE", sorted_whole)
+    monkeypatch.setattr(session_views, "ROWS_PER_PAGE", 2)
+    monkeypatch.setattr(task_views, "ROWS_PER_PAGE", 2)
+    task = DeliveryTaskFactory()
+    office = member(task.project, Role.COORDINATOR)
+    session = SessionFactory(task=task, group=GroupFactory(task=task, capacity=None))
+    setup = {"project": task.project}
+    for _ in range(2):  # participants of the project on no list
+        DeliveryParticipantFactory(project=task.project)
+    surnames = ["Żak", "Łoś", "Ąbel", "Lis", "Zych", "Abel"]
+    listed = [
+        DeliveryParticipantFactory(
+            project=task.project, person=DeliveryPersonFactory(last_name=surname)
+        )
+        for surname in surnames
+    ]
+    listed += [
+        Participant.objects.create(project=task.project, institution=InstitutionFactory(name=name))
+        for name in ("Świetlica", "Szkoła")
+    ]
+    for participant in listed:
+        places.enrol(task, participant=participant, group=session.group, actor=office)
+    client.force_login(office)
+    expected = ["Abel", "Ąbel", "Lis", "Łoś", "Zych", "Żak", "Szkoła", "Świetlica"]
+
+    for path in (
+        url("delivery:session", setup, pk=session.pk),
+        url("delivery:task", setup, task=task.pk),
+    ):
+        seen = []
+        for number in (1, 2, 3, 4):
+            response = client.get(path, {"page": number})
+            assert response.context["page"].paginator.count == len(expected)
+            seen += [
+                row.person.last_name if row.person_id else row.institution.name
+                for row in response.context["rows"]
+            ]
+        assert seen == expected, path

@@ -471,7 +471,8 @@ def test_a_tasks_page_of_enrolments_takes_the_same_queries(client, rows, django_
     assert len(response.context["rows"]) == rows
 
 
-# Measured (session, user, project, roles, task, groups, count, the page of rows, first date,
+# Measured (session, user, project, roles, task, groups, count, the page's ids (along the name
+# index), the page of rows, first date,
 # the planned minutes of each group, …; the enrol form lists nobody until one searches): the
 # same for one row as for three or fifty.
-QUERIES_OF_A_TASK_PAGE = 13
+QUERIES_OF_A_TASK_PAGE = 14

@@ -2,6 +2,8 @@ import pytest
 from django.urls import reverse
 
 from lider.core.permissions import Role
+from lider.people import queries
+from lider.people import views as people_views
 from lider.people.models import InstitutionMember, Participant
 from tests.factories import (
     ApplicationFactory,
@@ -14,17 +16,49 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.parametrize("sorted_whole", [100, 2], ids=["sorted", "walked"])
 @pytest.mark.parametrize("rows", [1, 3])
-def test_person_list_queries_constant(client, rows, django_assert_num_queries):
+def test_person_list_queries_constant(
+    client, rows, sorted_whole, monkeypatch, django_assert_num_queries
+):
+    monkeypatch.setattr(queries, "SORTED_WHOLE", sorted_whole)
     project = ProjectFactory()
     for _ in range(rows):
         ApplicationFactory(project=project)
     client.force_login(member(project, Role.OFFICE))
-    # session, user, OTP device, admin check, project, roles, page count, page rows,
-    # pending corrections (art. 16) count
-    with django_assert_num_queries(9):
+    # session, user, OTP device, admin check, project, roles, participants and applicants
+    # counted, the page's ids, the page's rows, pending corrections (art. 16) count
+    with django_assert_num_queries(11):
         response = client.get(reverse("people:list", kwargs={"slug": project.slug}))
     assert len(response.context["page"]) == rows
+
+
+@pytest.mark.parametrize("sorted_whole", [100, 2], ids=["sorted", "walked"])
+def test_person_list_pages_in_polish_order(client, sorted_whole, monkeypatch):
+    """Both ways of reading a page (few people sorted whole, many read along the name index)
+    give the Polish alphabet across pages: participants and applicants alike, nobody of
+    another project, nobody twice."""
+    monkeypatch.setattr(queries, "SORTED_WHOLE", sorted_whole)
+    monkeypatch.setattr(people_views, "PER_PAGE", 2)
+    project = ProjectFactory()
+    names = ["Łukasiewicz", "Lis", "Ąbecka", "Żak", "Zawada", "Abramczyk", "Śliwa"]
+    for n, name in enumerate(names):
+        person = PersonFactory(last_name=name, first_name="Anna")
+        if n % 2:
+            ApplicationFactory(project=project, person=person)
+        else:
+            Participant.objects.create(project=project, person=person)
+            if n == 2:  # a participant who applied too appears once
+                ApplicationFactory(project=project, person=person)
+    Participant.objects.create(project=ProjectFactory(), person=PersonFactory(last_name="Ba"))
+    client.force_login(member(project, Role.OFFICE))
+    url = reverse("people:list", kwargs={"slug": project.slug})
+    seen = []
+    for number in (1, 2, 3, 4):
+        response = client.get(url, {"page": number})
+        assert response.context["page"].paginator.count == len(names)
+        seen += [person.last_name for person in response.context["page"]]
+    assert seen == ["Abramczyk", "Ąbecka", "Lis", "Łukasiewicz", "Śliwa", "Zawada", "Żak"]
 
 
 @pytest.mark.parametrize("rows", [1, 3])

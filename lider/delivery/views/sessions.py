@@ -22,9 +22,9 @@ from lider.delivery.forms import (
 )
 from lider.delivery.models import Attendance, SessionBooking
 from lider.delivery.queries import (
-    attendance_sheet,
     full_name,
     sheet_counts,
+    sheet_pages,
 )
 from lider.delivery.views.common import (
     may_mark,
@@ -185,8 +185,7 @@ def _session_page(request, project, session, *, booking_form=None):
         else SessionBooking.objects.none()
     )
     counts = sheet_counts(session)
-    paginator = Paginator(attendance_sheet(session), ROWS_PER_PAGE)
-    paginator.count = counts["total"]  # counted once, with the summary
+    paginator = Paginator(sheet_pages(session, total=counts["total"]), ROWS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     if can["manage"] and booking_form is None:
         booking_form = BookingForm(project=project)

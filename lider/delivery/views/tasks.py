@@ -19,6 +19,7 @@ from lider.delivery.queries import (
     full_name,
     participant_sessions,
     share_percent,
+    shares_pages,
 )
 from lider.delivery.views.common import permitted
 from lider.projects.access import project_view
@@ -40,10 +41,9 @@ def _task_page(request, project, task, *, enrol_form=None):
     group = next((g for pk, g in groups.items() if str(pk) == request.GET.get("grupa")), None)
     can = permitted(request, "delivery.manage")
     labels = dict(Enrolment.Status.choices)
-    shares = attendance_shares(task)
-    if group is not None:
-        shares = shares.filter(group_id_in_task=group.pk)
-    page = Paginator(shares, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(shares_pages(task, group=group), ROWS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     rows = list(page)
     for row in rows:
         row.percent = share_percent(row.share)
