@@ -6,13 +6,14 @@ from django.utils import timezone
 
 from lider.projects.models import Project
 from lider.reporting.queries import public_results
-from lider.website.public_cache import cached_content
+from lider.website.public_cache import cached_content, cached_page
 
 
 def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
+@cached_page("results")
 def project_results(request, slug):
     project = get_object_or_404(Project.objects.public(), slug=slug)
 

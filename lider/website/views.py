@@ -2,7 +2,7 @@ from django.shortcuts import get_object_or_404, render
 
 from lider.projects.models import Project
 from lider.projects.queries import project_cards, voivodeships_of
-from lider.website.public_cache import cached_content
+from lider.website.public_cache import cached_content, cached_page
 
 
 def home(request):
@@ -10,6 +10,7 @@ def home(request):
     return render(request, "website/home.html", {"projects": projects})
 
 
+@cached_page("project")
 def project_page(request, slug):
     """The public card of a project: its content cached until something it shows changes."""
     project = get_object_or_404(Project.objects.public(), slug=slug)

@@ -140,3 +140,60 @@ def test_a_state_change_shows_at_once(client, training):
     response = client.get(project_url(project))
     assert response.status_code == 200
     assert apply not in response.content.decode()
+
+
+def csrf_tokens_of(body: str) -> list[str]:
+    return re.findall(r'name="csrf-token" content="([A-Za-z0-9]+)"', body)
+
+
+def test_an_anonymous_visitor_gets_the_whole_page_from_memory_without_a_query(client, training):
+    for url in (project_url(training.project), results_url(training.project)):
+        first = text_of(client, url)
+
+        assert queries_of(client, url) == 0, url
+        assert text_of(client, url) == first
+
+
+def test_a_page_from_memory_carries_each_visitors_own_csrf_token(training):
+    from django.middleware.csrf import _unmask_cipher_token
+    from django.test import Client
+
+    url = project_url(training.project)
+    first, second = Client(), Client()
+    first.get(url)
+    first_secret = first.cookies["csrftoken"].value
+
+    with CaptureQueriesContext(connection) as queries:
+        response = second.get(url)
+    body = response.content.decode()
+
+    assert len(queries) == 0  # served from memory
+    second_secret = second.cookies["csrftoken"].value
+    assert second_secret != first_secret
+    tokens = csrf_tokens_of(body)
+    assert tokens and all(_unmask_cipher_token(t) == second_secret for t in tokens)
+    assert first_secret not in body
+
+
+def test_a_visitor_with_a_session_gets_a_page_of_their_own(client, training):
+    from tests.factories import UserFactory
+
+    url = project_url(training.project)
+    client.get(url)  # kept in memory for anonymous visitors
+    client.force_login(UserFactory())
+
+    body = client.get(url).content.decode()
+
+    assert reverse("backoffice:logout") in body  # their header, not the anonymous one
+    assert reverse("backoffice:login") not in body
+
+
+def test_a_page_left_private_is_not_served_from_memory(client, training):
+    url = project_url(training.project)
+    client.get(url)
+
+    project = training.project
+    project.is_public = False
+    project.save(update_fields=["is_public"])  # the save's signal drops the project's token
+
+    assert client.get(url).status_code == 404
