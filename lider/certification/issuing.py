@@ -25,6 +25,7 @@ from lider.core.render_pool import DocumentError
 from lider.core.signals import rows_written
 from lider.people.models import Sex
 from lider.people.restrictions import is_restricted
+from lider.projects.logos import printed_marks
 
 # Issuing
 
@@ -284,6 +285,7 @@ def _issue_chunk(
             .values_list("participant_id", flat=True)
         )
         made = []
+        logos = printed_marks(task.project)  # the strip at issue, frozen with each certificate
         for standing in chunk:
             if standing.participant.pk in holders:
                 continue
@@ -301,6 +303,7 @@ def _issue_chunk(
                 code=next(codes) if codes is not None else None,
             )
             certificate.issued_by = actor
+            certificate.logos = logos
             pdf = _render_for_issue(certificate)
             certificate.sha256 = printing.checksum(pdf)
             made.append((certificate, pdf))

@@ -303,6 +303,10 @@ class Certificate(models.Model):
     project_number = models.CharField(_("project number"), max_length=60)
     cofinancing = models.CharField(_("co-financing statement"), max_length=COFINANCING_MAX_LENGTH)
     programme = models.JSONField(_("programme"), default=list)
+    # The project's logo strip at issue ([{"caption", "image"}], lider.projects.logos); empty
+    # on certificates issued before strips were kept, and for projects without a strip: those
+    # print the EU flag, as they did.
+    logos = models.JSONField(_("logos printed"), default=list, blank=True)
     verification_url = models.CharField(_("verification address"), max_length=300)
     evaluation = models.JSONField(_("evaluation at issue"))
     sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64)

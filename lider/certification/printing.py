@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from lider.core.documents import CertificateData, ProgrammeItem, render_certificates
 from lider.core.links import absolute_url
 from lider.projects import hours
+from lider.projects.logos import document_logos
 
 EU_FLAG = Path(settings.BASE_DIR) / "static" / "img" / "eu-flag.svg"
 
@@ -55,7 +56,7 @@ def certificate_data(certificate, *, lang: str = "pl") -> CertificateData:
         verification_code=certificate.grouped_code,
         programme=[ProgrammeItem(topic, Decimal(hours)) for topic, hours in certificate.programme],
         gender=certificate.gender,
-        logos=funder_logos(),
+        logos=document_logos(certificate.logos) or funder_logos(),
         hours_label=hours_label,
         hours_unit=hours_unit,
     )

@@ -14,6 +14,7 @@ crash of the renderer becomes a ``DocumentError`` instead of a dead server. Ever
 checked against ``MAX_TEXT_LENGTH`` before it is sent.
 """
 
+import base64
 import datetime
 import io
 import json
@@ -38,6 +39,36 @@ Number = int | float | Decimal
 
 
 @dataclass(frozen=True)
+class Logo:
+    """One mark of a logo strip: its caption, and its image as SVG text, or "" for none.
+
+    A mark with an image prints the image, the caption being its alternative text; a mark
+    without prints the caption as text (nobody draws an official mark Lider was not given).
+    A raster image becomes SVG with `raster_svg`. A plain string in a document's ``logos`` is
+    an SVG image without a caption (the EU flag of documents issued before strips existed).
+    """
+
+    caption: str
+    svg: str = ""
+
+
+# A caption is a line or two in a strip (lider.projects bounds it at 200 characters).
+LOGO_CAPTION_MAX_LENGTH = 300
+
+
+def raster_svg(png: bytes, width: int, height: int) -> str:
+    """A PNG (or JPEG) as an SVG document of its own size, the picture embedded as data."""
+    kind = "jpeg" if png.startswith(b"\xff\xd8") else "png"
+    encoded = base64.b64encode(png).decode("ascii")
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        f'width="{int(width)}" height="{int(height)}" viewBox="0 0 {int(width)} {int(height)}">'
+        f'<image width="{int(width)}" height="{int(height)}" '
+        f'xlink:href="data:image/{kind};base64,{encoded}"/></svg>'
+    )
+
+
+@dataclass(frozen=True)
 class AttendanceListData:
     """One session's attendance list; ``participants`` are full names, in the order to print."""
 
@@ -58,7 +89,7 @@ class AttendanceListData:
     # marking of stored data) with a note under the table.
     restricted: frozenset[int] = frozenset()
     blank_rows: int = 0
-    logos: Sequence[str] = ()
+    logos: Sequence[str | Logo] = ()
     support: str = ""  # the form of support, e.g. "training cycle: Cykl szkoleń dla Liderów"
     group: str = ""
 
@@ -92,7 +123,7 @@ class CertificateData:
     subtitle: str = ""
     gender: str = ""
     signatory: str = ""
-    logos: Sequence[str] = ()
+    logos: Sequence[str | Logo] = ()
     # The hours unit, translated: "Number of teaching hours (45 min)" beside the hours, and
     # "teaching hours (45 min)" over the programme's hours; "" prints plain "Number of hours".
     hours_label: str = ""
@@ -129,7 +160,7 @@ class ReportData:
     cofinancing: str = ""
     sections: Sequence[ReportSection] = ()
     date: datetime.date | None = None
-    logos: Sequence[str] = ()
+    logos: Sequence[str | Logo] = ()
 
 
 def qr_svg(url: str) -> str:
@@ -183,7 +214,7 @@ def _attendance_list_inputs(data: AttendanceListData, lang: str) -> dict[str, st
                 "page_of": _("Page %(page)s of %(pages)s"),
             },
             "cofinancing": data.cofinancing,
-            "logos": list(data.logos),
+            "logos": _logos(data.logos),
             "project_title": data.project_title,
             "project_number": data.project_number,
             "session_title": data.session_title,
@@ -251,13 +282,25 @@ def _report_inputs(data: ReportData, lang: str) -> dict[str, str]:
                 "chart": _("Chart"),
             },
             "cofinancing": data.cofinancing,
-            "logos": list(data.logos),
+            "logos": _logos(data.logos),
             "title": data.title,
             "subtitle": data.subtitle,
             "date": _date(data.date) if data.date else "",
             "sections": [_section(section) for section in data.sections],
         }
     return {"data": _json(payload)}
+
+
+def _logos(logos: Sequence[str | Logo]) -> list[dict]:
+    strip = []
+    for logo in logos:
+        if isinstance(logo, str):
+            logo = Logo(caption="", svg=logo)
+        caption = " ".join(logo.caption.split())
+        if len(caption) > LOGO_CAPTION_MAX_LENGTH:  # a strip's slot holds a few lines
+            caption = caption[: LOGO_CAPTION_MAX_LENGTH - 1].rstrip() + "…"
+        strip.append({"caption": caption, "svg": logo.svg})
+    return strip
 
 
 def _language(lang: str):
@@ -287,7 +330,7 @@ def _certificate(data: CertificateData) -> dict:
         "title": data.title,
         "subtitle": data.subtitle,
         "cofinancing": data.cofinancing,
-        "logos": list(data.logos),
+        "logos": _logos(data.logos),
         "full_name": data.full_name,
         "completed": _completed(data.gender),
         "project_title": data.project_title,
@@ -373,7 +416,7 @@ def _json(payload: dict) -> str:
 # No text that reaches a document may be longer than this (forms and models bound them far
 # lower; this catches what came another way). Generated SVG (QR codes, logos, charts) is exempt.
 MAX_TEXT_LENGTH = 5000
-GENERATED = frozenset({"qr", "logos", "svg"})
+GENERATED = frozenset({"qr", "svg"})
 TOO_LONG = gettext_noop(
     "The text “%(start)s…” is too long for a document (%(length)d characters, at most "
     "%(max)d). Shorten it and try again."

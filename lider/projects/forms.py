@@ -11,9 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from lider.core.accounts import find_user, validate_new_login
 from lider.core.permissions import Role
 from lider.core.pickers import SearchableCheckboxes
-from lider.projects import hours
+from lider.projects import hours, logo_images
 from lider.projects.identifiers import normalise_krs
 from lider.projects.models import (
+    LOGO_CAPTION_MAX_LENGTH,
     Organisation,
     ProgrammeNode,
     Project,
@@ -357,3 +358,36 @@ class ProjectStateForm(forms.Form):
         self.fields["state"].choices = [
             (state, Project.State(state).label) for state in project.next_states
         ]
+
+
+class LogoMarkForm(forms.Form):
+    """A mark of a logo strip: its caption, and an image checked by `logo_images`."""
+
+    caption = forms.CharField(
+        label=_("caption"),
+        max_length=LOGO_CAPTION_MAX_LENGTH,
+        help_text=_(
+            "What the mark says, e.g. “Unia Europejska – Europejski Fundusz Społeczny”. It is "
+            "the image's alternative text, and is printed as text when there is no image."
+        ),
+    )
+    image = forms.FileField(
+        label=_("image"),
+        required=False,
+        help_text=_(
+            "PNG or JPEG, at most 2 MB and 4000 pixels a side; the mark exactly as the "
+            "programme's rules give it. Without an image the caption is printed."
+        ),
+        widget=forms.FileInput(attrs={"accept": ".png,.jpg,.jpeg,image/png,image/jpeg"}),
+    )
+    remove_image = forms.BooleanField(label=_("remove the image"), required=False)
+
+    def clean_caption(self):
+        caption = " ".join(self.cleaned_data["caption"].split())
+        if not caption:
+            raise ValidationError(_("Give the mark's caption."), code="required")
+        return caption
+
+    def clean_image(self):
+        upload = self.cleaned_data.get("image")
+        return logo_images.check_logo(upload) if upload else None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lider.projects import invitation_views, views
+from lider.projects import invitation_views, logo_views, views
 
 app_name = "projects"
 urlpatterns = [
@@ -17,6 +17,7 @@ urlpatterns = [
     ),
     path("<slug:slug>/struktura/", views.project_structure, name="structure"),
     path("<slug:slug>/stan/", views.project_state, name="state"),
+    path("<slug:slug>/logotypy/", logo_views.strip_edit, name="logos"),
     path("<slug:slug>/role/", views.role_list, name="roles"),
     path("<slug:slug>/role/<int:pk>/odbierz/", views.role_revoke, name="revoke"),
     path("<slug:slug>/zaproszenia/", invitation_views.invitation_list, name="invitations"),

@@ -4,6 +4,7 @@ records and cached until one of them changes (see ``public_cache``)."""
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from lider.projects.logos import strip_for
 from lider.projects.models import Project
 from lider.reporting.queries import public_results
 from lider.website.public_cache import cached_content, cached_page
@@ -28,4 +29,8 @@ def project_results(request, slug):
         }
 
     content = cached_content("results", project, "website/results_content.html", context)
-    return render(request, "website/results.html", {"project": project, "content": content})
+    return render(
+        request,
+        "website/results.html",
+        {"project": project, "content": content, "logo_marks": strip_for(project).marks},
+    )

@@ -1,6 +1,7 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from lider.projects import logo_views
 from lider.website import legal, participant, results, views
 
 app_name = "website"
@@ -8,6 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path(_("projects/<slug:slug>/"), views.project_page, name="project"),
     path(_("projects/<slug:slug>/results/"), results.project_results, name="results"),
+    path(_("logos/<str:name>.png"), logo_views.logo_image, name="logo"),
     path(_("privacy/"), legal.privacy, name="privacy"),
     path(_("accessibility-statement/"), legal.accessibility, name="accessibility"),
     path(_("account/"), participant.account, name="account"),

@@ -1,5 +1,6 @@
 from django.shortcuts import get_object_or_404, render
 
+from lider.projects.logos import strip_for
 from lider.projects.models import Project
 from lider.projects.queries import project_cards, voivodeships_of
 from lider.website.public_cache import cached_content, cached_page
@@ -20,4 +21,8 @@ def project_page(request, slug):
         return {"project": card, "voivodeships": voivodeships_of(card)}
 
     content = cached_content("project", project, "website/project_content.html", context)
-    return render(request, "website/project.html", {"project": project, "content": content})
+    return render(
+        request,
+        "website/project.html",
+        {"project": project, "content": content, "logo_marks": strip_for(project).marks},
+    )

@@ -127,6 +127,7 @@ NOT_PAGES = {
     "website:my_data", "rollup:xlsx",
     # Rectification's POST actions (they redirect to the person's or the account's page).
     "people:correction_accept", "people:correction_reject", "website:correction",
+    "website:logo",  # a logo's PNG (the demo's strip is captions only)
 }  # fmt: skip
 
 

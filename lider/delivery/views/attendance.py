@@ -33,6 +33,7 @@ from lider.delivery.views.common import (
 )
 from lider.people.models import Participant
 from lider.projects.access import project_view
+from lider.projects.logos import document_logos, printed_marks
 
 # The longest trainer list, form of support or group name printed in a list's header.
 HEADER_TEXT = 200
@@ -136,6 +137,7 @@ def attendance_list_pdf(request, project, pk):
         participants=[full_name(p) for p in rows],
         restricted=frozenset(i for i, p in enumerate(rows) if p.restricted),
         blank_rows=3,
+        logos=document_logos(printed_marks(project)),
     )
     pdf = render_attendance_list(data, lang=request.LANGUAGE_CODE)
     response = HttpResponse(pdf, content_type="application/pdf")

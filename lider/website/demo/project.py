@@ -2,6 +2,7 @@
 
 import datetime
 
+from lider.projects import logos
 from lider.projects.models import Organisation, ProgrammeNode, Project, Task
 from lider.territory.queries import unit_by_code
 
@@ -86,7 +87,24 @@ def load_programme() -> ProgrammeNode:
         node, _ = ProgrammeNode.objects.get_or_create(
             parent=node, code=code, defaults={"level": level, "name": name}
         )
+        if level == ProgrammeNode.Level.PROGRAMME:
+            load_logo_strip(node)
     return node
+
+
+# The PO KL 2007–2013 marks, in the order its promotion rules set (the programme's mark on the
+# left, the EU's on the right), as captions only: the demo has no official image files, and
+# Lider draws no official mark. An installation uploads the images it was given.
+PO_KL_STRIP = [
+    "Kapitał Ludzki – Narodowa Strategia Spójności",
+    "Unia Europejska – Europejski Fundusz Społeczny",
+]
+
+
+def load_logo_strip(programme: ProgrammeNode) -> None:
+    if not programme.logo_marks.exists():
+        for caption in PO_KL_STRIP:
+            logos.add_mark(programme, actor=None, caption=caption)
 
 
 def organisation(name: str, **fields) -> Organisation:

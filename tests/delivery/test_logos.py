@@ -1,0 +1,36 @@
+"""The attendance list prints the project's logo strip in its order."""
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from lider.projects import logos
+from tests.delivery.conftest import url
+
+pytestmark = pytest.mark.django_db
+
+KL = "Kapitał Ludzki – Narodowa Strategia Spójności"
+EU = "Unia Europejska – Europejski Fundusz Społeczny"
+
+
+def _header(client, setup) -> str:
+    client.force_login(setup["office"])
+    pdf = client.get(url("delivery:list_pdf", setup, pk=setup["session"].pk)).content
+    return " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
+
+
+def test_attendance_list_prints_the_strip_in_order(client, setup):
+    project = setup["project"]
+    logos.add_mark(project, actor=None, caption=EU)
+    logos.add_mark(project, actor=None, caption=KL)
+    text = _header(client, setup)
+    assert KL in text and EU in text and text.index(EU) < text.index(KL)
+
+
+def test_attendance_list_bounds_a_caption_that_came_another_way(client, setup):
+    from lider.projects.models import LogoMark
+
+    LogoMark.objects.create(project=setup["project"], caption="Długi podpis " * 400)
+    text = _header(client, setup)
+    assert "Długi podpis" in text and text.count("Długi podpis") < 40
