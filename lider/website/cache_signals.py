@@ -42,12 +42,21 @@ def _forget_everything(sender, **kwargs):
     public_cache.forget_all()
 
 
+def _forget_logo_mark(sender, instance, **kwargs):
+    """A project's own mark: its pages; a programme's: every page (rare, by an administrator)."""
+    if instance.project_id is not None:
+        public_cache.forget_project(instance.project_id)
+    else:
+        public_cache.forget_all()
+
+
 def connect() -> None:
     from lider.certification.models import Certificate
     from lider.delivery.models import Enrolment
     from lider.outcomes.models import FoundedEntity
     from lider.people.models import Participant
     from lider.projects.models import (
+        LogoMark,
         Organisation,
         ProgrammeNode,
         Project,
@@ -77,6 +86,9 @@ def connect() -> None:
             sender=relation.through,
             dispatch_uid=f"lider.website.public_cache.{relation.through._meta.label}",
         )
+    uid = "lider.website.public_cache.projects.LogoMark"
+    post_save.connect(_forget_logo_mark, sender=LogoMark, dispatch_uid=uid + ".save")
+    post_delete.connect(_forget_logo_mark, sender=LogoMark, dispatch_uid=uid + ".delete")
     rows_written.connect(_forget_written, dispatch_uid="lider.website.public_cache.written")
     # Names every project's card shows: applicants, partners, institutions, programme, places.
     for model in (Organisation, ProgrammeNode, Unit):

@@ -301,6 +301,23 @@ def test_public_pages_show_the_strip_in_order_with_alt_texts(client):
         assert strip.index(KL) < strip.index(EU)
 
 
+def test_a_changed_strip_reaches_the_cached_public_pages(client, settings):
+    settings.LIDER_CACHE_PUBLIC_PAGES = True  # as with Redis
+    project, root = programme_project()
+    mark = logos.add_mark(root, actor=None, caption=KL)
+    own = logos.add_mark(ProjectFactory(classification=root), actor=None, caption="Inny")
+    address = reverse("website:project", kwargs={"slug": project.slug})
+    assert KL in client.get(address).content.decode()
+    logos.change_mark(mark, actor=None, caption="Kapitał Ludzki")
+    assert "Kapitał Ludzki</span>" in client.get(address).content.decode()
+    logos.copy_strip(root, project, actor=None)
+    logos.add_mark(project, actor=None, caption="Partner projektu")
+    assert "Partner projektu" in client.get(address).content.decode()
+    logos.delete_mark(project.logo_marks.get(caption="Partner projektu"), actor=None)
+    assert "Partner projektu" not in client.get(address).content.decode()
+    assert own.caption not in client.get(address).content.decode()
+
+
 def test_the_logo_image_is_served_only_when_a_strip_uses_it(client):
     project, _root = programme_project()
     logo = logo_images.check_logo(upload(picture()))
