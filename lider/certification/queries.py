@@ -14,14 +14,19 @@ from django.db.models.functions import Replace, Upper
 
 from lider.certification import rules
 from lider.certification.models import Certificate, CompletionRule, TestScore
+from lider.core.paging import TwoStep
 from lider.delivery.models import Attendance, AttendanceTotal, Enrolment, Session, minutes_of
 from lider.delivery.queries import planned
+from lider.people.models import Participant
+from lider.people.queries import participants_by_name
 from lider.projects import hours
 
 # Enrolments that count as taking part in the task (a waiting-list place does not).
 EVALUATED = [s for s in Enrolment.Status if s != Enrolment.Status.WAITING]
 # Up to this many participants their totals are looked up by id, past it the task's are read.
 FEW = 500
+# Up to this many participants the task's page evaluates them all for its summary.
+EVALUATED_WHOLE = 500
 
 
 def valid_certificates(project):
@@ -183,15 +188,21 @@ class Standing:
         return self.enrolment.participant
 
     @property
+    def pk(self):
+        """The participant's id: a page of standings is read by participant ids."""
+        return self.enrolment.participant_id
+
+    @property
     def eligible(self) -> bool:
         return self.evaluation is not None and self.evaluation.met
 
 
-def standings(task, rule: CompletionRule | None = None) -> list[Standing]:
-    """Every participant of the task with facts, evaluation and certificate: a fixed number of
-    queries whatever the number of participants."""
+def standings(task, rule: CompletionRule | None = None, *, rows=None) -> list[Standing]:
+    """Every participant of the task (or those of the enrolments ``rows``) with facts,
+    evaluation and certificate: a fixed number of queries whatever the number of participants.
+    """
     rule = rule if rule is not None else completion_rule(task)
-    rows = list(enrolments(task))
+    rows = list(enrolments(task) if rows is None else rows)
     tree = rule.conditions if rule else None
     named = rules.session_ids_in(tree) if tree else set()
     facts = participant_facts(
@@ -200,7 +211,10 @@ def standings(task, rule: CompletionRule | None = None) -> list[Standing]:
         session_ids=named,
     )
     labels = session_labels(task) if named else {}
-    certificates = {c.participant_id: c for c in Certificate.objects.valid().filter(task=task)}
+    certificates = Certificate.objects.valid().filter(task=task)
+    if len(rows) <= FEW:
+        certificates = certificates.filter(participant_id__in=[e.participant_id for e in rows])
+    certificates = {c.participant_id: c for c in certificates}
     return [
         Standing(
             enrolment=e,
@@ -213,6 +227,20 @@ def standings(task, rule: CompletionRule | None = None) -> list[Standing]:
         )
         for e in rows
     ]
+
+
+def standings_pages(task, rule: CompletionRule | None = None) -> TwoStep:
+    """:func:`standings` a page at a time, by name (people.queries.participants_by_name), for
+    a paginator: the page's participants read along the name index through the task's
+    enrolments, then their facts, evaluation and certificate; counted on the enrolments."""
+    evaluated = Enrolment.objects.filter(task=task, status__in=EVALUATED)
+    return participants_by_name(
+        Participant.objects.filter(pk__in=evaluated.values("participant_id")),
+        count=lambda: evaluated.count(),
+        load=lambda ids: standings(
+            task, rule, rows=enrolments(task).filter(participant_id__in=ids)
+        ),
+    )
 
 
 @dataclass(frozen=True)

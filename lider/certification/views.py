@@ -5,6 +5,7 @@ import zipfile
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -65,13 +66,23 @@ def overview(request, project):
     )
 
 
+ROWS_PER_PAGE = 50
+
+
 @project_view("certificates.view")
 def task_standings(request, project, task_pk):
     """Every participant of a task against the rule: who may get a certificate, who not, why."""
     task = _task(project, task_pk)
     rule = queries.completion_rule(task)
-    standings = queries.standings(task, rule)
     labels = queries.session_labels(task) if rule else {}
+    page = Paginator(queries.standings_pages(task, rule), ROWS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    # A task of a few hundred is evaluated whole for its summary; a larger one shows its
+    # counts, each row its evaluation, and the bulk issue evaluates everyone in the worker.
+    whole = (
+        queries.standings(task, rule) if page.paginator.count <= queries.EVALUATED_WHOLE else None
+    )
     return render(
         request,
         "certification/backoffice/task.html",
@@ -80,10 +91,14 @@ def task_standings(request, project, task_pk):
             "task": task,
             "rule": rule,
             "rule_text": rules.describe(rule.conditions, sessions=labels) if rule else "",
-            "standings": standings,
-            "eligible": [s for s in standings if s.eligible],
-            "missing": [s for s in standings if s.eligible and not s.certificate],
-            "not_eligible": [s for s in standings if not s.eligible],
+            "page": page,
+            "whole": whole,
+            "eligible": [s for s in whole if s.eligible] if whole else [],
+            "missing": [s for s in whole if s.eligible and not s.certificate] if whole else [],
+            "not_eligible": [s for s in whole if not s.eligible] if whole else [],
+            "certified": None
+            if whole is not None
+            else Certificate.objects.valid().filter(task=task).count(),
             "gain": queries.knowledge_gain(task),
             "gain_by_group": queries.knowledge_gain_by_group(task),
             "last_run": BulkIssueRun.objects.filter(task=task).first(),

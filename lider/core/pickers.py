@@ -99,6 +99,7 @@ class SearchableChoice(forms.RadioSelect):
     def __init__(self, attrs=None, *, search, label, limit=None):
         super().__init__(attrs)
         self.search, self.label = search, label
+        self.choosable = None  # the field's queryset, where the chosen item is looked up
         self.limit = limit or self.limit
         self.query = ""
         self.filtered = False
@@ -121,18 +122,21 @@ class SearchableChoice(forms.RadioSelect):
         context = forms.Widget.get_context(self, name, value, attrs)
         values = self.format_value(value)
         chosen_pk = values[0] if values and values[0] else None
-        queryset = self.search("")
         chosen = []
-        if chosen_pk and str(chosen_pk).isdigit():
+        if chosen_pk and str(chosen_pk).isdigit() and self.choosable is not None:
             chosen = [
                 self._option(name, obj, 0, selected=True, attrs=attrs)
-                for obj in queryset.filter(pk=chosen_pk)[:1]
+                for obj in self.choosable.filter(pk=chosen_pk)[:1]
             ]
         matching = []
         if self.query:
-            found = self.search(self.query)
-            if chosen:
-                found = found.exclude(pk=chosen_pk)
+            # One more than shown says that there are more; one more again stands in for
+            # the chosen item, left out here as it is listed above.
+            found = [
+                obj
+                for obj in self.search(self.query)[: self.limit + 2]
+                if not chosen or str(obj.pk) != str(chosen_pk)
+            ]
             matching = [
                 self._option(name, obj, n, selected=False, attrs=attrs)
                 for n, obj in enumerate(found[: self.limit + 1], start=1)
@@ -155,17 +159,20 @@ class SearchableChoice(forms.RadioSelect):
 
 class SearchableModelChoiceField(forms.ModelChoiceField):
     """A model choice among many thousands, picked through :class:`SearchableChoice`.
-    ``search(text)`` returns the queryset of items matching ``text`` (all for ""); only the
-    chosen value is looked up when the form is validated."""
+    ``search(text)`` returns the items matching ``text``, in order, as anything that can be
+    sliced (a queryset, or a paged list such as lider.core.paging.TwoStep); the chosen value
+    is looked up in ``queryset``, also when the form is validated."""
 
     def __init__(self, queryset, *, search, limit=None, **kwargs):
         kwargs.setdefault("empty_label", None)
         super().__init__(queryset, **kwargs)
         self.widget = SearchableChoice(search=search, label=self.label_from_instance, limit=limit)
         self.widget.choices = ()
+        self.widget.choosable = self._queryset
 
     def _set_queryset(self, queryset):
         # The widget lists what the search finds, never the queryset's every choice.
         self._queryset = None if queryset is None else queryset.all()
+        self.widget.choosable = self._queryset
 
     queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)

@@ -9,6 +9,7 @@ from lider.core.collation import polish
 from lider.core.permissions import Role
 from lider.core.pickers import SearchableModelChoiceField
 from lider.delivery.models import Attendance, Enrolment, Group, Session, Venue
+from lider.people.models import Participant
 from lider.people.queries import participants_matching
 from lider.projects.models import Task
 from lider.territory.models import Unit
@@ -31,11 +32,17 @@ class ParticipantChoiceField(SearchableModelChoiceField):
     """One participant of the project, found by name: never a list of all of them."""
 
     def __init__(self, *, project, exclude=None, **kwargs):
-        def search(text):
-            found = participants_matching(project, text)
-            return found.exclude(exclude) if exclude is not None else found
-
-        super().__init__(search(""), search=search, label=_("participant"), **kwargs)
+        choosable = Participant.objects.filter(project=project).select_related(
+            "person", "institution"
+        )
+        if exclude is not None:
+            choosable = choosable.exclude(exclude)
+        super().__init__(
+            choosable,
+            search=lambda text: participants_matching(project, text, exclude=exclude),
+            label=_("participant"),
+            **kwargs,
+        )
 
     def label_from_instance(self, obj):
         return str(obj.subject)

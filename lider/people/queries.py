@@ -94,32 +94,42 @@ def people_list(project) -> TwoStep:
     )
 
 
-def participants_by_name(participants, *, count, load) -> TwoStep:
+def participants_by_name(participants, *, load, count=None, people=None, institutions=None):
     """Participants (a queryset that only filters) as a list for a paginator, by name: people
     by surname, first name and record, then institutions by name and record; ``load(ids)``
     reads the page's rows with what the page shows. Each part of a page is read by walking
     the name index of people or of institutions (or, for a few, by sorting them), never by
-    sorting every participant, whose name lives in another table."""
-    people = (
+    sorting every participant, whose name lives in another table. ``people`` and
+    ``institutions`` are further conditions on each part (a search); ``count`` the length
+    (a number or a function), counted from the two parts when not given."""
+    people_ids = (
         participants.filter(person__last_name__isnull=False)  # an inner join to the person
+        .filter(people or Q())
         .order_by("person__last_name", "person__first_name", "person_id")
         .values_list("pk", flat=True)
     )
-    institutions = (
+    institution_ids = (
         participants.filter(institution__name__isnull=False)
+        .filter(institutions or Q())
         .order_by("institution__name", "institution_id")
         .values_list("pk", flat=True)
     )
 
     def ids(start, stop):
-        found = list(people[start:stop])
+        found = list(people_ids[start:stop])
         if len(found) == stop - start:
             return found
         # The people end on this page (or before it): institutions follow them.
-        first = 0 if found or not start else max(0, start - listing.count() + institutions.count())
-        return found + list(institutions[first : first + stop - start - len(found)])
+        first = (
+            0 if found or not start else max(0, start - listing.count() + institution_ids.count())
+        )
+        return found + list(institution_ids[first : first + stop - start - len(found)])
 
-    listing = TwoStep(ids=ids, load=load, count=count)
+    listing = TwoStep(
+        ids=ids,
+        load=load,
+        count=count if count is not None else lambda: people_ids.count() + institution_ids.count(),
+    )
     return listing
 
 
@@ -143,16 +153,28 @@ def members_of(institution):
     return InstitutionMember.objects.filter(institution=institution).select_related("person")
 
 
-def participants_matching(project, text: str = ""):
+def participants_matching(project, text: str = "", *, exclude=None):
     """The project's participants whose name (person's or institution's) contains every word
-    of ``text``, or whose PESEL is ``text``, by surname; every participant for no text. For
-    pickers, which take the first few."""
-    found = Participant.objects.filter(project=project).select_related("person", "institution")
+    of ``text``, or whose PESEL is a word of it, by name (:func:`participants_by_name`: people
+    by surname, then institutions); every participant for no text; less those matching the Q
+    ``exclude``. For pickers, which take the first few: each part is read along its name
+    index, or, when the database expects few matches, found and sorted."""
+    people, institutions = Q(), Q()
     for word in text.split()[:5]:
-        found = found.filter(
+        people &= (
             Q(person__last_name__icontains=word)
             | Q(person__first_name__icontains=word)
-            | Q(institution__name__icontains=word)
             | Q(person__pesel=word)
         )
-    return found.order_by("person__last_name", "person__first_name", "institution__name", "pk")
+        institutions &= Q(institution__name__icontains=word)
+    participants = Participant.objects.filter(project=project)
+    if exclude is not None:
+        participants = participants.exclude(exclude)
+    return participants_by_name(
+        participants,
+        people=people,
+        institutions=institutions,
+        load=lambda ids: Participant.objects.filter(pk__in=ids).select_related(
+            "person", "institution"
+        ),
+    )

@@ -337,3 +337,38 @@ def test_zip_holds_each_valid_certificate_as_its_own_pdf(client, training, coord
         assert len(pypdfium2.PdfDocument(archive.read(name))) == 2
     entry = AuditEntry.objects.get(action="export", project_id=training.project.pk)
     assert entry.actor == coordinator
+
+
+@pytest.mark.parametrize("whole", [100, 0], ids=["evaluated whole", "paged"])
+@pytest.mark.parametrize("people", [1, 3])
+def test_the_task_page_takes_the_same_queries_at_any_size(
+    client, people, whole, monkeypatch, django_assert_num_queries
+):
+    """The certificates page of a task reads one page of participants (their facts, evaluation
+    and certificate) by name; a task larger than EVALUATED_WHOLE is not evaluated whole for
+    the summary, which then shows its counts."""
+    from lider.certification import queries
+
+    monkeypatch.setattr(queries, "EVALUATED_WHOLE", whole)
+    training = make_training(people=people)
+    services.save_completion_rule(
+        training.task, actor=None, conditions={"all": [{"attendance": 80}]}
+    )
+    issuing.issue_certificate(training.task, training.participants[0], actor=None, notify=False)
+    coordinator = member(training.project, Role.COORDINATOR)
+    client.force_login(coordinator)
+    url = _url("task", training, task_pk=training.task.pk)
+    client.get(url)
+
+    with django_assert_num_queries(24 if whole else 20):
+        response = client.get(url)
+
+    assert [s.participant for s in response.context["page"]] == sorted(
+        training.participants, key=lambda p: (p.person.last_name, p.person.first_name, p.pk)
+    )
+    page = response.content.decode()
+    if whole:
+        assert f"{people} z {people} uczestników spełnia warunek." in page
+    else:
+        assert "z ważnym zaświadczeniem: 1." in page
+        assert "Wydaj brakujące zaświadczenia" in page

@@ -166,3 +166,35 @@ def test_the_session_and_task_pages_list_people_then_institutions_in_polish_orde
                 for row in response.context["rows"]
             ]
         assert seen == expected, path
+
+
+def test_the_picker_lists_people_then_institutions_in_polish_order_and_the_chosen_once(client):
+    """What the picker finds comes in the order of the lists (people by surname in the Polish
+    alphabet, then institutions); the chosen participant is listed once, above them."""
+    from lider.people.models import Participant
+    from tests.factories import InstitutionFactory
+
+    setup = _session(1)
+    project, session = setup["project"], setup["session"]
+    people = {
+        surname: DeliveryParticipantFactory(
+            project=project, person=DeliveryPersonFactory(last_name=surname, first_name="Ola")
+        )
+        for surname in ("Żmuda", "Łada", "Ładasz", "Lada", "Adamska")
+    }
+    school = Participant.objects.create(
+        project=project, institution=InstitutionFactory(name="Szkoła Lada")
+    )
+    client.force_login(setup["office"])
+
+    page = client.post(
+        url("delivery:book", setup, pk=session.pk),
+        {"participant__q": "ada", "participant": people["Łada"].pk, "_picker": "participant"},
+    )
+
+    widget = page.context["booking_form"]["participant"].field.widget
+    context = widget.get_context("participant", people["Łada"].pk, {})["widget"]
+    assert [o["value"] for o in context["chosen"]] == [str(people["Łada"].pk)]
+    assert [o["value"] for o in context["matching"]] == [
+        str(p.pk) for p in (people["Adamska"], people["Lada"], people["Ładasz"], school)
+    ]
