@@ -16,6 +16,7 @@ import base64
 import datetime
 import email
 import email.header
+import io
 import os
 import re
 import socket
@@ -25,6 +26,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from tests.e2e.conftest import (
     LIDER,
@@ -47,6 +49,12 @@ MEASURE = (
     "› 2.9 Rozwój ekonomii społecznej"
 )
 LINK = re.compile(r"https?://\S+")
+# PO WER 2014–2020 marks as captions (a test's data, not the programme's official files).
+STRIP = [
+    "Fundusze Europejskie – Wiedza Edukacja Rozwój",
+    "Rzeczpospolita Polska",
+    "Unia Europejska – Europejski Fundusz Społeczny",
+]
 
 
 def _port() -> int:
@@ -299,10 +307,20 @@ def test_a_new_organisation_runs_its_first_project_from_an_empty_install(empty_i
     trainer = tabs(phone=True)
     set_password(trainer, inbox.link_to("trener@example.org", TITLE), "twojcik")
 
+    # --- The coordinator gives the project its logo strip (its programme has none here):
+    # captions only, in the programme's order; no official image is made up.
+    office = coordinator.page
+    coordinator.goto(project)
+    coordinator.follow(office.locator("a.edit-action", has_text="Pasek logotypów"))
+    for caption in STRIP:
+        office.locator("#id_new-caption").fill(caption)
+        coordinator.follow(office.get_by_role("button", name="Dodaj znak"), what="mark added")
+
     # --- A public application on the project's form.
     visitor = tabs()
     public = visitor.page
     visitor.goto(f"/projekty/{SLUG}/")
+    expect(public.locator("ul.logo-strip li")).to_have_text(STRIP)
     visitor.follow(public.get_by_role("link", name="Zgłoś się do projektu"))
     public.get_by_label("Imię", exact=False).first.fill("Weronika")
     public.get_by_label("Nazwisko", exact=False).first.fill("Nowicka")
@@ -397,6 +415,10 @@ def test_a_new_organisation_runs_its_first_project_from_an_empty_install(empty_i
     response = office.request.get(coordinator.url(pdf))
     assert response.ok and response.headers["content-type"] == "application/pdf"
     assert qr_url(response.body()).startswith(empty_install["base"] + "/weryfikacja/")
+    header = " ".join(PdfReader(io.BytesIO(response.body())).pages[0].extract_text().split())
+    assert [header.find(caption) for caption in STRIP] == sorted(
+        header.find(caption) for caption in STRIP
+    ) and all(caption in header for caption in STRIP), header
 
     # Every page of the new project two links deep from its card opens for its administrator
     # (axe-clean), and every download answers (no 500 for a project set up in the forms).
