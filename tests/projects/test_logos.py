@@ -341,3 +341,20 @@ def test_public_page_queries_do_not_grow_with_marks(client, django_assert_max_nu
         logos.add_mark(root, actor=None, caption=caption)
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert "Samorząd Województwa" in client.get(address).content.decode()
+
+
+def test_an_installation_administrator_makes_a_project_strip_the_programme_s(client):
+    from tests.core.test_permission_matrix import _log_in
+
+    project, root = programme_project()
+    sibling = ProjectFactory(classification=project.classification)
+    administrator = member(project, Role.ADMINISTRATOR)
+    _log_in(client, administrator, Role.ADMINISTRATOR)
+    logos.add_mark(project, actor=administrator, caption=KL)
+    logos.add_mark(project, actor=administrator, caption=EU)
+    page = client.get(strip_url(project)).content.decode()
+    assert 'value="to_programme"' in page
+    client.post(strip_url(project), {"action": "to_programme"})
+    assert list(root.logo_marks.values_list("caption", flat=True)) == [KL, EU]
+    assert [m.caption for m in logos.strip_for(sibling).marks] == [KL, EU]
+    assert AuditEntry.objects.filter(actor=administrator, object_repr=KL).count() == 2
