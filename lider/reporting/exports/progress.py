@@ -23,6 +23,7 @@ from lider.delivery.models import Attendance, Session
 from lider.people import paths
 from lider.people.models import Participant, Sex
 from lider.projects import hours
+from lider.projects.logos import document_logos, printed_marks
 from lider.reporting import charts
 from lider.reporting.exports import breakdown as breakdowns
 from lider.reporting.measures import ATTENDED, Period
@@ -249,6 +250,7 @@ def render_pdf(data: ProgressData, *, lang: str = "pl", today: datetime.date | N
             title=title,
             subtitle=subtitle,
             cofinancing=data.project.cofinancing_statement,
+            logos=document_logos(printed_marks(data.project)),
             date=today or datetime.date.today(),
             sections=[
                 ReportSection(heading=_("Tasks"), tables=[tables["tasks"]]),
