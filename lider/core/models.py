@@ -70,7 +70,11 @@ class AuditEntry(models.Model):
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit trail")
         ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["content_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"]),
+            # A project's trail, newest first, walks this index to its page.
+            models.Index(fields=["project_id", "at", "id"], name="audit_by_project_time"),
+        ]
 
     def __str__(self) -> str:
         return (

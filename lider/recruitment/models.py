@@ -360,7 +360,11 @@ class Application(models.Model):
                 name="application_person_or_institution",
             ),
         ]
-        indexes = [models.Index(fields=["project", "status"])]
+        indexes = [
+            models.Index(fields=["project", "status"]),
+            # The list, newest first, walks this index to its page.
+            models.Index(fields=["project", "submitted_at", "id"], name="application_by_time"),
+        ]
 
     def __str__(self) -> str:
         return str(self.person or self.institution)

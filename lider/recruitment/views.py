@@ -67,9 +67,10 @@ def application_list(request, project):
     )
     filters = form.cleaned_data if form.is_valid() else {}
     applications = queries.filtered(queries.applications_for(project), **filters)
-    page = Paginator(applications.order_by("-submitted_at", "-pk"), 50).get_page(
-        request.GET.get("page")
-    )
+    counts = queries.counts(applications)
+    paginator = Paginator(applications.order_by("-submitted_at", "-pk"), 50)
+    paginator.count = counts["total"]  # counted once, with the summary
+    page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
         "recruitment/backoffice/list.html",
@@ -77,7 +78,7 @@ def application_list(request, project):
             "project": project,
             "form": form,
             "page": page,
-            "counts": queries.counts(applications),
+            "counts": counts,
             "statuses": Application.Status.choices,
             "scores_hidden": _scores_hidden(request, project),
             "can": _can(request.project_roles),

@@ -290,3 +290,24 @@ def test_audit_trail_never_shows_a_sensitive_value_and_masks_in_the_readers_lang
         assert answer not in page
     assert "(ukryte)" not in english
     assert "(hidden)" in english
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_the_projects_audit_trail_takes_the_same_queries_at_any_size(
+    client, rows, django_assert_num_queries
+):
+    """The trail is read newest first along its (project, time) index, a page at a time."""
+    project = ProjectFactory()
+    auditor = member(project, Role.AUDITOR)
+    for n in range(rows):
+        audit.record(auditor, AuditEntry.Action.CREATE, project, project_id=project.pk, note=str(n))
+    other = ProjectFactory()
+    audit.record(auditor, AuditEntry.Action.CREATE, other, project_id=other.pk, note="elsewhere")
+    client.force_login(auditor)
+    url = reverse("projects:audit", kwargs={"slug": project.slug})
+    client.get(url)
+
+    with django_assert_num_queries(8):
+        response = client.get(url)
+
+    assert [e.note for e in response.context["page"]] == [str(n) for n in reversed(range(rows))]
