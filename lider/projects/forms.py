@@ -380,7 +380,6 @@ class LogoMarkForm(forms.Form):
         ),
         widget=forms.FileInput(attrs={"accept": ".png,.jpg,.jpeg,image/png,image/jpeg"}),
     )
-    remove_image = forms.BooleanField(label=_("remove the image"), required=False)
 
     def clean_caption(self):
         caption = " ".join(self.cleaned_data["caption"].split())
@@ -391,3 +390,14 @@ class LogoMarkForm(forms.Form):
     def clean_image(self):
         upload = self.cleaned_data.get("image")
         return logo_images.check_logo(upload) if upload else None
+
+
+class LogoMarkChangeForm(LogoMarkForm):
+    """A mark being changed: a new caption, a new image, or (if it has one) no image."""
+
+    remove_image = forms.BooleanField(label=_("remove the image"), required=False)
+
+    def __init__(self, *args, has_image: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not has_image:
+            del self.fields["remove_image"]

@@ -19,7 +19,7 @@ from lider.core.access import is_installation_administrator
 from lider.core.permissions import PUBLIC
 from lider.projects import logo_images, logos
 from lider.projects.access import project_view
-from lider.projects.forms import LogoMarkForm
+from lider.projects.forms import LogoMarkChangeForm, LogoMarkForm
 from lider.projects.models import LOGO_STRIP_MAX_MARKS, LogoMark
 
 ACTIONS = {"add", "save", "delete", "up", "down", "customise", "drop", "to_programme"}
@@ -30,7 +30,7 @@ def strip_edit(request, project):
     """The strip the project prints; a manager edits the project's own strip."""
     strip = logos.strip_for(project)
     add_form = LogoMarkForm(prefix="new")
-    failed: tuple[int, LogoMarkForm] | None = None
+    failed: tuple[int, LogoMarkChangeForm] | None = None
     if request.method == "POST":
         action = request.POST.get("action", "")
         if action not in ACTIONS:
@@ -64,8 +64,14 @@ def strip_edit(request, project):
     )
 
 
-def _mark_form(mark, data=None, files=None) -> LogoMarkForm:
-    return LogoMarkForm(data, files, prefix=f"m{mark.pk}", initial={"caption": mark.caption})
+def _mark_form(mark, data=None, files=None) -> LogoMarkChangeForm:
+    return LogoMarkChangeForm(
+        data,
+        files,
+        prefix=f"m{mark.pk}",
+        initial={"caption": mark.caption},
+        has_image=bool(mark.image),
+    )
 
 
 def _act(request, project, strip, action):
@@ -129,7 +135,7 @@ def _one_mark(request, project, action):
             actor=request.user,
             caption=form.cleaned_data["caption"],
             image=form.cleaned_data["image"],
-            remove_image=form.cleaned_data["remove_image"],
+            remove_image=form.cleaned_data.get("remove_image", False),
         )
         messages.success(request, _("The mark has been saved."))
     return True

@@ -358,3 +358,35 @@ def test_an_installation_administrator_makes_a_project_strip_the_programme_s(cli
     assert list(root.logo_marks.values_list("caption", flat=True)) == [KL, EU]
     assert [m.caption for m in logos.strip_for(sibling).marks] == [KL, EU]
     assert AuditEntry.objects.filter(actor=administrator, object_repr=KL).count() == 2
+
+
+def test_an_image_is_replaced_or_removed_on_the_page(client):
+    project, _root = programme_project()
+    mark = logos.add_mark(project, actor=None, caption=EU)
+    client.force_login(member(project, Role.COORDINATOR))
+    page = client.get(strip_url(project)).content.decode()
+    assert "remove_image" not in page  # neither the new mark nor an image-less one offers it
+    prefix = f"m{mark.pk}"
+    client.post(
+        strip_url(project),
+        {
+            "action": "save",
+            "mark": mark.pk,
+            f"{prefix}-caption": EU,
+            f"{prefix}-image": upload(picture()),
+        },
+    )
+    mark.refresh_from_db()
+    assert mark.image and mark.width == 120
+    assert f"{prefix}-remove_image" in client.get(strip_url(project)).content.decode()
+    client.post(
+        strip_url(project),
+        {
+            "action": "save",
+            "mark": mark.pk,
+            f"{prefix}-caption": EU,
+            f"{prefix}-remove_image": "on",
+        },
+    )
+    mark.refresh_from_db()
+    assert (mark.image, mark.width, mark.height) == ("", None, None)
