@@ -179,6 +179,16 @@ class ExitForm(forms.Form):
         return on
 
 
+class InstitutionDatesForm(forms.Form):
+    """The office's dates of support to an institution; either may stay empty (then the
+    exports take it from its employees' paths). The rules are the service's."""
+
+    start = forms.DateField(
+        label=_("Start of support to the institution"), required=False, widget=DATE
+    )
+    end = forms.DateField(label=_("End of support to the institution"), required=False, widget=DATE)
+
+
 class ParticipationRuleForm(forms.Form):
     """Which task kinds, and which single tasks of the project, make a person a participant."""
 

@@ -1,6 +1,6 @@
 """Reads of people and institutions within a project."""
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 
 from lider.core.paging import TwoStep
 from lider.people.models import Institution, InstitutionMember, Participant, Person
@@ -178,3 +178,20 @@ def participants_matching(project, text: str = "", *, exclude=None):
             "person", "institution"
         ),
     )
+
+
+def employees_dates(participant: Participant) -> tuple:
+    """(first start, last end) of the paths of the institution's employees who took part in
+    the project: what the exports read when the office recorded no dates of its own (the end
+    only once every one of them has ended). One query."""
+    found = Participant.objects.filter(
+        project_id=participant.project_id,
+        start_date__isnull=False,
+        person__institutionmember__institution_id=participant.institution_id,
+        person__institutionmember__relation=InstitutionMember.Relation.EMPLOYEE,
+    ).aggregate(
+        first=Min("start_date"),
+        last=Max("end_date"),
+        going=Count("pk", filter=Q(end_date__isnull=True)),
+    )
+    return found["first"], None if found["going"] else found["last"]

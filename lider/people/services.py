@@ -11,6 +11,7 @@ through `lider.people.anonymising`, the participation path through `lider.people
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.forms.models import model_to_dict
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lider.core import audit
@@ -18,6 +19,7 @@ from lider.people import paths, restrictions
 from lider.people.fields import INSTITUTION_FIELDS, PERSON_FIELDS, comparable_fields
 from lider.people.forms import InstitutionForm, PersonForm
 from lider.people.models import Institution, InstitutionMember, Participant, Person, Restriction
+from lider.projects.models import ProjectState
 from lider.territory.models import Unit
 
 # A change to one of these is checked together with the others (PESEL, or another document
@@ -247,3 +249,55 @@ def stop_processing(person: Person, *, project_id: int, actor, on, note) -> None
         restrictions.restrict(
             person, kind=Restriction.Kind.RESTRICTION, reason=str(note), actor=actor
         )
+
+
+INSTITUTION_DATES = ["start_date", "start_source", "end_date"]
+
+
+@transaction.atomic
+def set_institution_dates(participant: Participant, *, start, end, actor) -> Participant:
+    """The office records when the project's support to an institution started and ended.
+
+    Either may be None: the exports then take it from the paths of its employees who took
+    part (the first start; the last end once every one has ended). The end is not before the
+    start and both fall within the project's period; an archived project refuses. Refused
+    whole with a ValidationError keyed by field; audited old → new (a change to nothing
+    records nothing)."""
+    if participant.institution_id is None:
+        raise ValueError("Not an institution's participation.")
+    locked = (
+        Participant.objects.select_for_update(of=("self",))
+        .select_related("project")
+        .get(pk=participant.pk)
+    )
+    project = locked.project
+    if project.state == ProjectState.ARCHIVED:
+        raise ValidationError(
+            _("This project is archived: its records can no longer be changed."), code="archived"
+        )
+    errors = {}
+    outside = _("The day must fall within the project's period (%(start)s – %(end)s).") % {
+        "start": f"{project.start_date:%d.%m.%Y}",
+        "end": f"{project.end_date:%d.%m.%Y}",
+    }
+    for name, day in (("start", start), ("end", end)):
+        if day is not None and not (project.start_date <= day <= project.end_date):
+            errors[name] = ValidationError(outside, code="outside")
+    if start is not None and end is not None and end < start and "end" not in errors:
+        errors["end"] = ValidationError(
+            _("The end of support cannot come before its start."), code="end_before_start"
+        )
+    if errors:
+        raise ValidationError(errors)
+    with audit.tracking(
+        locked,
+        actor=actor,
+        fields=INSTITUTION_DATES,
+        note=gettext_lazy("dates of support to the institution recorded by the office"),
+    ):
+        locked.start_date, locked.end_date = start, end
+        locked.start_source = Participant.StartSource.OFFICE if start else ""
+        locked.save(update_fields=INSTITUTION_DATES)
+    for name in INSTITUTION_DATES:
+        setattr(participant, name, getattr(locked, name))
+    return participant

@@ -29,4 +29,7 @@ urlpatterns = [
     path("<slug:slug>/sytuacja-po-4-tygodniach/", views.later_list, name="later_due"),
     path("<slug:slug>/instytucje/", views.institution_list, name="institutions"),
     path("<slug:slug>/instytucje/<int:pk>/", views.institution_detail, name="institution"),
+    path(
+        "<slug:slug>/instytucje/<int:pk>/daty/", views.institution_dates, name="institution_dates"
+    ),
 ]

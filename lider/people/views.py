@@ -1,6 +1,7 @@
 """The back office of people and institutions: lists (sensitive values masked) and full pages."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,15 +12,17 @@ from django.views.decorators.http import require_POST
 
 from lider.core import audit
 from lider.core.permissions import allows
-from lider.people import paths, queries, rectification, situations
+from lider.people import paths, queries, rectification, services, situations
 from lider.people.forms import (
     CompletionForm,
     ExitForm,
+    InstitutionDatesForm,
     ParticipationRuleForm,
     SearchForm,
     SituationsForm,
 )
 from lider.people.models import Institution, Participant, Person, Restriction, SituationSource
+from lider.people.rectification_views import add_errors
 from lider.projects.access import project_view
 
 PER_PAGE = 50
@@ -207,23 +210,63 @@ def institution_list(request, project):
     )
 
 
-@project_view("people.view")
-def institution_detail(request, project, pk):
+def _institution_in(project, pk) -> Institution:
     institution = get_object_or_404(Institution.objects.select_related("gmina__parent"), pk=pk)
     if not institution.in_project(project.pk):
         raise Http404
+    return institution
+
+
+def _render_institution(request, project, institution, *, dates_form=None, status=200):
+    participant = Participant.objects.filter(project=project, institution=institution).first()
+    if participant is not None and dates_form is None:
+        dates_form = InstitutionDatesForm(
+            initial={"start": participant.start_date, "end": participant.end_date}
+        )
     return render(
         request,
         "people/backoffice/institution.html",
         {
             "project": project,
             "institution": institution,
+            "participant": participant,
+            "employees_dates": queries.employees_dates(participant) if participant else None,
+            "dates_form": dates_form,
             "members": queries.members_of(institution),
             "applications": institution.applications.filter(project=project),
             "history": audit.history(institution),
             "can": _can(request.project_roles),
         },
+        status=status,
     )
+
+
+@project_view("people.view")
+def institution_detail(request, project, pk):
+    return _render_institution(request, project, _institution_in(project, pk))
+
+
+@project_view("people.path")
+@require_POST
+def institution_dates(request, project, pk):
+    """The office records the dates of support to an institution taking part (audited)."""
+    institution = _institution_in(project, pk)
+    participant = get_object_or_404(Participant, project=project, institution=institution)
+    form = InstitutionDatesForm(request.POST)
+    if form.is_valid():
+        try:
+            services.set_institution_dates(
+                participant,
+                start=form.cleaned_data["start"],
+                end=form.cleaned_data["end"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("The dates of support have been saved."))
+            return redirect("people:institution", slug=project.slug, pk=institution.pk)
+    return _render_institution(request, project, institution, dates_form=form, status=400)
 
 
 @project_view("project.change")

@@ -271,6 +271,7 @@ REAL_IDS = {
     "osoby/<int:pk>/ograniczenie/zniesienie/": person_ids,
     "osoby/<int:pk>/usuniecie/": person_ids,
     "instytucje/<int:pk>/": lambda d: {"pk": d["institution"].institution_id},
+    "instytucje/<int:pk>/daty/": lambda d: {"pk": d["institution"].institution_id},
     "rekrutacja/<int:pk>/": application_ids,
     "rekrutacja/<int:pk>/decyzja/": application_ids,
     "rekrutacja/<int:pk>/tozsamosc/": application_ids,

@@ -87,7 +87,10 @@ def test_coordinator_downloads_each_export_and_the_progress_report(browser_page,
     assert content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == CST2021_HEADER
-    assert len(rows) - 1 == counts["cst2021"][0] > 0
+    exported, institution_rows = counts["cst2021"]
+    assert len(rows) - 1 == exported + institution_rows
+    assert exported > 0 and institution_rows == 30  # the institutions after the people
+    assert {row[2] for row in rows[1 + exported :]} == {"Instytucja"}
 
     page = office.page
     office.goto(f"/biuro/projekty/{SLUG}/sprawozdanie/?start=2009-12-01&end=2010-12-31")

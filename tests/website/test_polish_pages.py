@@ -148,6 +148,7 @@ IDS = {
     "people_public:later": lambda d: {"token": later_token(d["person"])},
     "website:situations": lambda d: {"pk": d["person"].pk},
     "people:institution": lambda d: {"pk": d["institution"].institution_id},
+    "people:institution_dates": lambda d: {"pk": d["institution"].institution_id},
     "recruitment:detail": application_ids,
     "recruitment:decide": application_ids,
     "recruitment:withdraw": application_ids,
