@@ -3,7 +3,8 @@ weeks after (SL2014 / CST2021 "sytuacja osoby w momencie zakończenia udziału w
 
 The office enters either on the person's page; the participant gives them in their own account
 (/konto/), and is reminded by e-mail once ``LATER_WEEKS`` have passed since their path ended
-(:func:`send_later_reminders`, run by ``lider send_later_reminders``), with a signed link to a
+(:func:`send_later_reminders`, run daily by ``lider worker`` through
+:mod:`lider.people.tasks`, queued by ``lider send_later_reminders``), with a signed link to a
 public form (:func:`token_for`) that answers for that one participant only and expires after
 ``LINK_DAYS``. Every change is audited; a reminder is sent once and its time recorded.
 """
