@@ -322,7 +322,11 @@ class Attendance(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["session", "participant"], name="attendance_once"),
         ]
-        indexes = [models.Index(fields=["participant", "status"])]
+        indexes = [
+            models.Index(fields=["participant", "status"]),
+            # A session's marks counted by status from the index alone.
+            models.Index(fields=["session", "status"], name="attendance_by_session_status"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.participant} – {self.session}: {self.get_status_display()}"

@@ -51,35 +51,41 @@ def _applications():
     return applications.rel.related_model if applications is not None else None
 
 
-def people_count(project) -> int:
-    """How many people take part in, or applied to, the project: two index-only counts (the
-    participants; the applicants who are not also participants), no UNION of every id."""
-    total = Participant.objects.filter(project=project, person__isnull=False).count()
+def _people_counts(project) -> tuple[int, int]:
+    """(participants, applicants who are not participants) of the project: two counts on the
+    indexes of participants and of applications, no UNION of every id."""
+    participants = Participant.objects.filter(project=project, person__isnull=False).count()
     application = _applications()
-    if application is not None:
-        total += (
-            application.objects.filter(project=project, person__isnull=False)
-            .exclude(Exists(Participant.objects.filter(project=project, person=OuterRef("person"))))
-            .count()
-        )
-    return total
+    if application is None:
+        return participants, 0
+    applicants_only = (
+        application.objects.filter(project=project, person__isnull=False)
+        .exclude(Exists(Participant.objects.filter(project=project, person=OuterRef("person"))))
+        .count()
+    )
+    return participants, applicants_only
 
 
 def people_list(project) -> TwoStep:
     """The project's people (as :func:`people_in`) by surname, first name and record, a page
     at a time (see lider.core.paging): the same few queries, and about the same time, for a
     project of a hundred people as of a hundred thousand."""
-    count = people_count(project)
+    participants, applicants_only = _people_counts(project)
+    count = participants + applicants_only
+    in_project = Participant.objects.filter(project=project, person=OuterRef("pk"))
     if count <= SORTED_WHOLE:
         # Few: the project's own ids, then their names sorted.
         members = Q(pk__in=_in_project(Person, project).values("pk"))
+    elif not applicants_only:
+        # Many, all participants: walk the name index, probing the participants' unique
+        # (project, person) index for each person, until the page is full.
+        members = Exists(in_project)
     else:
-        # Many: walk the name index, keeping each person found in the project (two probes
-        # of unique indexes), until the page is full.
-        members = Exists(Participant.objects.filter(project=project, person=OuterRef("pk")))
-        application = _applications()
-        if application is not None:
-            members |= Exists(application.objects.filter(project=project, person=OuterRef("pk")))
+        # Many, some only applicants: the same walk, each person checked against the
+        # project's participants and applicants.
+        members = Exists(in_project) | Exists(
+            _applications().objects.filter(project=project, person=OuterRef("pk"))
+        )
     ordered = (
         Person.objects.filter(members)
         .order_by("last_name", "first_name", "pk")
