@@ -390,3 +390,18 @@ def test_an_image_is_replaced_or_removed_on_the_page(client):
     )
     mark.refresh_from_db()
     assert (mark.image, mark.width, mark.height) == ("", None, None)
+
+
+def test_strip_page_queries_do_not_grow_with_marks(client, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    project, _root = programme_project()
+    client.force_login(member(project, Role.COORDINATOR))
+    logos.add_mark(project, actor=None, caption=KL, image=logo_images.check_logo(upload(picture())))
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(strip_url(project)).status_code == 200
+    for caption in (EU, "Partner"):
+        logos.add_mark(project, actor=None, caption=caption)
+    with django_assert_num_queries(len(one.captured_queries)):
+        assert "Partner" in client.get(strip_url(project)).content.decode()
