@@ -245,7 +245,11 @@ class Enrolment(models.Model):
                 name="enrolment_dropped_has_date",
             ),
         ]
-        indexes = [models.Index(fields=["group", "status"])]
+        indexes = [
+            models.Index(fields=["group", "status"]),
+            # A task's enrolments counted (by status) from the index alone.
+            models.Index(fields=["task", "status"], name="enrolment_by_task_status"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.participant} – {self.task}"
