@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from lider.core.collation import compare, sort_key
+from lider.core.collation import compare, key_bytes, polish, sort_key
 from lider.core.permissions import Role
 from lider.people.models import Participant, Person
 from lider.territory.models import Unit
@@ -123,3 +123,18 @@ def test_the_database_orders_as_the_sort_key_does():
     for surname in MIXED:
         PersonFactory(last_name=surname)
     assert list(Person.objects.values_list("last_name", flat=True)) == sorted(MIXED, key=sort_key)
+
+
+def test_the_key_as_bytes_orders_as_the_key_does():
+    """SQLite sorts large lists by lider_pl_key (bytes compared by SQLite itself)."""
+    texts = [*MIXED, "", "a", "a ", "Ą", "ﬁ", "İstanbul", "\U0001f600", "\uffff", "\ub0f0x"]
+    assert sorted(texts, key=key_bytes) == sorted(texts, key=sort_key)
+    assert key_bytes(None) is None
+
+
+@pytest.mark.django_db
+def test_polish_orders_a_list_on_the_database_as_the_sort_key_does():
+    for surname in MIXED:
+        PersonFactory(last_name=surname)
+    ordered = Person.objects.order_by(polish("last_name"), "pk").values_list("last_name", flat=True)
+    assert list(ordered) == sorted(MIXED, key=sort_key)

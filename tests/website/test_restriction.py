@@ -14,7 +14,7 @@ from lider.people import restrictions
 from lider.people.models import Participant, Restriction
 from lider.projects.models import Task
 from lider.recruitment import services as recruitment
-from lider.reporting.exports.monitoring import participants_rows, support_rows
+from lider.reporting.exports.monitoring_rows import participants_rows, support_rows
 from tests.factories import ApplicationFactory, PersonFactory, ProjectFactory, member
 
 pytestmark = pytest.mark.django_db
