@@ -190,6 +190,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "backoffice:login"
 LIDER_SECOND_FACTOR_REQUIRED = "lider.projects.access.is_administrator"
+# The same rule as an expression over the user's row: the user is loaded with it and with
+# whether they have a confirmed device (lider.core.accounts), in the query that loads the
+# user on every request anyway, so the gate asks nothing more and sees each change at once.
+LIDER_SECOND_FACTOR_REQUIRED_EXPRESSION = "lider.projects.access.administrators"
 # Who is an administrator of the installation (sees login locks, invites to any project).
 LIDER_INSTALLATION_ADMINISTRATOR = "lider.projects.access.is_administrator"
 AUTHENTICATION_BACKENDS = ["lider.core.accounts.NormalisedLoginBackend"]

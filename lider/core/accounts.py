@@ -28,8 +28,9 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef
 from django.utils import formats, timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -137,7 +138,29 @@ def validate_new_login(login: str) -> str:
 
 
 class NormalisedLoginBackend(ModelBackend):
-    """Django's model backend, with the account found by its normalised login."""
+    """Django's model backend, with the account found by its normalised login.
+
+    The user of each request is loaded together with what the second-factor gate
+    (``middleware.SecondFactorMiddleware``) needs: whether they have a confirmed device and
+    whether they must have one. One query, as Django's own, instead of three; read afresh on
+    every request, so a device removed or a role granted counts on the next one.
+    """
+
+    def get_user(self, user_id):
+        required = import_string(settings.LIDER_SECOND_FACTOR_REQUIRED_EXPRESSION)()
+        devices = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+        user = (
+            get_user_model()
+            ._default_manager.annotate(
+                lider_has_device=Exists(devices),
+                lider_second_factor_required=ExpressionWrapper(
+                    required, output_field=BooleanField()
+                ),
+            )
+            .filter(pk=user_id)
+            .first()
+        )
+        return user if user is not None and self.user_can_authenticate(user) else None
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if username is None:
@@ -307,6 +330,13 @@ def locked_message(lock: Lock) -> str:
 
 def confirmed_device(user) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def has_confirmed_device(user) -> bool:
+    known = getattr(user, "lider_has_device", None)  # read with the user's row
+    if known is not None:
+        return known
+    return confirmed_device(user) is not None
 
 
 class TokenForm(forms.Form):

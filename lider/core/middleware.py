@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.module_loading import import_string
 
-from lider.core.accounts import confirmed_device
+from lider.core.accounts import has_confirmed_device
 from lider.core.render_pool import DocumentError
 
 # No inline scripts or styles anywhere, so the policy can stay strict.
@@ -61,7 +61,7 @@ class SecondFactorMiddleware:
             and not request.path.startswith(self._exempt())
             and not user.is_verified()
         ):
-            if confirmed_device(user) is not None:
+            if has_confirmed_device(user):
                 return redirect_to_login(
                     request.get_full_path(), reverse("backoffice:second_factor")
                 )

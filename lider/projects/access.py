@@ -10,6 +10,7 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -136,6 +137,16 @@ def staff_view(view):
 
 def is_administrator(user) -> bool:
     """Superusers and holders of the administrator role in any project."""
+    known = getattr(user, "lider_second_factor_required", None)  # read with the user's row
+    if known is not None:
+        return known
     return user.is_authenticated and (
         user.is_superuser or Membership.objects.filter(user=user, role=Role.ADMINISTRATOR).exists()
     )
+
+
+def administrators():
+    """``is_administrator`` as an expression over the user's row (``OuterRef("pk")``): the
+    request's user is loaded with it, so the second-factor gate asks no query of its own."""
+    holders = Membership.objects.filter(user=OuterRef("pk"), role=Role.ADMINISTRATOR)
+    return Q(is_superuser=True) | Exists(holders)

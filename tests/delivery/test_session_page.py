@@ -57,7 +57,7 @@ def test_the_session_page_takes_the_same_queries_for_a_page_or_two(
 # Session, user, project, roles, the session, its trainers, bookings, the marks counted, the
 # list counted, the page's ids (along the name index), the page of rows with marks and
 # restriction flags joined, …: measured, the same at any size.
-QUERIES_OF_A_SESSION_PAGE = 13
+QUERIES_OF_A_SESSION_PAGE = 11
 
 
 def test_the_list_is_paginated_with_accessible_controls(client):

@@ -475,4 +475,4 @@ def test_a_tasks_page_of_enrolments_takes_the_same_queries(client, rows, django_
 # index), the page of rows, first date,
 # the planned minutes of each group, …; the enrol form lists nobody until one searches): the
 # same for one row as for three or fifty.
-QUERIES_OF_A_TASK_PAGE = 14
+QUERIES_OF_A_TASK_PAGE = 12

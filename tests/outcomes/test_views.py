@@ -45,7 +45,7 @@ def test_entity_list_constant_queries(client, rows):
         response = client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count("Fundacja ") == rows
-    assert len(queries) == 8
+    assert len(queries) == 6
 
 
 def test_entity_verify_view_unavailable_offers_manual_path(client, krs_api):  # noqa: F811

@@ -26,9 +26,9 @@ def test_person_list_queries_constant(
     for _ in range(rows):
         ApplicationFactory(project=project)
     client.force_login(member(project, Role.OFFICE))
-    # session, user, OTP device, admin check, project, roles, participants and applicants
-    # counted, the page's ids, the page's rows, pending corrections (art. 16) count
-    with django_assert_num_queries(11):
+    # session, user (read with the second-factor facts), project, roles, participants and
+    # applicants counted, the page's ids, the page's rows, pending corrections (art. 16) count
+    with django_assert_num_queries(9):
         response = client.get(reverse("people:list", kwargs={"slug": project.slug}))
     assert len(response.context["page"]) == rows
 
@@ -68,7 +68,7 @@ def test_institution_list_queries_constant(client, rows, django_assert_num_queri
     for _ in range(rows):
         Participant.objects.create(project=project, institution=InstitutionFactory())
     client.force_login(member(project, Role.OFFICE))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         response = client.get(reverse("people:institutions", kwargs={"slug": project.slug}))
     assert len(response.context["page"]) == rows
 

@@ -32,9 +32,8 @@ def test_project_list_queries_constant(client, django_assert_num_queries, rows):
     for _ in range(rows):
         member(ProjectFactory(), Role.COORDINATOR, user=user)
     client.force_login(user)
-    # session, user, second-factor device, administrator role (middleware), projects,
-    # administrator role again (the link to the installation's pages)
-    with django_assert_num_queries(6):
+    # session, user (read with whether they have a device and are an administrator), projects
+    with django_assert_num_queries(3):
         client.get(reverse("projects:list"))
 
 

@@ -25,9 +25,9 @@ def make(project, n, **kwargs):
 def test_application_list_queries_constant(client, project, rows, django_assert_num_queries):
     make(project, rows, target_group=project.target_groups.first())
     client.force_login(member(project, Role.OFFICE))
-    # session, user, OTP device, admin check, project, roles, counties, groups,
+    # session, user (read with the second-factor facts), project, roles, counties, groups,
     # counts (the page count among them), page rows
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(8):
         response = client.get(list_url(project))
     assert response.content.decode().count("/rekrutacja/") >= rows
 
@@ -36,7 +36,7 @@ def test_application_list_queries_constant(client, project, rows, django_assert_
 def test_ranking_queries_constant(client, project, rows, django_assert_num_queries):
     make(project, rows)
     client.force_login(member(project, Role.COORDINATOR))
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         client.get(reverse("recruitment:ranking", kwargs={"slug": project.slug}))
 
 

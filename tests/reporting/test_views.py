@@ -46,7 +46,7 @@ def test_dashboard_constant_number_of_queries(client, people):
     with CaptureQueriesContext(connection) as queries:
         response = dashboard(client, world)
     assert response.status_code == 200
-    assert len(queries) == 19
+    assert len(queries) == 17
 
 
 def certified_two(world):
@@ -114,7 +114,7 @@ def test_drilldown_constant_number_of_queries(client, rows):
     client.get(url)
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
-    assert len(queries) == 10
+    assert len(queries) == 8
 
 
 def test_snapshot_freezes_values_and_record_ids(client):
@@ -224,7 +224,7 @@ def test_snapshot_list_constant_number_of_queries(client, rows):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.content.decode().count("2010</a>") == rows
-    assert len(queries) == 7
+    assert len(queries) == 5
 
 
 def test_export_pages_list_profiles_and_incomplete_people(client):
