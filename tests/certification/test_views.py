@@ -360,7 +360,7 @@ def test_the_task_page_takes_the_same_queries_at_any_size(
     url = _url("task", training, task_pk=training.task.pk)
     client.get(url)
 
-    with django_assert_num_queries(24 if whole else 20):
+    with django_assert_num_queries(22 if whole else 18):
         response = client.get(url)
 
     assert [s.participant for s in response.context["page"]] == sorted(
