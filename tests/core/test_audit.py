@@ -307,7 +307,7 @@ def test_the_projects_audit_trail_takes_the_same_queries_at_any_size(
     url = reverse("projects:audit", kwargs={"slug": project.slug})
     client.get(url)
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         response = client.get(url)
 
     assert [e.note for e in response.context["page"]] == [str(n) for n in reversed(range(rows))]
