@@ -36,12 +36,13 @@ django.setup()
 
 import xlsxwriter  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+from django.db import transaction  # noqa: E402
 from python_calamine import CalamineWorkbook  # noqa: E402
 from stdnum.pl import pesel as stdnum_pesel  # noqa: E402
 
 from lider.people import importing  # noqa: E402
 from lider.projects.models import Organisation, ProgrammeNode, Project, TargetGroup  # noqa: E402
-from lider.recruitment import bulk_import  # noqa: E402
+from lider.recruitment import bulk_import, import_jobs  # noqa: E402
 from lider.recruitment.models import ConsentText, EligibilityRule, ScoringCriterion  # noqa: E402
 from lider.territory.queries import gminas_in, unit_by_code  # noqa: E402
 
@@ -174,16 +175,16 @@ def main() -> None:
         assert not checked.errors, checked.errors[:5]
         assert len(checked.people) == args.rows, len(checked.people)
 
-        def run(project=project):
-            result = check(project)
-            return bulk_import.import_applications(
-                project,
-                people=result.people,
-                actor=None,
-                consents_signed=True,
-                target_group=project.target_groups.get(),
-                filename="osoby.xlsx",
-            )
+        def run(project=project, content=content):
+            with transaction.atomic():  # as the import job: checked and written in chunks
+                return import_jobs.import_content(
+                    project,
+                    content,
+                    filename="osoby.xlsx",
+                    actor=None,
+                    consents_signed=True,
+                    target_group=project.target_groups.get(),
+                )[1]
 
         seconds, count = timed(run)
         full.append(seconds)

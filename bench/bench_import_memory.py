@@ -4,8 +4,8 @@ Run: .venv/bin/python bench/bench_import_memory.py [--rows 10000 100000]
 
 For each size it writes an XLSX of N people (bench_import.make_file), then imports it in a
 fresh Python process (a throw-away SQLite database, or DATABASE_URL) the way the office's
-"Import" does — read, check every cell, save all or nothing (recruitment.imports.check_file,
-then recruitment.bulk_import.import_applications) — and prints, for that process, the peak of
+"Import" job does — read in chunks, check every cell, save chunk by chunk in one transaction
+(recruitment.import_jobs.import_content) — and prints, for that process, the peak of
 Python allocations (tracemalloc), the peak resident size (ru_maxrss) of the process and of
 the bounded child process that reads the file (lider.core.table_reader), beside the same
 figures for the bare floor: python-calamine reading the sheet into Python values.
@@ -45,13 +45,13 @@ if mode == "floor":
     rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
     count = len(rows) - 1
 else:
-    from lider.recruitment import bulk_import, imports
-    checked = imports.check_file(project, content, "osoby.xlsx")
-    assert not checked.errors, checked.errors[:3]
-    count = bulk_import.import_applications(
-        project, people=checked.people, actor=None, consents_signed=True,
-        target_group=project.target_groups.get(), filename="osoby.xlsx",
-    )
+    from django.db import transaction
+    from lider.recruitment import import_jobs
+    with transaction.atomic():  # as the import job: streamed, checked and written in chunks
+        checked, count = import_jobs.import_content(
+            project, content, filename="osoby.xlsx", actor=None, consents_signed=True,
+            target_group=project.target_groups.get(),
+        )
 peak = tracemalloc.get_traced_memory()[1]
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024  # the reading process

@@ -271,6 +271,8 @@ EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", "") or None
 
 # Files made by background jobs (exports) are deleted this many hours after they are made.
 LIDER_JOB_FILE_HOURS = env_int("LIDER_JOB_FILE_HOURS", 24)
+# A running job whose worker has not reported for this long is marked failed (its worker died).
+LIDER_JOB_STUCK_MINUTES = env_int("LIDER_JOB_STUCK_MINUTES", 30)
 TASKS = {
     "default": {
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")

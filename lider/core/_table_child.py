@@ -5,8 +5,11 @@ or Django, starts in a few tens of milliseconds and runs under its own memory an
 so a file built to exhaust memory or time kills this process, never the server.
 
 stdin: the file. argv[1]: JSON {"kind", "rows", "columns", "cell", "characters", "memory",
-"cpu", "path": where python_calamine is installed}. stdout: marshal of ("ok", rows of
-strings) or ("error", code, {params}).
+"cpu", "chunk", "path": where python_calamine is installed}. stdout: frames, each a 4-byte
+big-endian length and a marshal of ("size", rows in the sheet), ("rows", up to `chunk` rows of
+strings), …, then one last ("ok",) or ("error", code, {params}). Rows leave as they are
+read, so neither this process nor the importing one holds the whole sheet as Python values
+(the file stays bounded as before).
 """
 
 import csv
@@ -15,6 +18,7 @@ import io
 import json
 import marshal
 import resource
+import struct
 import sys
 
 
@@ -51,7 +55,7 @@ def _check_row(row: list[str], number: int, limits: dict) -> int:
     return len(joined)
 
 
-def read_xlsx(content: bytes, limits: dict) -> list[list[str]]:
+def read_xlsx(content: bytes, limits: dict, out):
     if limits.get("path") and limits["path"] not in sys.path:
         sys.path.append(limits["path"])  # started without `site`: it saves half the start-up
     from python_calamine import CalamineWorkbook
@@ -68,27 +72,32 @@ def read_xlsx(content: bytes, limits: dict) -> list[list[str]]:
         raise Refused("rows", limit=limits["rows"])
     if last_column + 1 > limits["columns"]:
         raise Refused("columns", limit=limits["columns"], count=last_column + 1)
-    rows, characters = [], 0
-    for number, values in enumerate(sheet.to_python(skip_empty_area=False), start=1):
+    _send(out, ("size", last_row + 1))
+    # `iter_rows` starts at row 1 but at the first column holding data: pad it back to A.
+    left = [""] * (sheet.start or (0, 0))[1]
+    characters = 0
+    for number, values in enumerate(sheet.iter_rows(), start=1):
         # Most cells are text: strip them here rather than through a call per cell.
         row = [v.strip() if v.__class__ is str else _cell(v) for v in values]
+        if left:
+            row = left + row
         characters += _check_row(row, number, limits)
         if characters > limits["characters"]:
             raise Refused("characters", limit=limits["characters"])
-        rows.append(row)
-    return rows
+        yield row
 
 
-def read_csv(content: bytes, limits: dict) -> list[list[str]]:
+def read_csv(content: bytes, limits: dict, out):
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         text = content.decode("cp1250", errors="replace")
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") >= first.count(",") else ","
+    _send(out, ("size", text.count("\n") + (not text.endswith("\n"))))  # about: quoted breaks
     csv.field_size_limit(limits["cell"] * 4 + 16)  # spaces around a value are dropped below
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    rows, characters = [], 0
+    characters = 0
     try:
         for number, values in enumerate(reader, start=1):
             if number > limits["rows"] + 1:
@@ -97,12 +106,17 @@ def read_csv(content: bytes, limits: dict) -> list[list[str]]:
             characters += _check_row(row, number, limits)
             if characters > limits["characters"]:
                 raise Refused("characters", limit=limits["characters"])
-            rows.append(row)
+            yield row
     except csv.Error as error:
         if "field larger than field limit" in str(error):
             raise Refused("cell", row=reader.line_num, column=None, limit=limits["cell"]) from error
         raise Refused("csv") from error
-    return rows
+
+
+def _send(out, message) -> None:
+    data = marshal.dumps(message)
+    out.write(struct.pack(">I", len(data)))
+    out.write(data)
 
 
 def main() -> None:
@@ -111,13 +125,22 @@ def main() -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (limits["cpu"], limits["cpu"] + 1))
     content = sys.stdin.buffer.read()
     read = read_xlsx if limits["kind"] == "xlsx" else read_csv
+    out, size, chunk = sys.stdout.buffer, limits["chunk"], []
     try:
-        answer = ("ok", read(content, limits))
+        for row in read(content, limits, out):
+            chunk.append(row)
+            if len(chunk) == size:
+                _send(out, ("rows", chunk))
+                chunk = []
+        if chunk:
+            _send(out, ("rows", chunk))
+        answer = ("ok",)
     except Refused as refused:
         answer = ("error", refused.code, refused.params)
     except MemoryError:
         answer = ("error", "memory", {})
-    sys.stdout.buffer.write(marshal.dumps(answer))
+    _send(out, answer)
+    out.flush()
 
 
 if __name__ == "__main__":

@@ -10,15 +10,27 @@ zip of XML: a 10 KB file can declare 16,384 columns, a 0.7 MB one unpack to giga
 - the child refuses a sheet with too many rows or columns, a cell longer than a person's
   data can be, or more text in total than an import needs.
 Each refusal is a `TableError` with a message in the user's language.
+
+`iter_chunks` streams the rows in chunks as the child reads them, so an import holds one chunk
+at a time whatever the number of rows; a refusal found further down the sheet (a long cell in
+row 50,000) comes as a `TableError` when the stream reaches it, so the caller must treat what it
+did with the earlier chunks as undone (the imports run in one transaction). The time limit
+counts the time spent waiting for the child, not the time the caller spends on each chunk.
+`read_table` gives the whole sheet, for the small files (test scores) and tests.
 """
 
 import functools
 import gc
 import json
 import marshal
+import os
+import select
+import struct
 import subprocess
 import sys
+import time
 import zipfile
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from io import BytesIO
@@ -50,6 +62,7 @@ class Limits:
 
 
 RATIO_FROM = MB  # below this, a member's ratio says nothing (a short XML packs well)
+CHUNK_ROWS = 1000  # rows a frame of the child carries
 
 
 @contextmanager
@@ -84,6 +97,20 @@ def column_name(index: int) -> str:
 
 def read_table(content: bytes, filename: str, bounds: Limits | None = None) -> list[list[str]]:
     """Every row of the first sheet as stripped strings (header row first)."""
+    return [row for chunk in iter_chunks(content, filename, bounds) for row in chunk]
+
+
+def iter_chunks(
+    content: bytes,
+    filename: str,
+    bounds: Limits | None = None,
+    *,
+    on_size: Callable[[int], None] | None = None,
+) -> Iterator[list[list[str]]]:
+    """The rows of the first sheet as stripped strings (header row first), in lists of up to
+    `CHUNK_ROWS`, read as the caller goes; any refusal is raised where the stream meets it.
+    `on_size(rows)` hears how many rows the sheet has (header included; for a CSV, its lines)
+    before the first chunk, for a progress bar."""
     bounds = bounds or limits()
     name = filename.lower()
     if name.endswith(".xlsx"):
@@ -98,7 +125,7 @@ def read_table(content: bytes, filename: str, bounds: Limits | None = None) -> l
         )
     if kind == "xlsx":
         check_archive(content, bounds)
-    return _read_in_child(content, kind, bounds)
+    yield from _stream_from_child(content, kind, bounds, on_size)
 
 
 def check_archive(content: bytes, bounds: Limits) -> None:
@@ -129,7 +156,9 @@ def check_archive(content: bytes, bounds: Limits) -> None:
             )
 
 
-def _read_in_child(content: bytes, kind: str, bounds: Limits) -> list[list[str]]:
+def _stream_from_child(
+    content: bytes, kind: str, bounds: Limits, on_size
+) -> Iterator[list[list[str]]]:
     arguments = {
         "kind": kind,
         "rows": bounds.rows,
@@ -138,29 +167,81 @@ def _read_in_child(content: bytes, kind: str, bounds: Limits) -> list[list[str]]
         "characters": bounds.characters,
         "memory": bounds.memory_bytes,
         "cpu": max(1, int(bounds.seconds + 0.999)),
+        "chunk": CHUNK_ROWS,
         "path": _calamine_path() if kind == "xlsx" else "",
     }
+    child = subprocess.Popen(
+        [sys.executable, "-I", "-S", str(CHILD), json.dumps(arguments)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    frames = _Frames(child, bounds)
     try:
-        done = subprocess.run(
-            [sys.executable, "-I", "-S", str(CHILD), json.dumps(arguments)],
-            input=content,
-            capture_output=True,
-            timeout=bounds.seconds,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as error:
-        raise TableError(_too_slow(bounds)) from error
-    try:
-        with collection_paused():
-            answer = marshal.loads(done.stdout)
-    except (EOFError, ValueError, TypeError) as error:
-        # Killed by its limits: memory (Rust aborts when an allocation fails) or CPU time.
-        if done.returncode in (-9, -24, 128 + 9, 128 + 24):  # SIGKILL, SIGXCPU
-            raise TableError(_too_slow(bounds)) from error
-        raise TableError(_too_big()) from error
-    if answer[0] == "ok":
-        return answer[1]
-    raise TableError(_refusal(answer[1], answer[2], kind, bounds))
+        try:
+            child.stdin.write(content)  # the child reads all of it before it writes a byte
+            child.stdin.close()
+        except BrokenPipeError:
+            pass  # it ended at start: its exit status tells why, below
+        while True:
+            answer = frames.next()
+            if answer is None:  # killed by its limits, or broken
+                child.wait()
+                if child.returncode in (-9, -24, 128 + 9, 128 + 24):  # SIGKILL, SIGXCPU
+                    raise TableError(_too_slow(bounds))
+                raise TableError(_too_big())
+            if answer[0] == "rows":
+                yield answer[1]
+            elif answer[0] == "size":
+                if on_size is not None:
+                    on_size(answer[1])
+            elif answer[0] == "ok":
+                return
+            else:
+                raise TableError(_refusal(answer[1], answer[2], kind, bounds))
+    finally:
+        if child.poll() is None:
+            child.kill()
+        child.wait()
+        child.stdout.close()
+
+
+class _Frames:
+    """The child's frames, read within a budget of waiting time (the caller's own time
+    between two frames is not counted: an import writing its rows is not the file's fault)."""
+
+    def __init__(self, child, bounds: Limits):
+        self.child, self.bounds, self.left = child, bounds, bounds.seconds
+        self.fd = child.stdout.fileno()
+
+    def next(self):
+        head = self._read(4)
+        if head is None:
+            return None
+        body = self._read(struct.unpack(">I", head)[0])
+        if body is None:
+            return None
+        try:
+            with collection_paused():
+                return marshal.loads(body)
+        except (EOFError, ValueError, TypeError):
+            return None
+
+    def _read(self, size: int) -> bytes | None:
+        parts, missing = [], size
+        while missing:
+            started = time.monotonic()
+            ready, _w, _x = select.select([self.fd], [], [], max(self.left, 0))
+            self.left -= time.monotonic() - started
+            if not ready:
+                self.child.kill()
+                raise TableError(_too_slow(self.bounds))
+            part = os.read(self.fd, min(missing, 1 << 20))
+            if not part:
+                return None
+            parts.append(part)
+            missing -= len(part)
+        return b"".join(parts)
 
 
 @functools.cache

@@ -7,6 +7,7 @@ any other exception fails the job with a general message (the traceback goes to 
 """
 
 import datetime
+import json
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -14,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -57,17 +58,55 @@ def start_job(project, *, kind: str, title: str, params: dict, actor) -> Job:
 
 
 class Progress:
-    """Counts the work done and stores the percentage, at most about once a second."""
+    """Counts the work done and stores the percentage (and counts such as rows checked and
+    written), at most about once a second; each store is also the worker's heartbeat.
+
+    A runner working inside one transaction (an import: all rows or none) would hide its
+    progress until the commit, so there it is stored through a connection of its own on
+    PostgreSQL; SQLite has one writer at a time, so there the page learns it at the end.
+    """
 
     def __init__(self, job: Job, *, interval: float = 1.0):
         self.job, self.interval, self.saved_at, self.percent = job, interval, 0.0, -1
+        self.counts: dict[str, int] = {}
+        self.side = None  # the connection of its own, opened when first needed
+        # Transactions already open when the job started (a test's): not the runner's own.
+        self.depth = len(connections[DEFAULT_DB_ALIAS].atomic_blocks)
 
-    def report(self, done: int, total: int) -> None:
+    def report(self, done: int, total: int, **counts: int) -> None:
         percent = min(99, int(100 * done / total)) if total else 0
         now = time.monotonic()
-        if percent != self.percent and now - self.saved_at >= self.interval:
-            Job.objects.filter(pk=self.job.pk).update(progress=percent)
+        changed = percent != self.percent or counts != self.counts
+        self.counts = counts  # the latest, stored with the job's end whatever the interval
+        if changed and now - self.saved_at >= self.interval:
+            self._store(percent, counts)
             self.job.progress, self.percent, self.saved_at = percent, percent, now
+            self.job.counts = counts
+
+    def _store(self, percent: int, counts: dict) -> None:
+        at = timezone.now()
+        db = connections[DEFAULT_DB_ALIAS]
+        if len(db.atomic_blocks) <= self.depth:
+            fields = {"progress": percent, "updated_at": at}
+            if counts:
+                fields["counts"] = counts
+            Job.objects.filter(pk=self.job.pk).update(**fields)
+            return
+        if db.vendor != "postgresql":
+            return
+        if self.side is None:
+            self.side = connections.create_connection(DEFAULT_DB_ALIAS)
+        with self.side.cursor() as cursor:  # autocommit: seen at once by the polling page
+            cursor.execute(
+                f"UPDATE {Job._meta.db_table} SET progress = %s, counts = %s, updated_at = %s "
+                "WHERE id = %s",
+                [percent, json.dumps(counts), at, self.job.pk],
+            )
+
+    def close(self) -> None:
+        if self.side is not None:
+            self.side.close()
+            self.side = None
 
     def counting(self, items: Iterable, total: int) -> Iterator:
         """Yield ``items``, reporting every thousandth one."""
@@ -94,23 +133,63 @@ GENERAL_ERROR = gettext_lazy(
 def run_job(job_id: int) -> str:
     """Run a queued job; returns its final status. A job already taken is left alone, so a
     task delivered twice does the work once."""
+    now = timezone.now()
     claimed = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
-        status=Job.Status.RUNNING, started_at=timezone.now()
+        status=Job.Status.RUNNING, started_at=now, updated_at=now
     )
     job = Job.objects.select_related("project", "owner").get(pk=job_id)
     if not claimed:
         return job.status
     fields = {"status": Job.Status.DONE, "progress": 100, "error": ""}
+    progress = Progress(job)
     try:
-        fields["result"] = RUNNERS[job.kind](job, Progress(job)) or {}
+        fields["result"] = RUNNERS[job.kind](job, progress) or {}
     except ValidationError as error:
         fields = {"status": Job.Status.FAILED, "error": " ".join(error.messages)}
     except Exception:
         log.exception("Background job %s (%s) failed", job.pk, job.kind)
         fields = {"status": Job.Status.FAILED, "error": str(GENERAL_ERROR)}
-    fields["finished_at"] = timezone.now()
-    Job.objects.filter(pk=job.pk).update(**fields)
+    finally:
+        progress.close()
+    fields["finished_at"] = fields["updated_at"] = timezone.now()
+    if progress.counts:
+        fields["counts"] = progress.counts
+    # Only a job still running: one failed meanwhile as stuck keeps its message.
+    Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(**fields)
     return fields["status"]
+
+
+STUCK_ERROR = gettext_lazy(
+    "The worker running this job stopped without finishing it (nothing moved for "
+    "%(minutes)s minutes), so the job was stopped and nothing it did was kept. Start it again."
+)
+
+
+def stuck_minutes() -> int:
+    return settings.LIDER_JOB_STUCK_MINUTES
+
+
+def fail_stuck_jobs(*, now: datetime.datetime | None = None, dry_run: bool = False) -> int:
+    """Mark failed the running jobs whose heartbeat stopped `stuck_minutes()` ago (their
+    worker died: killed, restarted, out of memory); how many.
+
+    Failed, not queued again: a job that killed its worker (memory) would kill the next one
+    too, and every runner keeps nothing of an unfinished run (an import is one transaction,
+    an export's file is stored at the end), so the person simply starts it again.
+    """
+    now = now or timezone.now()
+    minutes = stuck_minutes()
+    stuck = Job.objects.filter(
+        status=Job.Status.RUNNING, updated_at__lt=now - datetime.timedelta(minutes=minutes)
+    )
+    if dry_run:
+        return stuck.count()
+    return stuck.update(
+        status=Job.Status.FAILED,
+        error=str(STUCK_ERROR % {"minutes": minutes}),
+        finished_at=now,
+        updated_at=now,
+    )
 
 
 def download(job: Job, *, actor) -> FileResponse:

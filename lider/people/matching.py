@@ -142,16 +142,26 @@ class Match:
         return self.records[0] if len(self.records) == 1 else None
 
 
-def hold_known(result, confirmed: frozenset[int], *, compared, restricted_message) -> None:
-    """Take the rows of people Lider already holds out of `result.people`, unless confirmed.
+def hold_known(
+    result,
+    people: list,
+    rows: list[int],
+    confirmed: frozenset[int],
+    *,
+    compared,
+    restricted_message,
+) -> tuple[list, list[int]]:
+    """The rows of `people` (checked rows, their numbers in `rows`) less those of people Lider
+    already holds, unless confirmed: those go to `result.matches` (or `result.links` when
+    confirmed, and stay among the people returned).
 
     A row matching a person whose processing is restricted (art. 18) is reported in
     `result.restricted` (a copy of `restricted_message` with its row) whatever was confirmed.
     """
-    known = people_by_pesel(p.pesel for p in result.people)
-    documents = people_by_document(p.other_document_number for p in result.people if not p.pesel)
+    known = people_by_pesel(p.pesel for p in people)
+    documents = people_by_document(p.other_document_number for p in people if not p.pesel)
     if not known and not documents:
-        return
+        return people, rows
     restricted = set(
         Restriction.objects.filter(
             person_id__in=[
@@ -159,12 +169,12 @@ def hold_known(result, confirmed: frozenset[int], *, compared, restricted_messag
             ]
         ).values_list("person_id", flat=True)
     )
-    people, rows = [], []
-    for person, number in zip(result.people, result.rows, strict=True):
+    kept, kept_rows = [], []
+    for person, number in zip(people, rows, strict=True):
         records = records_of(person, known, documents)
         if records is None:
-            people.append(person)
-            rows.append(number)
+            kept.append(person)
+            kept_rows.append(number)
             continue
         if any(record.pk in restricted for record in records):
             result.restricted.append(replace(restricted_message, row=number))
@@ -177,8 +187,8 @@ def hold_known(result, confirmed: frozenset[int], *, compared, restricted_messag
         )
         if number in confirmed and match.record is not None:
             result.links.append(match)
-            people.append(person)
-            rows.append(number)
+            kept.append(person)
+            kept_rows.append(number)
         else:
             result.matches.append(match)
-    result.people, result.rows = people, rows
+    return kept, kept_rows

@@ -57,99 +57,151 @@ def import_applications(
     submitted_at: datetime.datetime | None = None,
 ) -> int:
     """Create the checked people (reusing those known by PESEL) and their applications, all
-    or nothing, with a handful of queries whatever the number of rows.
+    or nothing, with a handful of queries whatever the number of rows."""
+    writer = ApplicationWriter(
+        project,
+        actor=actor,
+        consents_signed=consents_signed,
+        target_group=target_group,
+        filename=filename,
+        submitted_at=submitted_at,
+    )
+    writer.write(people)
+    return writer.finish()
+
+
+class ApplicationWriter:
+    """Writes the applications of one imported file batch by batch (call it inside one
+    transaction: the file is imported whole or not at all), then the file's audit entry.
 
     Rows go to the database as plain tuples: building 10,000 model instances (people,
     applications, consents) would cost more than checking the whole file.
     """
-    submitted_at = submitted_at or timezone.now()
-    subjects, is_known, created = people_imports.save_rows(people)
-    # The office imports the file: a row whose PESEL (or document) is known is linked to that
-    # record, as confirmed in the preview.
-    linked, new_record = Application.Identity.LINKED, Application.Identity.NEW
-    ctx = rules.context_for(project)
-    on = timezone.localdate(submitted_at)
-    status, source = Application.Status.SUBMITTED, Application.Source.IMPORT
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    group_id = target_group.pk if target_group else None
-    # Signed paper forms carried the clause of the time; otherwise none is known to be shown.
-    clause = current_information_clause(project) if consents_signed else None
-    clause_id = clause.pk if clause else None
-    rows = []
-    for row, person, known in zip(
-        people, subjects, is_known, strict=True
-    ):  # as `check`, without an Application
-        eligibility = rules.evaluate(ctx, person=person, target_group=target_group, on=on)
-        rows.append(
-            (
-                project.pk,
-                person.pk,
-                None,
-                group_id,
-                status,
-                source,
-                submitted_at,
-                language,
-                rules.is_eligible(eligibility),
-                eligibility,
-                rules.score(ctx, person=person, on=on),
-                "",
-                None,
-                None,
-                None,
-                row.pesel,
-                "",
-                row.email,
-                linked if known else new_record,
-                clause_id,
-                None,
-            )  # fmt: skip
-        )
-    bulk.insert_values(Application, APPLICATION_COLUMNS, rows)
-    if consents_signed:
-        ids = dict(
-            Application.objects.filter(
-                project=project, source=source, submitted_at=submitted_at
-            ).values_list("person_id", "pk")
-        )
-        texts = [(t.pk, t.purpose) for t in required_consent_texts(project)]
-        given = Consent.Source.IMPORT
-        bulk.insert_values(
-            Consent,
-            CONSENT_COLUMNS,
-            [
-                (ids[person.pk], text, purpose, submitted_at, given, None)
-                for person in subjects
-                for text, purpose in texts
-            ],
-        )
-    # Each new person's own history names the file that created them (a linked one gets its
-    # entry where the office confirms the link).
-    audit.recorded_each(
-        Person,
-        [
-            (s.pk, f"{s.first_name} {s.last_name}")  # Person.__str__, for rows not models
-            for s, known in zip(subjects, is_known, strict=True)
-            if not known
-        ],
-        audit.Action.CREATE,
-        actor=actor,
-        note=audit.Note(
-            gettext_lazy("Created by the import of %(file)s (consents recorded: %(consents)s)."),
-            file=filename,
-            consents=len(required_consent_texts(project)) if consents_signed else 0,
-        ),
-        project_id=project.pk,
-    )
-    audit.record(
-        actor,
-        audit.Action.CREATE,
+
+    def __init__(
+        self,
         project,
-        note=audit.Note(
-            gettext_lazy("Imported %(count)s applications from %(file)s (%(new)s new people)."),
-            count=len(rows),
-            file=filename,
-            new=created,
-        ),
-    )
-    return len(rows)
+        *,
+        actor,
+        consents_signed: bool,
+        target_group=None,
+        filename: str = "",
+        submitted_at: datetime.datetime | None = None,
+    ):
+        self.project, self.actor, self.filename = project, actor, filename
+        self.submitted_at = submitted_at or timezone.now()
+        self.target_group = target_group
+        self.ctx = rules.context_for(project)
+        self.on = timezone.localdate(self.submitted_at)
+        self.language = translation.get_language() or settings.LANGUAGE_CODE
+        # Signed paper forms carried the clause of the time; otherwise none is known shown.
+        clause = current_information_clause(project) if consents_signed else None
+        self.clause_id = clause.pk if clause else None
+        self.texts = (
+            [(t.pk, t.purpose) for t in required_consent_texts(project)] if consents_signed else []
+        )
+        self.consents_signed = consents_signed
+        self.count = self.created = 0
+
+    def write(self, people: list[PersonRow]) -> int:
+        """Create a batch's people (reusing those known by PESEL) and their applications."""
+        if not people:
+            return 0
+        project, submitted_at, target_group = self.project, self.submitted_at, self.target_group
+        subjects, is_known, created = people_imports.save_rows(people)
+        # The office imports the file: a row whose PESEL (or document) is known is linked to
+        # that record, as confirmed in the preview.
+        linked, new_record = Application.Identity.LINKED, Application.Identity.NEW
+        ctx, on, clause_id = self.ctx, self.on, self.clause_id
+        status, source = Application.Status.SUBMITTED, Application.Source.IMPORT
+        group_id = target_group.pk if target_group else None
+        rows = []
+        for row, person, known in zip(
+            people, subjects, is_known, strict=True
+        ):  # as `check`, without an Application
+            eligibility = rules.evaluate(ctx, person=person, target_group=target_group, on=on)
+            rows.append(
+                (
+                    project.pk,
+                    person.pk,
+                    None,
+                    group_id,
+                    status,
+                    source,
+                    submitted_at,
+                    self.language,
+                    rules.is_eligible(eligibility),
+                    eligibility,
+                    rules.score(ctx, person=person, on=on),
+                    "",
+                    None,
+                    None,
+                    None,
+                    row.pesel,
+                    "",
+                    row.email,
+                    linked if known else new_record,
+                    clause_id,
+                    None,
+                )  # fmt: skip
+            )
+        bulk.insert_values(Application, APPLICATION_COLUMNS, rows)
+        if self.texts:
+            ids = {}
+            for chunk in people_imports.chunks([person.pk for person in subjects]):
+                ids.update(
+                    Application.objects.filter(
+                        project=project,
+                        source=source,
+                        submitted_at=submitted_at,
+                        person_id__in=chunk,
+                    ).values_list("person_id", "pk")
+                )
+            given = Consent.Source.IMPORT
+            bulk.insert_values(
+                Consent,
+                CONSENT_COLUMNS,
+                [
+                    (ids[person.pk], text, purpose, submitted_at, given, None)
+                    for person in subjects
+                    for text, purpose in self.texts
+                ],
+            )
+        # Each new person's own history names the file that created them (a linked one gets
+        # its entry where the office confirms the link).
+        audit.recorded_each(
+            Person,
+            [
+                (s.pk, f"{s.first_name} {s.last_name}")  # Person.__str__, for rows not models
+                for s, known in zip(subjects, is_known, strict=True)
+                if not known
+            ],
+            audit.Action.CREATE,
+            actor=self.actor,
+            note=audit.Note(
+                gettext_lazy(
+                    "Created by the import of %(file)s (consents recorded: %(consents)s)."
+                ),
+                file=self.filename,
+                consents=len(self.texts),
+            ),
+            project_id=project.pk,
+        )
+        self.count += len(rows)
+        self.created += created
+        return len(rows)
+
+    def finish(self) -> int:
+        """Record the file's import on the project; how many applications it made."""
+        audit.record(
+            self.actor,
+            audit.Action.CREATE,
+            self.project,
+            note=audit.Note(
+                gettext_lazy("Imported %(count)s applications from %(file)s (%(new)s new people)."),
+                count=self.count,
+                file=self.filename,
+                new=self.created,
+            ),
+        )
+        return self.count

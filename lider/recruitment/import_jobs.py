@@ -1,7 +1,16 @@
-"""The people import, once the office has seen the preview and confirmed it, as a background
-job (lider.jobs): the worker checks the file again and saves every row or none, under the
-project's lock; the job's page says what was imported. A 100,000-row file takes longer than a
-web worker's timeout, so no request does this work.
+"""The people import as two background jobs (lider.jobs), so that no request does work that
+grows with the file:
+- the check (`CHECK_KIND`), queued by the upload: the worker reads the file in chunks from the
+  bounded reader (`lider.core.table_reader.iter_chunks`), checks every row
+  (`lider.people.importing.check_chunks`) and keeps what the preview shows (`job.result`:
+  counts, every problem by row and column, the rows matching people Lider holds);
+- the import (`KIND`), queued when the office confirms the preview: the worker checks the file
+  again, as it is now, and writes the people and applications chunk by chunk as they pass the
+  check, inside one transaction under the project's lock; a row with an error (or a file the
+  reader refuses further down) rolls everything back, and the rest of the file is still checked
+  so the job can say how many rows are bad. Memory stays flat in the row count: one chunk of
+  rows at a time, plus a PESEL and a row number per person (duplicates in the file).
+Both report rows checked (and written) on the job's page.
 """
 
 from django.core.exceptions import ValidationError
@@ -19,6 +28,159 @@ from lider.recruitment import bulk_import
 from lider.recruitment.models import Application
 
 KIND = "recruitment.import"
+CHECK_KIND = "recruitment.import_check"
+
+
+def read_stored(name: str) -> bytes:
+    with default_storage.open(name, "rb") as handle:
+        return handle.read()
+
+
+def check_file(
+    project,
+    content: bytes,
+    filename: str,
+    confirmed: frozenset[int] = frozenset(),
+    *,
+    take=None,
+    progress=None,
+) -> importing.Checked:
+    """Check the file in chunks (see `importing.check_chunks` for `take`); `progress(rows
+    checked, rows in the file)`."""
+    total = {"rows": 0}
+    report = None
+    if progress is not None:
+
+        def report(done):
+            progress(done, total["rows"])
+
+    return importing.check_chunks(
+        table_reader.iter_chunks(content, filename, on_size=lambda rows: total.update(rows=rows)),
+        gminas=importing.register_gminas(),
+        county_ids=set(project.counties.values_list("pk", flat=True)),
+        taken_pesels=bulk_import.taken_pesels(project),
+        confirmed=confirmed,
+        take=take,
+        progress=report,
+    )
+
+
+@runner(CHECK_KIND)
+def check_upload(job, progress) -> dict:
+    """The preview of an uploaded file, as plain values (`preview` reads them back)."""
+    name = job.params["file"]
+    if not default_storage.exists(name):
+        raise ValidationError(
+            _("The preview has expired and the file was deleted: upload it again."), code="gone"
+        )
+
+    def report(done, total):
+        progress.report(done, total, checked=done)
+
+    try:
+        checked = check_file(
+            job.project, read_stored(name), job.params["filename"], progress=report
+        )
+    except importing.TableError as error:
+        return {"table_error": str(error)}
+    return preview_of(checked)
+
+
+def preview_of(checked: importing.Checked) -> dict:
+    def problems(found):
+        return [{"row": p.row, "column": p.column, "message": str(p.message)} for p in found]
+
+    return {
+        "total": checked.total,
+        "ready": checked.ready,
+        "bad_rows": len(checked.bad_rows),
+        "errors": problems(checked.errors),
+        "duplicates": problems(checked.duplicates),
+        "restricted": problems(checked.restricted),
+        "unknown_columns": checked.unknown_columns,
+        "matches": [
+            {
+                "row": match.row,
+                "given": {
+                    "first_name": match.given.first_name,
+                    "last_name": match.given.last_name,
+                },
+                "records": len(match.records),
+                "record": {"full_name": match.record.full_name} if match.record else None,
+                "differences": [
+                    {"label": str(d.label), "recorded": d.recorded, "given": d.given}
+                    for d in match.differences
+                ],
+            }
+            for match in checked.matches
+        ],
+    }
+
+
+def import_content(
+    project,
+    content: bytes,
+    *,
+    filename: str,
+    actor,
+    consents_signed: bool,
+    target_group=None,
+    confirmed: frozenset[int] = frozenset(),
+    progress=None,
+) -> tuple[importing.Checked, int]:
+    """Check the file and write its people and applications chunk by chunk, inside the
+    caller's transaction; raises ValidationError (the caller's transaction then undoes what
+    was written) if the reader refuses the file or any row has an error. Returns the check
+    and how many applications were imported."""
+    at = timezone.now()
+    writer = bulk_import.ApplicationWriter(
+        project,
+        actor=actor,
+        consents_signed=consents_signed,
+        target_group=target_group,
+        filename=filename,
+        submitted_at=at,
+    )
+    report = None
+    if progress is not None:
+
+        def report(done, total):
+            progress.report(done, total, checked=done, written=writer.count)
+
+    try:
+        with table_reader.collection_paused():  # a fifth of the time on 10,000 rows
+            checked = check_file(
+                project,
+                content,
+                filename,
+                confirmed,
+                take=lambda people, rows: writer.write(people),
+                progress=report,
+            )
+    except importing.TableError as error:
+        raise ValidationError(str(error), code="table") from error
+    if checked.errors:
+        # Whatever was written before the first bad row goes with the caller's transaction.
+        raise ValidationError(
+            ngettext(
+                "%(count)s row has errors, so nothing was imported: the preview lists them.",
+                "%(count)s rows have errors, so nothing was imported: the preview lists them.",
+                len(checked.bad_rows),
+            )
+            % {"count": len(checked.bad_rows)},
+            code="errors",
+        )
+    if not writer.count:
+        return checked, 0
+    count = writer.finish()
+    linked = Application.objects.filter(
+        project=project, submitted_at=at, identity=Application.Identity.LINKED
+    )
+    if linked.count() != len(checked.links):
+        # A record with one of the new rows' PESELs was saved after the check: the row would
+        # be linked to it unconfirmed. Nothing is kept.
+        raise IntegrityError("A person was saved meanwhile under a PESEL of the file.")
+    return checked, count
 
 
 @runner(KIND)
@@ -37,8 +199,6 @@ def import_file(job, progress) -> dict:
 
 
 def _import(job, progress) -> dict:
-    from lider.recruitment.imports import check_file, read_stored
-
     project, params = job.project, job.params
     name = params["file"]
     with transaction.atomic():
@@ -47,42 +207,16 @@ def _import(job, progress) -> dict:
         Project.objects.select_for_update().filter(pk=project.pk).first()
         if not default_storage.exists(name):
             raise ValidationError(_("This file has already been imported."), code="gone")
-        try:
-            checked = check_file(
-                project, read_stored(name), params["filename"], frozenset(params["confirmed"])
-            )
-        except importing.TableError as error:
-            raise ValidationError(str(error), code="table") from error
-        if checked.errors:
-            raise ValidationError(
-                ngettext(
-                    "%(count)s row has errors, so nothing was imported: the preview lists them.",
-                    "%(count)s rows have errors, so nothing was imported: the preview lists them.",
-                    len(checked.bad_rows),
-                )
-                % {"count": len(checked.bad_rows)},
-                code="errors",
-            )
-        count = 0
-        if checked.people:
-            at = timezone.now()
-            with table_reader.collection_paused():  # a fifth of the time on 10,000 rows
-                count = bulk_import.import_applications(
-                    project,
-                    people=checked.people,
-                    actor=job.owner,
-                    consents_signed=params["consents_signed"],
-                    target_group=project.target_groups.filter(pk=params["target_group"]).first(),
-                    filename=params["filename"],
-                    submitted_at=at,
-                )
-            linked = Application.objects.filter(
-                project=project, submitted_at=at, identity=Application.Identity.LINKED
-            )
-            if linked.count() != len(checked.links):
-                # A record with one of the new rows' PESELs was saved after the check: the
-                # row would be linked to it unconfirmed. Nothing is kept.
-                raise IntegrityError("A person was saved meanwhile under a PESEL of the file.")
+        checked, count = import_content(
+            project,
+            read_stored(name),
+            filename=params["filename"],
+            actor=job.owner,
+            consents_signed=params["consents_signed"],
+            target_group=project.target_groups.filter(pk=params["target_group"]).first(),
+            confirmed=frozenset(params["confirmed"]),
+            progress=progress,
+        )
         for link in checked.links:
             audit.record(
                 job.owner,

@@ -8,8 +8,10 @@ opened after its time has no file any more.
 
 A row whose PESEL Lider already holds is shown with the differences between the file and the
 record; it is linked only if the office ticks it (audited on the person), otherwise it is not
-imported. Confirming the preview starts a background job (`import_jobs`): the worker checks
-the file again and imports every row or none; the job's page shows the outcome.
+imported. The upload queues the check as a background job (`import_jobs.CHECK_KIND`) and the
+preview page follows it (rows checked, polled) until it shows the outcome; confirming the
+preview queues the import (`import_jobs.KIND`): the worker checks the file again and imports
+every row or none; the job's page shows the outcome. No request reads the file.
 """
 
 import secrets
@@ -28,9 +30,9 @@ from django.views.decorators.http import require_POST
 from lider.core.spreadsheets import XLSX_CONTENT_TYPE
 from lider.jobs.models import Job
 from lider.jobs.services import start_job
-from lider.people import import_template, importing
+from lider.people import import_template
 from lider.projects.access import project_view
-from lider.recruitment import bulk_import, import_jobs
+from lider.recruitment import import_jobs
 from lider.recruitment.forms import ImportForm
 
 SESSION_KEY = "recruitment_imports"
@@ -53,11 +55,6 @@ def _expired(name: str, now: float) -> bool:
     return default_storage.get_modified_time(name).timestamp() < now - preview_seconds()
 
 
-def read_stored(name: str) -> bytes:
-    with default_storage.open(name, "rb") as handle:
-        return handle.read()
-
-
 def purge_expired(now: float | None = None) -> int:
     """Delete the uploaded files whose preview has expired; how many were deleted."""
     now = time.time() if now is None else now
@@ -72,18 +69,6 @@ def purge_expired(now: float | None = None) -> int:
             default_storage.delete(name)
             deleted += 1
     return deleted
-
-
-def check_file(
-    project, content: bytes, filename: str, confirmed: frozenset[int] = frozenset()
-) -> importing.Checked:
-    return importing.validate(
-        importing.read_table(content, filename),
-        gminas=importing.register_gminas(),
-        county_ids=set(project.counties.values_list("pk", flat=True)),
-        taken_pesels=bulk_import.taken_pesels(project),
-        confirmed=confirmed,
-    )
 
 
 def _confirmed(request) -> frozenset[int]:
@@ -116,9 +101,20 @@ def upload(request, project):
             "file": saved,
             "target_group": group.pk if group else None,
         }
+        stored[token]["check_job"] = _start_check(request, project, stored[token]).pk
         request.session[SESSION_KEY] = stored
         return redirect("recruitment:import_preview", slug=project.slug, token=token)
     return render(request, "recruitment/backoffice/import.html", {"project": project, "form": form})
+
+
+def _start_check(request, project, stored: dict) -> Job:
+    return start_job(
+        project,
+        kind=import_jobs.CHECK_KIND,
+        title=_("Check of %(file)s") % {"file": stored["name"]},
+        params={"file": stored["file"], "filename": stored["name"]},
+        actor=request.user,
+    )
 
 
 def _stored(request, project, token):
@@ -153,24 +149,33 @@ def preview(request, project, token):
             },
             actor=request.user,
         )
+        # Back on the preview after this import, the file is checked anew.
+        stored.pop("check_job", None)
+        request.session.modified = True
         return redirect("recruitment:import_job", slug=project.slug, pk=job.pk)
-    try:
-        checked = check_file(project, read_stored(name), stored["name"])
-    except importing.TableError as error:
-        checked, table_error = None, str(error)
+    check = Job.objects.filter(
+        pk=stored.get("check_job"), project=project, kind=import_jobs.CHECK_KIND
+    ).first()
+    if check is None:
+        check = _start_check(request, project, stored)
+        stored["check_job"] = check.pk
+        request.session.modified = True
+    context = {"project": project, "filename": stored["name"], "token": token, "job": check}
+    if not check.finished:
+        template = "recruitment/backoffice/import.html"
+        if request.headers.get("HX-Request"):
+            template += "#checking"
+        return render(request, template, context)
+    if request.headers.get("HX-Request"):  # the check is over: the whole page shows it
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    result = check.result
+    if check.status == Job.Status.FAILED or "table_error" in result:
+        context["table_error"] = check.error or result.get("table_error", "")
     else:
-        table_error = ""
-    return render(
-        request,
-        "recruitment/backoffice/import.html",
-        {
-            "project": project,
-            "checked": checked,
-            "table_error": table_error,
-            "filename": stored["name"],
-            "token": token,
-        },
-    )
+        context["checked"] = result
+    return render(request, "recruitment/backoffice/import.html", context)
 
 
 @project_view("people.import")

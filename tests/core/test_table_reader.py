@@ -8,7 +8,14 @@ import time
 import pytest
 import xlsxwriter
 
-from lider.core.table_reader import Limits, TableError, column_name, read_table
+from lider.core.table_reader import (
+    CHUNK_ROWS,
+    Limits,
+    TableError,
+    column_name,
+    iter_chunks,
+    read_table,
+)
 from tests.hostile_files import bomb, wide, xlsx
 
 
@@ -139,3 +146,40 @@ def test_a_nul_character_is_refused_by_row_and_column(content, filename):
         "Wiersz 2, kolumna A: komórka zawiera znak NUL, którego nie może zawierać żaden tekst. "
         "Usuń go i wczytaj plik ponownie."
     )
+
+
+def test_a_sheet_starting_right_of_column_a_keeps_its_columns():
+    content = xlsx({(1, 2): "Imię", (2, 1): "x", (2, 2): "Anna"})
+    assert read_table(content, "a.xlsx") == [
+        ["", "", ""],
+        ["", "", "Imię"],
+        ["", "x", "Anna"],
+    ]
+
+
+@pytest.mark.parametrize("filename", ["a.xlsx", "a.csv"])
+def test_rows_stream_in_chunks_and_a_late_refusal_comes_after_them(filename):
+    rows = CHUNK_ROWS * 2 + 10
+    cells = {(r, 0): f"w{r}" for r in range(rows)}
+    cells[(rows, 0)] = "x" * 2001  # the last row: a cell too long
+    if filename.endswith("xlsx"):
+        content = xlsx(cells)
+    else:
+        content = "\n".join(cells[(r, 0)] for r in range(rows + 1)).encode()
+    chunks = iter_chunks(content, filename)
+    first, second = next(chunks), next(chunks)
+    assert [len(first), len(second)] == [CHUNK_ROWS, CHUNK_ROWS]
+    assert first[0] == ["w0"] and second[-1] == [f"w{2 * CHUNK_ROWS - 1}"]
+    with pytest.raises(TableError) as error:
+        next(chunks)
+    assert str(error.value).startswith(f"Wiersz {rows + 1}, kolumna A: komórka ma ponad 2000")
+
+
+def test_a_stream_left_early_ends_the_reading_process():
+    content = "\n".join(f"w{r}" for r in range(CHUNK_ROWS * 5)).encode()
+    chunks = iter_chunks(content, "a.csv")
+    assert next(chunks)[0] == ["w0"]
+    child = chunks.gi_yieldfrom.gi_frame.f_locals["child"]  # the process reading the file
+    assert child.returncode is None
+    chunks.close()
+    assert child.returncode is not None

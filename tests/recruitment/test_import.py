@@ -42,11 +42,14 @@ def confirm(client, preview, data, follow=False):
 
 
 def upload(client, project, file):
+    """Upload the file: its check runs (inline, as with the immediate tasks backend) once the
+    request's transaction commits; returns the preview's address."""
     group = project.target_groups.get(order=1).pk
-    response = client.post(
-        reverse("recruitment:import", kwargs={"slug": project.slug}),
-        {"file": file, "target_group": group},
-    )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(
+            reverse("recruitment:import", kwargs={"slug": project.slug}),
+            {"file": file, "target_group": group},
+        )
     assert response.status_code == 302
     return response.url
 

@@ -6,6 +6,7 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
@@ -136,10 +137,11 @@ def test_an_unknown_column_is_reported_in_the_preview_not_ignored(client, projec
     client.force_login(member(project, Role.OFFICE))
     header = HEADER + ["Uwagi", "Nr telefonu komórkowego"]
     text = "\n".join(";".join(r) for r in [header, GOOD + ["VIP", "600"]])
-    response = client.post(
-        reverse("recruitment:import", kwargs={"slug": project.slug}),
-        {"file": SimpleUploadedFile("osoby.csv", text.encode(), "text/csv")},
-    )
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the check job runs inline
+        response = client.post(
+            reverse("recruitment:import", kwargs={"slug": project.slug}),
+            {"file": SimpleUploadedFile("osoby.csv", text.encode(), "text/csv")},
+        )
     page = client.get(response.url).content.decode()
     assert "Import nie zna tych kolumn i ich nie odczytał" in page
     assert "<li>P: Uwagi</li>" in page and "<li>Q: Nr telefonu komórkowego</li>" in page

@@ -39,4 +39,9 @@ class Command(DatabaseWorker):
                 f"{settings.TASKS.get(backend, {}).get('BACKEND')}: tasks run without a worker. "
                 f"Set TASKS_BACKEND={DATABASE_BACKEND} to queue them for `lider worker`."
             )
+        # Jobs left "running" by a worker that died would otherwise wait forever.
+        from lider.jobs.services import fail_stuck_jobs
+
+        if failed := fail_stuck_jobs():
+            self.stdout.write(f"{failed} stuck job(s) marked failed.")
         return super().handle(*args, **options)
