@@ -264,6 +264,9 @@ def test_a_new_organisation_runs_its_first_project_from_an_empty_install(empty_i
     page.get_by_role("checkbox", name=re.compile("Katowice")).check()
     admin.check("the counties picker filtered")
     page.get_by_label(re.compile("^Cel główny")).fill("Wzmocnienie ekonomii społecznej w regionie.")
+    # Its trainings count clock hours (teaching hours are the default): the certificate says so.
+    expect(page.get_by_label("Jednostka godzin")).to_have_value("teaching")
+    page.get_by_label("Jednostka godzin").select_option(label="godziny zegarowe (60 min)")
     admin.follow(page.get_by_role("button", name="Utwórz projekt"), what="the new draft")
     expect(page).to_have_url(re.compile(rf"{project}struktura/$"))
 
@@ -409,6 +412,7 @@ def test_a_new_organisation_runs_its_first_project_from_an_empty_install(empty_i
         "xpath=following-sibling::dd[1]"
     )
     code = code.inner_text().strip()
+    expect(office.locator("dt", has_text="Liczba godzin zegarowych (60 min)")).to_be_visible()
 
     # The PDF renders for a project set up in the forms, its QR opens the verification page.
     pdf = office.get_by_role("link", name="PDF", exact=True).first.get_attribute("href")
@@ -416,6 +420,8 @@ def test_a_new_organisation_runs_its_first_project_from_an_empty_install(empty_i
     assert response.ok and response.headers["content-type"] == "application/pdf"
     assert qr_url(response.body()).startswith(empty_install["base"] + "/weryfikacja/")
     header = " ".join(PdfReader(io.BytesIO(response.body())).pages[0].extract_text().split())
+    assert "Liczba godzin zegarowych (60 min)" in header, header
+    assert "dydaktycznych" not in header, header
     assert [header.find(caption) for caption in STRIP] == sorted(
         header.find(caption) for caption in STRIP
     ) and all(caption in header for caption in STRIP), header
