@@ -34,14 +34,14 @@ def sessions_of(project):
                 models.When(
                     group__isnull=False,
                     then=Coalesce(
-                        Subquery(
-                            enrolled.values("group").annotate(n=models.Count("pk")).values("n")
+                        Subquery(  # counted from the (group, status) index alone
+                            enrolled.values("group").annotate(n=models.Count("*")).values("n")
                         ),
                         Value(0),
                     ),
                 ),
                 default=Coalesce(
-                    Subquery(booked.values("session").annotate(n=models.Count("pk")).values("n")),
+                    Subquery(booked.values("session").annotate(n=models.Count("*")).values("n")),
                     Value(0),
                 ),
             )
