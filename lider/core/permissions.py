@@ -76,6 +76,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # values at a reporting date; monitoring exports of participants (full PESEL only with
     # personal.export).
     "reporting.view": frozenset({ADMIN, COORD, OFFICE, PARTNER, AUDITOR, FUNDER}),
+    # The records behind a figure (the drill-down lists and a snapshot's rows), which name
+    # participants: granted deliberately, so a read-only funder sees the figures, not the people.
+    "reporting.records": frozenset({ADMIN, COORD, OFFICE, PARTNER, AUDITOR}),
     "reporting.manage": MANAGERS,
     "reporting.snapshot": MANAGERS,
     "reporting.export": frozenset({ADMIN, COORD, OFFICE, PARTNER, AUDITOR}),

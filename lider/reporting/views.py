@@ -83,6 +83,7 @@ def dashboard(request, project):
             "entities": project.founded_entities.count(),
             "can_snapshot": allows(request.project_roles, "reporting.snapshot"),
             "can_manage": allows(request.project_roles, "reporting.manage"),
+            "can_open_records": allows(request.project_roles, "reporting.records"),
         },
     )
 
@@ -159,7 +160,7 @@ def indicator_delete(request, project, pk):
 COUNTY_CODE = re.compile(r"[0-9]{4}")
 
 
-@project_view("reporting.view")
+@project_view("reporting.records")
 def indicator_records(request, project, pk):
     """The exact records behind an indicator's figure, optionally of one sex, county, period."""
     indicator = get_object_or_404(
@@ -251,11 +252,16 @@ def snapshot_detail(request, project, pk):
     return render(
         request,
         "reporting/backoffice/snapshot.html",
-        {"project": project, "snapshot": snapshot, "values": values},
+        {
+            "project": project,
+            "snapshot": snapshot,
+            "values": values,
+            "can_open_records": allows(request.project_roles, "reporting.records"),
+        },
     )
 
 
-@project_view("reporting.view")
+@project_view("reporting.records")
 def snapshot_records(request, project, pk, value_pk):
     """The records a frozen value was computed from, by the ids stored with it."""
     snapshot = get_object_or_404(Snapshot, pk=pk, project=project)

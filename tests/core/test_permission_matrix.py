@@ -416,8 +416,10 @@ NOT_OBJECTS = {"profile", "fmt", "model", "field"}
 def test_matrix_with_real_objects_of_the_project(client, demo_project, settings, tmp_path):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from lider.core.access import is_installation_administrator
     from lider.delivery.models import Session
     from lider.delivery.services import upload_signed_list
+    from lider.projects.models import Project
     from tests.delivery import scan_files
 
     settings.MEDIA_ROOT = tmp_path
@@ -473,6 +475,52 @@ def test_matrix_with_real_objects_of_the_project(client, demo_project, settings,
             if client.post(url).status_code != 405:
                 wrong.append((role.value, "post", url, "not 405", "roll-up"))
         shown = [row.project for row in client.get("/biuro/zestawienie/").context["rollup"].rows]
-        if shown != ([demo_project] if allows({role}, "rollup.view") else []):
+        expected = [demo_project] if allows({role}, "rollup.view") else []
+        if is_installation_administrator(user):  # every project of the installation
+            expected = list(Project.objects.order_by("-start_date", "title"))
+        if shown != expected:
             wrong.append((role.value, "get", "/biuro/zestawienie/", shown, "roll-up rows"))
     assert wrong == [], "\n".join(map(str, wrong))
+
+
+@pytest.mark.django_db
+def test_naming_participants_behind_a_figure_is_a_permission_of_its_own(client):
+    """The funder reads the indicators (reporting.view) but not the records behind them, which
+    name participants (reporting.records): refused the drill-down, shown figures without links."""
+    from django.urls import reverse
+
+    from lider.reporting.services import freeze_snapshot
+    from tests.reporting.builders import build, indicator
+
+    world = build(women=2, men=1)
+    shown = indicator(world, "participants_started", target_total=3)
+    coordinator = member(world.project, Role.COORDINATOR)
+    snapshot = freeze_snapshot(
+        world.project, actor=coordinator, reporting_date=world.project.end_date
+    )
+    value = snapshot.values.get()
+    slug = world.project.slug
+    records = reverse("reporting:records", kwargs={"slug": slug, "pk": shown.pk})
+    frozen = reverse(
+        "reporting:snapshot_records", kwargs={"slug": slug, "pk": snapshot.pk, "value_pk": value.pk}
+    )
+    dashboard = reverse("reporting:dashboard", kwargs={"slug": slug})
+    snapshot_page = reverse("reporting:snapshot", kwargs={"slug": slug, "pk": snapshot.pk})
+    assert Role.FUNDER not in PERMISSIONS["reporting.records"]
+    assert Role.FUNDER in PERMISSIONS["reporting.view"]
+
+    client.force_login(member(world.project, Role.FUNDER))
+    assert client.get(records).status_code == 403
+    assert client.get(frozen).status_code == 403
+    page = client.get(dashboard).content.decode()
+    assert '<span data-figure="total">3</span>' in page
+    assert records not in page
+    assert frozen not in client.get(snapshot_page).content.decode()
+
+    client.force_login(coordinator)
+    response = client.get(records)
+    assert response.status_code == 200
+    assert str(world.participants[0]) in response.content.decode()
+    assert client.get(frozen).status_code == 200
+    assert f'href="{records}" data-figure="total">3<' in client.get(dashboard).content.decode()
+    assert frozen in client.get(snapshot_page).content.decode()

@@ -269,3 +269,34 @@ def test_roll_up_of_a_project_created_through_the_ui_on_an_empty_install(client)
     assert found.name == "Podmioty utworzone" and value == Decimal(0) and attainment == 0
     assert row.progress == 0
     assert f'data-project="{slug}"' in response.content.decode()
+
+
+@pytest.mark.parametrize("kind", ["superuser", "project administrator"])
+def test_an_installation_administrator_sees_every_project(client, worlds, kind):
+    """A superuser holds no project role, an administrator of one project holds one: both are
+    administrators of the installation and see every project's figures; a project where they
+    hold no role is listed without a link (its pages stay closed to them)."""
+    if kind == "superuser":
+        user = UserFactory(is_superuser=True)
+    else:
+        user = member(worlds[0].project, Role.ADMINISTRATOR)
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=user, name="tel", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session["otp_device_id"] = device.persistent_id  # administrators use a second factor
+    session.save()
+    response = client.get(PAGE)
+    data = response.context["rollup"]
+    assert {row.project for row in data.rows} == {world.project for world in worlds}
+    assert data.participants == 3 + 4 + 1
+    assert data.disabled is None  # special categories: not every project's role allows them
+    content = response.content.decode()
+    closed = reverse("projects:detail", kwargs={"slug": worlds[1].project.slug})
+    assert worlds[1].project.title in content and closed not in content
+    assert client.get(closed).status_code == 403
+    opened = reverse("reporting:dashboard", kwargs={"slug": worlds[0].project.slug})
+    assert (f'href="{opened}"' in content) == (kind != "superuser")
+    # Anyone else still sees only the projects of their roles.
+    assert rollup(UserFactory(), Filters()).rows == []

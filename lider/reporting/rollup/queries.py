@@ -28,6 +28,7 @@ from django.db.models import Count, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from lider.core.access import is_installation_administrator
 from lider.core.permissions import allows
 from lider.people.models import Answer, LabourStatus, Participant, Sex
 from lider.projects.models import Membership, Project
@@ -72,6 +73,11 @@ class ProjectRow:
         return allows(self.roles, "reporting.view")
 
     @property
+    def opens_card(self) -> bool:
+        """An installation administrator sees projects where they hold no role: no link."""
+        return allows(self.roles, "project.view")
+
+    @property
     def behind(self) -> Decimal | None:
         if self.progress is None or self.elapsed is None:
             return None
@@ -107,13 +113,21 @@ class Rollup:
 
 
 def visible_roles(user) -> dict[int, frozenset]:
-    """project id → the user's roles there, for projects whose roll-up the user may see."""
+    """project id → the user's roles there, for projects whose roll-up the user may see.
+
+    An administrator of the installation sees every project of the installation, with the
+    roles they hold in each (none in most): the figures only — each project's own pages, and
+    special-category counts, still follow their roles there."""
     if not user.is_authenticated or not user.is_active:
         return {}
     roles = defaultdict(set)
     for project_id, role in Membership.objects.filter(user=user).values_list("project_id", "role"):
         roles[project_id].add(role)
-    return {pk: frozenset(held) for pk, held in roles.items() if allows(held, "rollup.view")}
+    visible = {pk: frozenset(held) for pk, held in roles.items() if allows(held, "rollup.view")}
+    if is_installation_administrator(user):
+        for pk in Project.objects.values_list("pk", flat=True):
+            visible.setdefault(pk, frozenset(roles.get(pk, ())))
+    return visible
 
 
 def programme_q(node_id: int) -> Q:
