@@ -20,18 +20,23 @@ def chunks(values: list) -> list[list]:
     return [values[start : start + size] for start in range(0, len(values), size)]
 
 
-def by_pesel(pesels: list[str]) -> dict[str, Person]:
-    known = {}
-    for chunk in chunks(pesels):
-        # "Not empty", as the index on PESEL is used for, or the index is not used.
-        people = (
-            Person.objects.filter(pesel__in=chunk)
-            .exclude(pesel="")
-            .select_related("gmina__parent")
-            .order_by()
-        )
-        known.update((p.pesel, p) for p in people)
-    return known
+def by_pesel(pesels: list[str]) -> dict[str, list[Person]]:
+    """The people held under each of `pesels` (raw lookup; models only for those found)."""
+    return matching.people_by_pesel(pesels)
+
+
+def ids_by_pesel(pesels: list[str]) -> list[tuple[str, int]]:
+    """(PESEL, id) of every person held under `pesels`, as plain parameters of a raw query
+    (the ORM prepares each value of an `in` lookup: more than the query costs)."""
+    db = connections[DEFAULT_DB_ALIAS]
+    table, column = db.ops.quote_name(Person._meta.db_table), db.ops.quote_name("pesel")
+    found = []
+    with db.cursor() as cursor:
+        for chunk in chunks(pesels):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"SELECT {column}, id FROM {table} WHERE {column} IN ({marks})", chunk)
+            found += cursor.fetchall()
+    return found
 
 
 def save_rows(rows: list) -> tuple[list, dict[str, Person], int]:
@@ -45,14 +50,9 @@ def save_rows(rows: list) -> tuple[list, dict[str, Person], int]:
     known = by_pesel([p.pesel for p in rows if p.pesel])
     new = [p for p in rows if p.pesel and p.pesel not in known]
     bulk.insert_rows(Person, new)
-    ids, found = {}, 0
-    for chunk in chunks([p.pesel for p in new]):
-        saved = list(
-            Person.objects.filter(pesel__in=chunk).exclude(pesel="").values_list("pesel", "pk")
-        )
-        found += len(saved)
-        ids.update(saved)
-    if found != len(new):
+    saved = ids_by_pesel([p.pesel for p in new])
+    ids = dict(saved)
+    if len(saved) != len(new):
         # A PESEL may be held by several records (see recruitment's Application), so one
         # saved meanwhile (a form, another import) would make the ids read back ambiguous:
         # the whole import is refused and the caller checks the file again.

@@ -4,7 +4,7 @@ the applications and consents as raw rows through `lider.core.bulk`."""
 import datetime
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
@@ -145,18 +145,10 @@ class ApplicationWriter:
                     None,
                 )  # fmt: skip
             )
+        after = self._last_application_id() if self.texts else 0
         bulk.insert_values(Application, APPLICATION_COLUMNS, rows)
         if self.texts:
-            ids = {}
-            for chunk in people_imports.chunks([person.pk for person in subjects]):
-                ids.update(
-                    Application.objects.filter(
-                        project=project,
-                        source=source,
-                        submitted_at=submitted_at,
-                        person_id__in=chunk,
-                    ).values_list("person_id", "pk")
-                )
+            ids = self._application_ids(after, [person.pk for person in subjects])
             given = Consent.Source.IMPORT
             bulk.insert_values(
                 Consent,
@@ -190,6 +182,31 @@ class ApplicationWriter:
         self.count += len(rows)
         self.created += created
         return len(rows)
+
+    def _last_application_id(self) -> int:
+        last = Application.objects.order_by("-pk").values_list("pk", flat=True).first()
+        return last or 0
+
+    def _application_ids(self, after: int, person_ids: list[int]) -> dict[int, int]:
+        """{person id: application id} of the batch just written (the project's imported
+        applications of this file made after id `after`: one raw query, no `in` list)."""
+        db = connections[DEFAULT_DB_ALIAS]
+        table = db.ops.quote_name(Application._meta.db_table)
+        with db.cursor() as cursor:
+            cursor.execute(
+                f"SELECT person_id, id FROM {table} WHERE project_id = %s AND source = %s "
+                "AND submitted_at = %s AND id > %s",
+                [
+                    self.project.pk,
+                    Application.Source.IMPORT,
+                    db.ops.adapt_datetimefield_value(self.submitted_at),
+                    after,
+                ],
+            )
+            ids = dict(cursor.fetchall())
+        if not set(person_ids) <= ids.keys():
+            raise IntegrityError("The applications just written were not read back.")
+        return ids
 
     def finish(self) -> int:
         """Record the file's import on the project; how many applications it made."""
