@@ -2,8 +2,6 @@
 
 import hashlib
 from decimal import Decimal
-from functools import cache
-from pathlib import Path
 
 from django.conf import settings
 from django.urls import reverse
@@ -14,14 +12,6 @@ from lider.core.documents import CertificateData, ProgrammeItem, render_certific
 from lider.core.links import absolute_url
 from lider.projects import hours
 from lider.projects.logos import document_logos
-
-EU_FLAG = Path(settings.BASE_DIR) / "static" / "img" / "eu-flag.svg"
-
-
-@cache
-def funder_logos() -> tuple[str, ...]:
-    """The funders' logos printed in the certificate's header (the EU flag)."""
-    return (EU_FLAG.read_text(encoding="utf-8"),)
 
 
 def verification_url(code: str) -> str:
@@ -56,7 +46,7 @@ def certificate_data(certificate, *, lang: str = "pl") -> CertificateData:
         verification_code=certificate.grouped_code,
         programme=[ProgrammeItem(topic, Decimal(hours)) for topic, hours in certificate.programme],
         gender=certificate.gender,
-        logos=document_logos(certificate.logos) or funder_logos(),
+        logos=document_logos(certificate.logos),
         hours_label=hours_label,
         hours_unit=hours_unit,
     )

@@ -2,6 +2,10 @@
 
 Each check returns a ``Result``: ``ok``, ``warning`` (works, but not as production needs) or
 ``error`` (Lider cannot work). Details never carry personal data, only settings and counts.
+
+Core knows no domain: an app whose work needs something of the installation (a waiting
+scheduled task, say) registers its own check with `register` from its ``AppConfig.ready``;
+those run after core's, when the database answers.
 """
 
 import dataclasses
@@ -9,6 +13,7 @@ import datetime
 import socket
 import tempfile
 import uuid
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
@@ -39,6 +44,17 @@ class Result:
     name: str
     status: str
     detail: str
+
+
+# Checks contributed by apps: each returns a Result, or None when it has nothing to say here.
+APP_CHECKS: list[Callable[[], Result | None]] = []
+
+
+def register(check: Callable[[], Result | None]) -> Callable[[], Result | None]:
+    """Add an app's check to `lider check-install` (once, whatever the calls)."""
+    if check not in APP_CHECKS:
+        APP_CHECKS.append(check)
+    return check
 
 
 def database_answers() -> bool:
@@ -212,4 +228,6 @@ def run_checks(*, smtp: bool = False) -> list[Result]:
     else:
         results.append(check_worker())
     results.append(check_email(smtp=smtp))
+    if database.status != ERROR:
+        results.extend(result for check in APP_CHECKS if (result := check()) is not None)
     return results

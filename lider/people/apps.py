@@ -6,3 +6,9 @@ class PeopleConfig(AppConfig):
     name = "lider.people"
     label = "people"
     verbose_name = _("People and institutions")
+
+    def ready(self):
+        from lider.core import install
+        from lider.people import tasks
+
+        install.register(tasks.check_reminders)

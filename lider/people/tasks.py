@@ -12,7 +12,11 @@ nothing twice, and the second waiting run finds the first's booking and books no
 import datetime
 
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django_tasks import task
+
+from lider.core import install
 
 REMINDERS_AT = datetime.time(9)
 
@@ -58,3 +62,24 @@ def schedule_later_reminders(now: datetime.datetime | None = None):
     tomorrow = timezone.localtime(now).date() + datetime.timedelta(days=1)
     run_after = timezone.make_aware(datetime.datetime.combine(tomorrow, REMINDERS_AT))
     return send_later_reminders.using(run_after=run_after).enqueue()
+
+
+def check_reminders() -> install.Result | None:
+    """`lider check-install`: with tasks queued in the database, a daily run of the reminders
+    must be waiting, else nobody is asked about their situation four weeks after exit."""
+    waiting = waiting_runs()
+    if waiting is None:
+        return None  # tasks run at once: `lider send_later_reminders` is run by cron, if at all
+    name = _("Four-weeks-after reminders")
+    run = waiting.order_by("run_after").first()
+    if run is None:
+        return install.Result(
+            name,
+            install.WARNING,
+            _(
+                "No daily run is waiting: run `lider send_later_reminders` once, and the "
+                "worker keeps the schedule from then on."
+            ),
+        )
+    when = date_format(timezone.localtime(run.run_after), "DATETIME_FORMAT")
+    return install.Result(name, install.OK, _("The next run is waiting for %s.") % when)

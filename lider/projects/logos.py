@@ -10,8 +10,10 @@ project and edits it there; dropping the project's strip returns it to the progr
 import io
 import logging
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
+from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
@@ -200,9 +202,23 @@ def drop_project_strip(project: Project, *, actor) -> int:
     return len(marks)
 
 
+EU_FLAG = Path(settings.BASE_DIR) / "static" / "img" / "eu-flag.svg"
+
+
+@cache
+def eu_flag() -> Logo:
+    """What a document prints when neither the project nor its programme has a strip (and
+    what certificates issued before strips were kept print): the EU flag, without a caption."""
+    return Logo(caption="", svg=EU_FLAG.read_text(encoding="utf-8"))
+
+
 def document_logos(marks: list[dict]) -> list[Logo]:
-    """Printed marks ([{"caption", "image"}], as `printed_marks` gives them and certificates
-    keep them) as a document's strip; an image the storage no longer has prints its caption."""
+    """The strip a document prints, the one place that decides it for certificates,
+    attendance lists and reports: the printed marks ([{"caption", "image"}], as
+    `printed_marks` gives them and certificates keep them), or the EU flag alone when there
+    are none. An image the storage no longer has prints its caption."""
+    if not marks:
+        return [eu_flag()]
     strip = []
     for mark in marks:
         svg = ""

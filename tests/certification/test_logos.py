@@ -82,4 +82,4 @@ def test_certificate_prints_an_uploaded_image_with_its_caption_as_alt(training, 
 def test_certificate_without_a_strip_prints_the_eu_flag_as_before(training):
     certificate = _issue(training)
     assert certificate.logos == []
-    assert printing.certificate_data(certificate).logos == printing.funder_logos()
+    assert printing.certificate_data(certificate).logos == [logos.eu_flag()]

@@ -241,3 +241,24 @@ def test_lider_s3_bucket_in_the_environment_puts_uploads_in_the_bucket(s3_server
     assert " OK " in line and f"S3Storage s3://lider-env/media ({s3_server})" in line, line
     assert keys(s3_server, "lider-env") == []
     assert not (tmp_path / "media").exists()
+
+
+@pytest.mark.django_db
+def test_a_missing_daily_reminder_run_is_a_warning_until_one_is_booked(settings):
+    from lider.people import tasks
+
+    REMINDERS = "Przypomnienia cztery tygodnie po zakończeniu"
+    assert REMINDERS not in statuses()  # tasks run at once: nothing can wait
+    settings.TASKS = DB_TASKS
+    a_task(status="SUCCESSFUL", finished_at=timezone.now() - datetime.timedelta(hours=2))
+    result = {r.name: r for r in install.run_checks()}[REMINDERS]
+    assert result.status == install.WARNING
+    assert "lider send_later_reminders" in result.detail
+
+    booked = tasks.schedule_later_reminders()
+
+    result = {r.name: r for r in install.run_checks()}[REMINDERS]
+    assert booked is not None and result.status == install.OK
+    assert result.detail.startswith("Następne uruchomienie czeka na ")
+    code, out, _ = check_install()
+    assert code == 0 and REMINDERS in out

@@ -36,3 +36,21 @@ def test_attendance_list_prints_the_longest_caption_in_its_slot(client, setup):
     text = _header(client, setup)
     assert text.startswith("Regionalny Program Operacyjny")
     assert setup["project"].title in text  # the header still carries the project after it
+
+
+def test_attendance_list_without_a_strip_prints_the_eu_flag_as_certificates_do(
+    client, setup, monkeypatch
+):
+    from lider.delivery.views import attendance
+
+    printed = []
+    render = attendance.render_attendance_list
+
+    def spy(data, **kwargs):
+        printed.append(data.logos)
+        return render(data, **kwargs)
+
+    monkeypatch.setattr(attendance, "render_attendance_list", spy)
+    _header(client, setup)
+    assert printed == [[logos.eu_flag()]]
+    assert logos.document_logos([]) == [logos.eu_flag()]  # the one rule, certificates too

@@ -170,3 +170,24 @@ def test_the_office_sees_hours_in_the_projects_unit(client):
         reverse("delivery:task", kwargs={"slug": clock.project.slug, "task": clock.task.pk})
     ).content.decode()
     assert "godziny zegarowe (60 min)" in page
+
+
+def test_certificates_issued_before_the_unit_changes_keep_the_unit_of_their_issue(client):
+    teaching, _ = _trainings()
+    before = _certificate(teaching)
+    project = teaching.project
+    project.hours_unit = "clock"
+    project.save(update_fields=["hours_unit"])
+
+    before.refresh_from_db()
+    assert (before.hours, before.hours_unit) == (Decimal("40.00"), "teaching")
+    pdf = printing.render([before])
+    assert printing.checksum(pdf) == before.sha256  # the same bytes as at issue
+    assert "Liczba godzin dydaktycznych (45 min): 40" in _pdf_text(pdf)
+    verify = reverse("certification_public:verify", kwargs={"code": before.code})
+    assert "dydaktycznych (45 min)" in client.get(verify).content.decode()
+
+    after = issuing.issue_certificate(
+        teaching.task, teaching.participants[1], actor=None, issued_at=AT, notify=False
+    )
+    assert (after.hours, after.hours_unit) == (Decimal("30.00"), "clock")

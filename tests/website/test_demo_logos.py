@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.urls import reverse
 from pypdf import PdfReader
 
 from lider.certification import printing
@@ -24,3 +25,18 @@ def test_the_demo_prints_the_po_kl_captions_and_draws_no_mark(client, demo_proje
     assert printing.checksum(pdf) == certificate.sha256
     text = " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
     assert text.index(PO_KL_STRIP[0]) < text.index(PO_KL_STRIP[1])
+
+
+def test_the_header_leaves_the_eu_mark_to_a_strip_shown_on_the_page(client, demo_card):
+    results = reverse("website:results", kwargs={"slug": demo_card.slug})
+    for path in (f"/projekty/{demo_card.slug}/", results):
+        page = client.get(path).content.decode()
+        assert page.count('class="funder-logo"') == 0, path
+        assert '<ul class="logo-strip"' in page, path
+    logos.copy_strip(logos.programme_of(demo_card), demo_card, actor=None)
+    logos.drop_project_strip(demo_card, actor=None)
+    logos.copy_strip(demo_card, logos.programme_of(demo_card), actor=None)  # now empty
+    assert logos.strip_for(demo_card).marks == []
+    page = client.get(f"/projekty/{demo_card.slug}/").content.decode()
+    assert page.count('class="funder-logo"') == 1 and "logo-strip" not in page
+    assert client.get("/").content.decode().count('class="funder-logo"') == 1
