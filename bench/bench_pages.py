@@ -9,8 +9,9 @@ The builder has the shape of bench_indicators.py's (four counties, a group each,
 cycle of ten sessions per group, every participant enrolled and marked at each of their ten
 sessions, a valid certificate from 80 % attended, a forum, four indicators), and writes its
 people, participants, enrolments, marks and certificates with COPY (lider.core.bulk): 100,000
-participants and 1,000,000 marks in minutes. The pre-aggregated attendance totals are rebuilt
-once at the end (the rows bypass the services that keep them).
+participants and 1,000,000 marks in minutes. The pre-aggregated attendance totals and the
+indicator totals (``lider.reporting.totals``; its time printed: the worker's cost after a
+change) are rebuilt once at the end (the rows bypass the services that keep them).
 
 For each size it prints, per page: the p95 and median of --rounds requests (after two that are
 not counted) through Django's test client as a coordinator (public pages anonymous, not
@@ -49,6 +50,7 @@ from lider.delivery import aggregates  # noqa: E402
 from lider.delivery.models import Attendance, Enrolment, Group, Session, Venue  # noqa: E402
 from lider.people.models import Participant, Person  # noqa: E402
 from lider.projects.models import Membership, Organisation, ProgrammeNode, Project, Task  # noqa: E402
+from lider.reporting import totals  # noqa: E402
 from lider.reporting.models import Indicator  # noqa: E402
 from lider.territory.queries import gminas_in, unit_by_code  # noqa: E402
 
@@ -98,8 +100,9 @@ def _code(tag: str, n: int) -> str:
     return ("K" if tag == "1k" else "M") + "".join(reversed(digits))
 
 
-def build(count: int, tag: str):
-    """A project of ``count`` participants; returns (project, task, a session, a participant)."""
+def build(count: int, tag: str, offset: int = 0):
+    """A project of ``count`` participants; returns (project, task, a session, a participant).
+    ``offset`` numbers its people and certificates after those of other projects built."""
     started = time.perf_counter()
     organisation = Organisation.objects.create(name=f"Izba {tag}", city="Częstochowa")
     node = ProgrammeNode.objects.create(level="submeasure", code=f"b{tag}", name="Poddziałanie")
@@ -170,7 +173,7 @@ def build(count: int, tag: str):
             lambda n: {
                 "first_name": "Anna" if n % 5 < 3 else "Jan",
                 "last_name": f"Nowak-{tag}-{n:06d}",
-                "pesel": f"{tag[:1]}{n:010d}",
+                "pesel": f"{tag[:1]}{offset + n:010d}",
                 "sex": "K" if n % 5 < 3 else "M",
                 "gmina_id": gminas[n % 4][n % len(gminas[n % 4])].pk,
             },
@@ -238,7 +241,7 @@ def build(count: int, tag: str):
                 "participant_id": certified[i],
                 "sequence": i + 1,
                 "number": f"B{tag}/{i + 1}",
-                "code": _code(tag, i),
+                "code": _code(tag, offset + i),
             },
         )
         for order, (measure, params) in enumerate(
@@ -264,6 +267,10 @@ def build(count: int, tag: str):
         # As autovacuum does after a bulk insert: statistics, and the visibility map that
         # lets counts be answered from an index alone.
         cursor.execute("VACUUM ANALYZE")
+    # The indicator totals, as the worker computes them after a change (timed: its cost).
+    rebuilt = time.perf_counter()
+    totals.rebuild(project)
+    print(f"indicator totals rebuilt in {time.perf_counter() - rebuilt:.1f} s", flush=True)
     print(
         f"built {count:,} participants, {count * SESSIONS_PER_GROUP:,} marks, "
         f"{len(certified):,} certificates in {time.perf_counter() - started:.0f} s",

@@ -8,4 +8,9 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Indicators and reports")
 
     def ready(self):
-        from lider.reporting import jobs  # noqa: F401 - registers the export job's runner
+        from lider.reporting import (
+            freshness,
+            jobs,  # noqa: F401 - registers the export job's runner
+        )
+
+        freshness.connect()

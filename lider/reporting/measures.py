@@ -91,6 +91,11 @@ class Measure:
     share_of: str | None = None  # key of the measure that is the denominator
     unit: str = ""
     requires: str | None = None  # an app label the measure needs
+    # The path of a record's date that a period filters (one date per record): the
+    # pre-aggregated totals (lider.reporting.totals) are kept per day of it. None: not kept.
+    date: str | None = None
+    # Records without a date count in a figure "up to a day" too (entities not yet registered).
+    undated_until: bool = False
 
     def model_class(self):
         return apps.get_model(self.model)
@@ -242,9 +247,20 @@ def percent(part, whole) -> Decimal:
     return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
 
 
+def parts(measure: Measure) -> tuple[Measure, ...]:
+    """The measures a figure is made of: its own, or a share's numerator and denominator."""
+    if measure.share_of:
+        return tuple(get(key) for key in measure.share_of.split(":"))
+    return (measure,)
+
+
 def _share(measure: Measure, project, params: dict, period: Period) -> Figure:
-    numerator = compute(get(measure.share_of.split(":")[0]), project, params, period)
-    denominator = compute(get(measure.share_of.split(":")[1]), project, params, period)
+    numerator, denominator = (compute(part, project, params, period) for part in parts(measure))
+    return share(numerator, denominator)
+
+
+def share(numerator: Figure, denominator: Figure) -> Figure:
+    """The numerator's figure as a percentage of the denominator's, part by part."""
     has_sex = numerator.women is not None
     return Figure(
         total=percent(numerator.total, denominator.total),
@@ -335,6 +351,7 @@ register(
         sex=PERSON_SEX,
         county=PERSON_COUNTY,
         requires="lider.delivery",
+        date="start_date",
     )
 )
 register(
@@ -347,6 +364,7 @@ register(
         sex=PERSON_SEX,
         county=PERSON_COUNTY,
         requires="lider.certification",
+        date="certificates__issued_on",
     )
 )
 register(
@@ -370,6 +388,7 @@ register(
         _started,
         sex=PERSON_SEX,
         county=PERSON_COUNTY,
+        date="start_date",
     )
 )
 register(
@@ -380,6 +399,7 @@ register(
         _ended,
         sex=PERSON_SEX,
         county=PERSON_COUNTY,
+        date="end_date",
     )
 )
 register(
@@ -394,6 +414,7 @@ register(
         ),
         county=SESSION_COUNTY,
         requires="lider.delivery",
+        date="date",
     )
 )
 register(
@@ -405,6 +426,7 @@ register(
         params=(TASK,),
         county=SESSION_COUNTY,
         requires="lider.delivery",
+        date="date",
     )
 )
 register(
@@ -415,6 +437,8 @@ register(
         _entities,
         county=("seat__parent__code",),
         requires="lider.outcomes",
+        date="registration_date",
+        undated_until=True,
     )
 )
 register(
@@ -428,5 +452,6 @@ register(
         county=("participant__person__gmina__parent__code",),
         hours_of="session__",
         requires="lider.delivery",
+        date="session__date",
     )
 )

@@ -1,5 +1,7 @@
 """Indicators of a project's specific goals, and snapshots of their values at reporting dates."""
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -138,3 +140,48 @@ class SnapshotValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator}: {self.total}"
+
+
+class MeasureTotal(models.Model):
+    """A pre-aggregated value: what one measure (with its parameters) counts in one project on
+    one day, in one county, for one sex — records, or minutes for hours.
+
+    The indicators' dashboard, the public results page and the roll-up add these rows up for
+    any period instead of counting the records again; each record has one day, one county and
+    one sex, so the sums equal `measures.compute`. Only `lider.reporting.totals` writes them: it
+    rebuilds a project's rows in the worker after a change marked them stale
+    (`TotalsState`), and `lider rebuild_aggregates` rebuilds them all."""
+
+    project = models.ForeignKey("projects.Project", on_delete=models.CASCADE, related_name="+")
+    series = models.CharField(max_length=200)  # the measure's key and parameters (totals.series)
+    day = models.DateField(null=True)  # the record's date; null: not dated (yet)
+    county = models.CharField(max_length=7, blank=True)
+    sex = models.CharField(max_length=1, blank=True)
+    amount = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["project", "series", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.series} {self.day}: {self.amount}"
+
+
+class TotalsState(models.Model):
+    """Whether a project's `MeasureTotal` rows are current.
+
+    Lifecycle: a change to a record a measure counts gives `changed` a new token when its
+    transaction commits (`lider.reporting.freshness`) and queues a rebuild; the worker's rebuild
+    reads the token, computes the rows, and stores them with `built` = that token. The rows are
+    current while `built == changed`; otherwise readers compute from the records, as before.
+    `series` lists the series the rows hold."""
+
+    project = models.OneToOneField(
+        "projects.Project", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    changed = models.UUIDField(default=uuid.uuid4)
+    built = models.UUIDField(null=True)
+    built_at = models.DateTimeField(null=True)
+    series = models.JSONField(default=list)
+
+    def __str__(self) -> str:
+        return f"{self.project_id}: {'current' if self.built == self.changed else 'stale'}"

@@ -9,8 +9,7 @@ from django.db.models import Count, Q
 
 from lider.outcomes.models import FoundedEntity
 from lider.projects import hours
-from lider.projects.models import Task
-from lider.reporting import measures
+from lider.reporting import measures, totals
 from lider.reporting.measures import CUMULATIVE, Figure, Period
 from lider.reporting.models import Indicator
 from lider.territory.models import Unit
@@ -52,24 +51,57 @@ def indicators_of(project):
 
 def indicator_values(project, *, period: Period | None = None, until: datetime.date | None = None):
     """Each indicator with its cumulative figure (up to ``until``) and, when asked, the figure
-    of ``period``. One or two grouped queries per indicator, whatever the number of records."""
-    values = []
+    of ``period``. Read from the pre-aggregated totals in one query when they are current
+    (``lider.reporting.totals``), else one or two grouped queries per indicator over the
+    records; the figures are the same."""
     cumulative_period = Period(end=until) if until else CUMULATIVE
-    for indicator in indicators_of(project):
-        measure = indicator.get_measure()
-        if measure not in measures.available():
-            continue
-        values.append(
-            IndicatorValue(
-                indicator=indicator,
-                cumulative=measures.compute(measure, project, indicator.params, cumulative_period),
-                period=measures.compute(measure, project, indicator.params, period)
-                if period is not None
-                else None,
-                hours_unit=project.hours_unit if measure.hours_of else "",
-            )
+    available = measures.available()
+    # Whether the totals are current comes with the indicators (no query of its own).
+    indicators = list(indicators_of(project).annotate(_held=totals.held_subquery()))
+    if indicators:
+        _remember_held(project, indicators[0]._held)
+    shown = [i for i in indicators if i.get_measure() in available]
+    asked = [(i.get_measure(), i.params, cumulative_period) for i in shown]
+    if period is not None:
+        asked += [(i.get_measure(), i.params, period) for i in shown]
+    found = _figures(project, asked)
+    return [
+        IndicatorValue(
+            indicator=indicator,
+            cumulative=found[n],
+            period=found[len(shown) + n] if period is not None else None,
+            hours_unit=project.hours_unit if indicator.get_measure().hours_of else "",
         )
-    return values
+        for n, indicator in enumerate(shown)
+    ]
+
+
+def _figures(project, asked) -> list[Figure]:
+    """The figure of each (measure, params, period): from the current totals where they hold
+    every series asked, else computed from the records."""
+    if not asked:
+        return []
+    held = _held(project)
+    names = {
+        totals.series(part.key, params)
+        for measure, params, _period in asked
+        for part in measures.parts(measure)
+    }
+    if held is not None and names <= held:
+        return totals.figures(project, asked)
+    return [measures.compute(m, project, params, period) for m, params, period in asked]
+
+
+def _remember_held(project, series) -> None:
+    project._lider_totals_held = set(series) if series is not None else None
+
+
+def _held(project) -> set[str] | None:
+    """The series of the project's current totals (None: not current). Read once for the
+    project instance (the request's), whichever figure asks first."""
+    if not hasattr(project, "_lider_totals_held"):
+        _remember_held(project, totals.current([project.pk]).get(project.pk))
+    return project._lider_totals_held
 
 
 def county_names(codes) -> dict[str, str]:
@@ -85,6 +117,8 @@ def attendance_by_month(project) -> list[tuple[datetime.date, int]]:
     months are added up here, so no date function runs for every mark)."""
     if not apps.is_installed("lider.delivery"):
         return []
+    if totals.ATTENDED_MARKS in (_held(project) or ()):
+        return totals.attended_by_month(project)
     attendance = apps.get_model("delivery", "Attendance")
     rows = (
         attendance.objects.filter(participant__project=project, status__in=measures.ATTENDED)
@@ -103,6 +137,9 @@ def certificate_counts(project) -> dict[str, int]:
     """Valid and revoked certificates of the project (one query)."""
     if not apps.is_installed("lider.certification"):
         return {}
+    if totals.CERTIFICATES in (_held(project) or ()):
+        counted = totals.certificates_by_status(project)
+        return {"issued": counted.get("issued", 0), "revoked": counted.get("revoked", 0)}
     certificate = apps.get_model("certification", "Certificate")
     return certificate.objects.filter(project=project).aggregate(
         issued=Count("pk", filter=Q(status="issued")),
@@ -144,18 +181,13 @@ def public_results(project) -> PublicResults:
 
     The figures use the same measures as the indicators, so the page and the dashboard agree.
     """
-    task = project.tasks.filter(kind=Task.Kind.TRAINING_CYCLE).order_by("order", "pk").first()
     certified = enrolled = 0
-    if task is not None and apps.is_installed("lider.certification"):
-        params = {"task": task.pk}
-        certified = int(
-            measures.compute(
-                measures.get("participants_with_valid_certificate"), project, params
-            ).total
-        )
-        enrolled = int(
-            measures.compute(measures.get("participants_in_task"), project, params).total
-        )
+    task = totals.training_cycle(project)
+    if task is not None:
+        _remember_held(project, task._held)
+    asked = [(measures.get(key), params, CUMULATIVE) for key, params in totals.public_series(task)]
+    if asked:
+        certified, enrolled = (int(figure.total) for figure in _figures(project, asked))
     return PublicResults(
         certified=certified,
         enrolled=enrolled,

@@ -20,6 +20,7 @@ from django.db.models import Case, Count, F, Q, Sum, When
 from lider.people.models import Participant
 from lider.projects.hours import hours as project_hours
 from lider.reporting import measures
+from lider.reporting import totals as stored
 from lider.reporting.measures import ATTENDED, TOOK_PART, Period
 
 
@@ -197,12 +198,60 @@ GROUPED = {
 
 
 def indicator_totals(indicators, project_ids, period: Period) -> dict[int, Decimal]:
-    """indicator id → its value (the total of `measures.compute`) in `period`."""
-    by_measure = defaultdict(list)
+    """indicator id → its value (the total of `measures.compute`) in `period`: read from the
+    pre-aggregated totals of the projects where they are current (one query for all), counted
+    from the records by measure for the others."""
     available = {m.key for m in measures.available()}
+    usable = [i for i in indicators if i.measure in available]
+    held = stored.current(project_ids)
+
+    def is_held(indicator) -> bool:
+        names = held.get(indicator.goal.project_id)
+        return names is not None and all(
+            stored.series(part.key, indicator.params) in names
+            for part in measures.parts(indicator.get_measure())
+        )
+
+    read = [i for i in usable if is_held(i)]
+    totals = _stored_totals(read, period)
+    counted = [i for i in usable if not is_held(i)]
+    live_projects = {i.goal.project_id for i in counted}
+    totals.update(
+        _counted_totals(counted, [pk for pk in project_ids if pk in live_projects], period)
+    )
+    return totals
+
+
+def _stored_totals(indicators, period: Period) -> dict[int, Decimal]:
+    if not indicators:
+        return {}
+    pairs = {
+        (part, stored.series(part.key, i.params)): i.params
+        for i in indicators
+        for part in measures.parts(i.get_measure())
+    }
+    amounts = stored.totals_of(
+        {i.goal.project_id for i in indicators},
+        [(part, params) for (part, _name), params in pairs.items()],
+        period,
+    )
+    totals = {}
     for indicator in indicators:
-        if indicator.measure in available:
-            by_measure[indicator.measure].append(indicator)
+        project = indicator.goal.project
+
+        def amount(part, indicator=indicator, project=project):
+            n = amounts.get((project.pk, stored.series(part.key, indicator.params)), Decimal(0))
+            return project_hours(int(n), project.hours_unit) if part.hours_of else n
+
+        values = [amount(part) for part in measures.parts(indicator.get_measure())]
+        totals[indicator.pk] = measures.percent(*values) if len(values) == 2 else values[0]
+    return totals
+
+
+def _counted_totals(indicators, project_ids, period: Period) -> dict[int, Decimal]:
+    by_measure = defaultdict(list)
+    for indicator in indicators:
+        by_measure[indicator.measure].append(indicator)
     totals = {}
     for key, group in by_measure.items():
         grouped = GROUPED.get(key)
