@@ -19,9 +19,11 @@ from decimal import Decimal
 
 from django.apps import apps
 from django.db import transaction
-from django.db.models import Count, F, JSONField, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, JSONField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from lider.people.models import Answer, Participant
 from lider.projects import hours
 from lider.projects.models import Task
 from lider.reporting import measures
@@ -31,8 +33,13 @@ from lider.reporting.models import Indicator, MeasureTotal, TotalsState
 BATCH = 5000
 # Attended marks per day of the session, any task: the dashboard's attendance chart.
 ATTENDED_MARKS = "attended_marks"
-# The project's certificates by status (issued, revoked): the dashboard's counts.
+# The project's certificates by status (issued, revoked) per day of issue and county of the
+# participant: the dashboard's counts and the roll-up's.
 CERTIFICATES = "certificates"
+# Participants (with a person) per day of start, county and sex, by labour-market status, and
+# those with a disability: the roll-up's breakdowns.
+PARTICIPANTS = "participants"
+DISABLED = "participants_disabled"
 SERIES_LENGTH = MeasureTotal._meta.get_field("series").max_length
 
 
@@ -97,9 +104,28 @@ def computed(project) -> dict[tuple, int]:
             rows[(ATTENDED_MARKS, day, "", "")] = n
     if apps.is_installed("lider.certification"):
         certificate = apps.get_model("certification", "Certificate")
-        counted = certificate.objects.filter(project=project).values_list("status")
-        for status, n in counted.annotate(n=Count("pk")).order_by():
-            rows[(f"{CERTIFICATES}:{status}", None, "", "")] = n
+        counted = (
+            certificate.objects.filter(project=project)
+            .annotate(_county=Coalesce("participant__person__gmina__parent__code", Value("")))
+            .values_list("status", "issued_on", "_county")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for status, day, county, n in counted:
+            rows[(f"{CERTIFICATES}:{status}", day, county, "")] = n
+    people = (
+        Participant.objects.filter(project=project, person__isnull=False)
+        .annotate(_county=Coalesce("person__gmina__parent__code", Value("")))
+        .values_list("start_date", "_county", "person__sex", "person__labour_status")
+        .annotate(n=Count("pk"), disabled=Count("pk", filter=Q(person__disability=Answer.YES)))
+        .order_by()
+    )
+    for day, county, sex, status, n, disabled in people:
+        key = (day, county, sex or "")
+        name = f"{PARTICIPANTS}:{status or ''}"
+        rows[(name, *key)] = rows.get((name, *key), 0) + n
+        if disabled:
+            rows[(DISABLED, *key)] = rows.get((DISABLED, *key), 0) + disabled
     return rows
 
 
@@ -177,7 +203,9 @@ def rebuild(project) -> int:
             batch_size=BATCH,
         )
         TotalsState.objects.filter(pk=state.pk).update(
-            built=token, built_at=timezone.now(), series=[*names, ATTENDED_MARKS, CERTIFICATES]
+            built=token,
+            built_at=timezone.now(),
+            series=[*names, ATTENDED_MARKS, CERTIFICATES, PARTICIPANTS],
         )
     return len(rows)
 
@@ -293,7 +321,37 @@ def attended_by_month(project) -> list[tuple[datetime.date, int]]:
 def certificates_by_status(project) -> dict[str, int]:
     """status → the project's certificates, from the current rows (one query)."""
     rows = MeasureTotal.objects.filter(project=project, series__startswith=f"{CERTIFICATES}:")
-    return {name.split(":", 1)[1]: n for name, n in rows.values_list("series", "amount")}
+    counted = rows.values_list("series").annotate(n=Sum("amount")).order_by()
+    return {name.split(":", 1)[1]: int(n) for name, n in counted}
+
+
+def participants_of(project_ids, period: Period, county: str | None, *, reveal: bool):
+    """The roll-up's participants from the current rows: ([(project, sex, county, labour
+    status, people)], people with a disability or 0 when not ``reveal``) — two queries."""
+    q = Q(project_id__in=project_ids) & _dated(period, None)
+    if county:
+        q &= Q(county=county)
+    rows = (
+        MeasureTotal.objects.filter(q, series__startswith=f"{PARTICIPANTS}:")
+        .values_list("project_id", "sex", "county", "series")
+        .annotate(n=Sum("amount"))
+        .order_by()
+    )
+    found = [(pk, sex, code, name.split(":", 1)[1], int(n)) for pk, sex, code, name, n in rows]
+    disabled = 0
+    if reveal:  # special-category counts are not even read for a user who may not see them
+        counted = MeasureTotal.objects.filter(q, series=DISABLED).aggregate(n=Sum("amount"))
+        disabled = int(counted["n"] or 0)
+    return found, disabled
+
+
+def issued_certificates_of(project_ids, period: Period, county: str | None):
+    """(project, valid certificates) from the current rows (one query)."""
+    q = Q(project_id__in=project_ids, series=f"{CERTIFICATES}:issued") & _dated(period, None)
+    if county:
+        q &= Q(county=county)
+    rows = MeasureTotal.objects.filter(q).values_list("project_id").annotate(n=Sum("amount"))
+    return [(pk, int(n)) for pk, n in rows.order_by()]
 
 
 def totals_of(project_ids, asked, period: Period) -> dict[tuple[int, str], Decimal]:

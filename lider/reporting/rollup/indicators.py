@@ -197,13 +197,13 @@ GROUPED = {
 }
 
 
-def indicator_totals(indicators, project_ids, period: Period) -> dict[int, Decimal]:
+def indicator_totals(indicators, project_ids, period: Period, *, held=None) -> dict[int, Decimal]:
     """indicator id → its value (the total of `measures.compute`) in `period`: read from the
     pre-aggregated totals of the projects where they are current (one query for all), counted
     from the records by measure for the others."""
     available = {m.key for m in measures.available()}
     usable = [i for i in indicators if i.measure in available]
-    held = stored.current(project_ids)
+    held = stored.current(project_ids) if held is None else held
 
     def is_held(indicator) -> bool:
         names = held.get(indicator.goal.project_id)

@@ -32,7 +32,7 @@ from lider.core.access import is_installation_administrator
 from lider.core.permissions import allows
 from lider.people.models import Answer, LabourStatus, Participant, Sex
 from lider.projects.models import Membership, Project
-from lider.reporting import measures
+from lider.reporting import measures, totals
 from lider.reporting.measures import Period
 from lider.reporting.models import Indicator
 from lider.reporting.rollup.indicators import indicator_totals
@@ -161,8 +161,16 @@ def rollup(user, filters: Filters, *, roles=None, today: datetime.date | None = 
     # Special categories (disability) only when the user may see them in every project shown.
     reveal = bool(rows) and all(allows(r.roles, "personal.view_sensitive") for r in rows.values())
     by_sex, by_county, by_status = defaultdict(int), defaultdict(int), defaultdict(int)
-    disabled = 0
-    for pk, sex, county, status, n, n_disabled in _participant_rows(ids, filters, reveal):
+    # Projects whose pre-aggregated totals are current are read from them, the others counted
+    # from the records (lider.reporting.totals): the same figures either way.
+    held = totals.current(ids) if ids else {}
+    read = [pk for pk in ids if totals.PARTICIPANTS in held.get(pk, ())]
+    counted = [pk for pk in ids if pk not in set(read)]
+    people, disabled = totals.participants_of(read, filters.period, filters.county, reveal=reveal)
+    for pk, sex, county, status, n, n_disabled in _participant_rows(counted, filters, reveal):
+        people.append((pk, sex, county, status, n))
+        disabled += n_disabled
+    for pk, sex, county, status, n in people:
         row = rows[pk]
         row.participants += n
         row.women += n if sex == Sex.FEMALE else 0
@@ -170,13 +178,13 @@ def rollup(user, filters: Filters, *, roles=None, today: datetime.date | None = 
         by_sex[sex] += n
         by_county[county] += n
         by_status[status] += n
-        disabled += n_disabled
-    for pk, n in _certificate_counts(ids, filters):
+    certificates = totals.issued_certificates_of(read, filters.period, filters.county)
+    for pk, n in [*certificates, *_certificate_counts(counted, filters)]:
         rows[pk].certificates = n
     for pk, n in _entity_counts(ids, filters):
         rows[pk].entities = n
     reference = min(today or timezone.localdate(), filters.end or datetime.date.max)
-    kinds = _indicators(rows, ids, filters)
+    kinds = _indicators(rows, ids, filters, held)
     for row in rows.values():
         _assess(row, reference)
     return Rollup(
@@ -228,7 +236,7 @@ def _entity_counts(ids, filters: Filters):
     return entity.objects.filter(q).values_list("project_id").annotate(n=Count("pk")).order_by()
 
 
-def _indicators(rows, ids, filters: Filters) -> list[dict]:
+def _indicators(rows, ids, filters: Filters, held) -> list[dict]:
     """Each project's indicators with value and attainment (cumulative up to the period's
     end), and per measure kind the summed targets and values (shares left out: a sum of
     percentages means nothing)."""
@@ -237,12 +245,12 @@ def _indicators(rows, ids, filters: Filters) -> list[dict]:
         .select_related("goal__project")
         .order_by("goal__project_id", "goal__order", "order", "pk")
     )
-    totals = indicator_totals(indicators, ids, Period(end=filters.end))
+    values = indicator_totals(indicators, ids, Period(end=filters.end), held=held)
     kinds: dict[str, dict] = {}
     for indicator in indicators:
-        if indicator.pk not in totals:
+        if indicator.pk not in values:
             continue
-        value = totals[indicator.pk]
+        value = values[indicator.pk]
         attainment = measures.percent(value, indicator.target_total)
         rows[indicator.goal.project_id].indicators.append((indicator, value, attainment))
         measure = indicator.get_measure()
