@@ -4,7 +4,13 @@ import io
 import pytest
 import xlsxwriter
 
-from lider.people.importing import TableError, read_table, register_gminas, validate
+from lider.people.importing import (
+    TableError,
+    check_chunks,
+    read_table,
+    register_gminas,
+    validate,
+)
 from lider.territory.queries import unit_by_code
 from tests.hostile_files import bomb, wide
 
@@ -228,3 +234,22 @@ def test_the_import_reads_every_data_field_of_a_person():
 
     assert sorted(FIELDS) == sorted(PERSON_FIELDS)
     assert [f.name for f in dataclasses.fields(PersonRow)] == [*FIELDS, "pk"]
+
+
+def test_checking_in_chunks_hands_people_on_and_keeps_none():
+    other = row(PESEL="05210512347", Płeć="", **{"Data urodzenia": ""})
+    chunks = [[HEADER, row()], [other, row(Imię="Ewa")], [row(Gmina="")]]
+    taken = []
+
+    result = check_chunks(
+        chunks,
+        gminas=register_gminas(),
+        county_ids={unit_by_code("2404").pk, unit_by_code("2409").pk},
+        taken_pesels=set(),
+        take=lambda people, rows: taken.append(rows),
+    )
+
+    assert taken == [[2], [3]]  # the third chunk has an error: nothing more is handed on
+    assert (result.people, result.rows, result.ready, result.total) == ([], [], 2, 4)
+    assert [(p.row, p.message) for p in result.duplicates] == [(4, "Ten sam PESEL co w wierszu 2.")]
+    assert [(p.row, p.column) for p in result.errors] == [(5, "Gmina")]

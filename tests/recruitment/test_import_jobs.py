@@ -54,6 +54,7 @@ def test_the_worker_checks_the_upload_and_imports_the_confirmed_file(
 
     check.refresh_from_db()
     assert (check.status, check.counts) == (Job.Status.DONE, {"checked": 3})
+    assert (check.result["total"], check.result["ready"], check.result["errors"]) == (2, 2, [])
     polled = client.get(preview, HTTP_HX_REQUEST="true")
     assert (polled.status_code, polled["HX-Refresh"]) == (204, "true")
     page = client.get(preview).content.decode()
