@@ -16,7 +16,19 @@ cost the same whatever the statistics. People are ordered with ``collation.polis
 a sort key per row, not a call into Python per comparison).
 """
 
-from django.db.models import Case, Exists, F, Max, Min, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from lider.core.collation import polish
@@ -71,6 +83,14 @@ def participants_rows(project):
     )
 
 
+def _employs(project) -> bool:
+    """Whether any institution taking part in the project has employees (one query)."""
+    return InstitutionMember.objects.filter(
+        relation=InstitutionMember.Relation.EMPLOYEE,
+        institution__participations__project=project,
+    ).exists()
+
+
 def _support_query(project):
     """Every enrolment in a participation task, annotated with its support's first attended
     session (``None``: never attended), in the export's order."""
@@ -105,10 +125,17 @@ def _support_query(project):
         .annotate(
             support=F("task__kind"),
             support_start=Subquery(attended),
-            support_planned_end=Coalesce(Subquery(last_of_group), Subquery(last_of_task)),
+            # An enrolment without a group looks up the task's last session only.
+            support_planned_end=Case(
+                When(group__isnull=True, then=Subquery(last_of_task)),
+                default=Coalesce(Subquery(last_of_group), Subquery(last_of_task)),
+            ),
             support_status=F("status"),
             support_dropped_on=F("dropped_on"),
-            employer=employer_of(project, "participant__person_id"),
+            # A project with no employees of institutions taking part looks up no employer.
+            employer=employer_of(project, "participant__person_id")
+            if _employs(project)
+            else Value(None, output_field=CharField()),
         )
         .order_by(
             polish("participant__person__last_name"),
