@@ -44,6 +44,7 @@ from django.db import transaction  # noqa: E402
 from python_calamine import CalamineWorkbook  # noqa: E402
 from stdnum.pl import pesel as stdnum_pesel  # noqa: E402
 
+from lider.people.models import Person  # noqa: E402
 from lider.projects.models import Organisation, ProgrammeNode, Project, TargetGroup  # noqa: E402
 from lider.recruitment import import_jobs  # noqa: E402
 from lider.recruitment.models import ConsentText, EligibilityRule, ScoringCriterion  # noqa: E402
@@ -350,7 +351,8 @@ def main() -> None:
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     bare, checking, floor, full = [], [], [], []
-    pesels = set()
+    # Never a PESEL the database holds (a reused PostgreSQL database keeps earlier rounds').
+    pesels = set(Person.objects.values_list("pesel", flat=True))
     for n in range(args.rounds):
         # New files each round: new people, as in a first import (not the people of the
         # previous round, who would be linked instead of created); one for each side.

@@ -62,7 +62,7 @@ class Limits:
 
 
 RATIO_FROM = MB  # below this, a member's ratio says nothing (a short XML packs well)
-CHUNK_ROWS = 1000  # rows a frame of the child carries
+CHUNK_ROWS = 5000  # rows a frame of the child carries (and the import writes at once)
 
 
 @contextmanager

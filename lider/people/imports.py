@@ -25,18 +25,20 @@ def by_pesel(pesels: list[str]) -> dict[str, list[Person]]:
     return matching.people_by_pesel(pesels)
 
 
-def ids_by_pesel(pesels: list[str]) -> list[tuple[str, int]]:
-    """(PESEL, id) of every person held under `pesels`, as plain parameters of a raw query
-    (the ORM prepares each value of an `in` lookup: more than the query costs)."""
+def last_id() -> int:
+    last = Person.objects.order_by("-pk").values_list("pk", flat=True).first()
+    return last or 0
+
+
+def ids_after(after: int, pesels: set[str]) -> list[tuple[str, int]]:
+    """(PESEL, id) of the people saved with an id above `after` under one of `pesels`: the
+    rows just inserted, read back by the primary key's range (a list of thousands of PESELs
+    as parameters costs PostgreSQL more to plan than the rows to read)."""
     db = connections[DEFAULT_DB_ALIAS]
     table, column = db.ops.quote_name(Person._meta.db_table), db.ops.quote_name("pesel")
-    found = []
     with db.cursor() as cursor:
-        for chunk in chunks(pesels):
-            marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(f"SELECT {column}, id FROM {table} WHERE {column} IN ({marks})", chunk)
-            found += cursor.fetchall()
-    return found
+        cursor.execute(f"SELECT {column}, id FROM {table} WHERE id > %s", [after])
+        return [(pesel, pk) for pesel, pk in cursor.fetchall() if pesel in pesels]
 
 
 def save_rows(rows: list) -> tuple[list, dict[str, Person], int]:
@@ -47,10 +49,13 @@ def save_rows(rows: list) -> tuple[list, dict[str, Person], int]:
     how many were new. The
     caller records the audit entry naming the file and the actor.
     """
+    # Before the lookup: a person saved under one of these PESELs after it is read back
+    # beside the new ones, and refuses the import below.
+    after = last_id()
     known = by_pesel([p.pesel for p in rows if p.pesel])
     new = [p for p in rows if p.pesel and p.pesel not in known]
     bulk.insert_rows(Person, new)
-    saved = ids_by_pesel([p.pesel for p in new])
+    saved = ids_after(after, {p.pesel for p in new}) if new else []
     ids = dict(saved)
     if len(saved) != len(new):
         # A PESEL may be held by several records (see recruitment's Application), so one
