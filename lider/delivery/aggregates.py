@@ -1,15 +1,29 @@
-"""The pre-aggregated attendance table (``AttendanceTotal``): kept current and rebuilt.
+"""The pre-aggregated tables of delivery: attendance (``AttendanceTotal``) and the size of
+each session's list (``SessionTotal``), kept current and rebuilt.
 
-Its only writer. ``refresh`` runs inside the transaction that changed the marks (a mark, all
+Their only writer. ``refresh`` runs inside the transaction that changed the marks (a mark, all
 present, a session's new times or task), so a page never reads totals older than the marks;
-``rebuild`` computes a project's table (or every project's) again from the marks, for data
-loaded in bulk and for ``lider rebuild_aggregates``.
+``lists_kept`` wraps each change of who is on a session's list, ``count_list`` counts one
+session's list again (a new session, a new group or date); ``rebuild`` computes a project's
+tables (or every project's) again from the records, for data loaded in bulk and for
+``lider rebuild_aggregates``.
 """
 
-from django.db import transaction
-from django.db.models import Count, Sum
+from collections import Counter
+from contextlib import contextmanager
 
-from lider.delivery.models import Attendance, AttendanceTotal, minutes_of
+from django.db import transaction
+from django.db.models import Count, F, Sum
+
+from lider.delivery.models import (
+    Attendance,
+    AttendanceTotal,
+    Enrolment,
+    Session,
+    SessionBooking,
+    SessionTotal,
+    minutes_of,
+)
 from lider.people.models import Participant
 
 BATCH = 5000
@@ -70,16 +84,97 @@ def refresh(*, participant_ids, task_ids) -> None:
 
 
 def rebuild(project=None) -> int:
-    """Compute the table again from the marks, for one project or all; returns the row count."""
+    """Compute the tables again from the records, for one project or all; returns the count
+    of attendance totals."""
     attendance = Attendance.objects.all()
     scope = AttendanceTotal.objects.all()
+    sessions = Session.objects.all()
     if project is not None:
         attendance = attendance.filter(session__task__project=project)
         scope = scope.filter(task__project=project)
+        sessions = sessions.filter(task__project=project)
     with transaction.atomic():
         totals = computed(attendance)
         _store(totals, scope=scope)
+        for session in sessions.order_by("pk"):
+            count_list(session)
     return len(totals)
+
+
+# The size of each session's list
+
+
+def _fresh_list(session) -> int:
+    from lider.delivery.queries import on_list
+
+    return on_list(session).count()
+
+
+def count_list(session) -> int:
+    """Count the session's list again and keep the figure (a new session, its group or date
+    changed, a rebuild)."""
+    listed = _fresh_list(session)
+    SessionTotal.objects.update_or_create(session=session, defaults={"listed": listed})
+    return listed
+
+
+def _on_lists(sessions, participant_ids) -> set:
+    """(session id, participant id) of these participants on these sessions' lists: booked,
+    marked, or in the session's group (Enrolment.puts_on_list); three small queries."""
+    ids = [session_id for session_id, *_ in sessions]
+    pairs = set(
+        SessionBooking.objects.filter(
+            session_id__in=ids,
+            participant_id__in=participant_ids,
+            status=SessionBooking.Status.BOOKED,
+        ).values_list("session_id", "participant_id")
+    )
+    pairs |= set(
+        Attendance.objects.filter(
+            session_id__in=ids, participant_id__in=participant_ids
+        ).values_list("session_id", "participant_id")
+    )
+    groups = {group_id for _, group_id, _, _ in sessions if group_id}
+    enrolled = Enrolment.objects.filter(
+        group_id__in=groups, participant_id__in=participant_ids
+    ).values_list("participant_id", "group_id", "task_id", "status", "dropped_on")
+    for participant_id, group_id, task_id, status, dropped_on in enrolled:
+        pairs |= {
+            (session_id, participant_id)
+            for session_id, group, task, date in sessions
+            if group == group_id
+            and task == task_id
+            and Enrolment.puts_on_list(status, dropped_on, date)
+        }
+    return pairs
+
+
+@contextmanager
+def lists_kept(sessions, participant_ids):
+    """Keep the totals of these sessions (a queryset) across a change, in its transaction, of
+    whether these participants are on their lists: who is on them before and after, and each
+    session's total moved by the difference (an F() update, so changes of different people
+    at once add up)."""
+    participant_ids = sorted(set(participant_ids))
+    sessions = list(sessions.values_list("pk", "group_id", "task_id", "date"))
+    before = _on_lists(sessions, participant_ids) if sessions and participant_ids else set()
+    yield
+    if not sessions or not participant_ids:
+        return
+    after = _on_lists(sessions, participant_ids)
+    moved = Counter(session_id for session_id, _ in after - before)
+    moved.subtract(session_id for session_id, _ in before - after)
+    for session_id, by in moved.items():
+        if by:
+            SessionTotal.objects.filter(session_id=session_id).update(listed=F("listed") + by)
+
+
+def stale_lists(project=None) -> int:
+    """How many kept session totals differ from their list counted again."""
+    totals = SessionTotal.objects.select_related("session")
+    if project is not None:
+        totals = totals.filter(session__task__project=project)
+    return sum(1 for total in totals if total.listed != _fresh_list(total.session))
 
 
 def stored(project=None) -> dict:
@@ -97,9 +192,12 @@ def stored(project=None) -> dict:
 
 
 def stale(project=None) -> int:
-    """How many (participant, task) totals differ from a fresh computation from the marks."""
+    """How many (participant, task) totals differ from a fresh computation from the marks, and
+    session totals from their lists."""
     attendance = Attendance.objects.all()
     if project is not None:
         attendance = attendance.filter(session__task__project=project)
     fresh, kept = computed(attendance), stored(project)
-    return sum(1 for key in fresh.keys() | kept.keys() if fresh.get(key) != kept.get(key))
+    return sum(
+        1 for key in fresh.keys() | kept.keys() if fresh.get(key) != kept.get(key)
+    ) + stale_lists(project)

@@ -258,6 +258,21 @@ class Enrolment(models.Model):
     def audit_project_id(self) -> int:
         return self.task.project_id
 
+    @staticmethod
+    def on_session_list(date) -> models.Q:
+        """The enrolments of a group that put their participant on the list of the group's
+        session of ``date``: holding a place, or left the group only after that day. The one
+        rule, also as :meth:`puts_on_list` for rows already read."""
+        return models.Q(status__in=Enrolment.TAKES_PLACE) | models.Q(
+            status=Enrolment.Status.DROPPED, dropped_on__gt=date
+        )
+
+    @staticmethod
+    def puts_on_list(status, dropped_on, date) -> bool:
+        return status in Enrolment.TAKES_PLACE or (
+            status == Enrolment.Status.DROPPED and dropped_on is not None and dropped_on > date
+        )
+
     @property
     def takes_place(self) -> bool:
         return self.status in self.TAKES_PLACE
@@ -383,3 +398,22 @@ class AttendanceTotal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant_id} – {self.task_id}: {self.minutes_attended} min"
+
+
+class SessionTotal(models.Model):
+    """How many participants are on a session's list (``lider.delivery.queries.on_list``).
+
+    A pre-aggregated copy, so that a session's page does not count a list of thousands for
+    each visit: made with the session, kept current in the transaction of each change of who
+    is on the list (an enrolment in the group, its status, a booking, the session's group or
+    date; ``lider.delivery.aggregates.lists_kept``), rebuilt by ``lider rebuild_aggregates``.
+    A mark never changes the list: only someone on it can be marked. No row (a bulk load)
+    means the list is counted when read."""
+
+    session = models.OneToOneField(
+        Session, on_delete=models.CASCADE, primary_key=True, related_name="total"
+    )
+    listed = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.session_id}: {self.listed}"

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lider.core import audit
+from lider.delivery.aggregates import lists_kept
 from lider.delivery.models import (
     Enrolment,
     Group,
@@ -35,6 +36,11 @@ def lock_row(model, pk):
 
 def _free_places(capacity, taken: int) -> bool:
     return capacity is None or taken < capacity
+
+
+def _sessions_of(group_id):
+    """The sessions whose list an enrolment in the group may put its participant on."""
+    return Session.objects.filter(group_id=group_id) if group_id else Session.objects.none()
 
 
 def enrol(task, *, participant, group=None, actor, at=None) -> Enrolment:
@@ -61,13 +67,14 @@ def enrol(task, *, participant, group=None, actor, at=None) -> Enrolment:
             if group is None or _free_places(group.capacity, taken)
             else Enrolment.Status.WAITING
         )
-        enrolment = Enrolment.objects.create(
-            task=task,
-            group=group,
-            participant=participant,
-            status=status,
-            enrolled_at=at or timezone.now(),
-        )
+        with lists_kept(_sessions_of(group and group.pk), [participant.pk]):
+            enrolment = Enrolment.objects.create(
+                task=task,
+                group=group,
+                participant=participant,
+                status=status,
+                enrolled_at=at or timezone.now(),
+            )
         audit.created(enrolment, actor=actor)
     return enrolment
 
@@ -112,7 +119,8 @@ def change_enrolment_status(
         ):
             raise ValidationError(_("There are no free places in the group."), code="full")
         enrolment.status = status
-        enrolment.save(update_fields=fields)
+        with lists_kept(_sessions_of(enrolment.group_id), [enrolment.participant_id]):
+            enrolment.save(update_fields=fields)
         audit.status_changed(
             enrolment,
             actor=actor,
@@ -140,17 +148,19 @@ def promote_waiting(group: Group | None, *, actor) -> list[Enrolment]:
         waiting = Enrolment.objects.filter(group=group, status=Enrolment.Status.WAITING).order_by(
             "enrolled_at", "pk"
         )
-        for enrolment in waiting if free is None else waiting[:free]:
-            enrolment.status = Enrolment.Status.QUALIFIED
-            enrolment.save(update_fields=["status"])
-            audit.status_changed(
-                enrolment,
-                actor=actor,
-                old=Enrolment.Status.WAITING,
-                new=Enrolment.Status.QUALIFIED,
-                note=gettext_lazy("a place became free"),
-            )
-            promoted.append(enrolment)
+        chosen = list(waiting if free is None else waiting[:free])
+        with lists_kept(_sessions_of(group.pk), [each.participant_id for each in chosen]):
+            for enrolment in chosen:
+                enrolment.status = Enrolment.Status.QUALIFIED
+                enrolment.save(update_fields=["status"])
+                audit.status_changed(
+                    enrolment,
+                    actor=actor,
+                    old=Enrolment.Status.WAITING,
+                    new=Enrolment.Status.QUALIFIED,
+                    note=gettext_lazy("a place became free"),
+                )
+                promoted.append(enrolment)
     return promoted
 
 
@@ -173,18 +183,21 @@ def book_session(session: Session, *, participant, actor, at=None) -> SessionBoo
             if _free_places(session.capacity, taken)
             else SessionBooking.Status.WAITING
         )
+        kept = lists_kept(Session.objects.filter(pk=session.pk), [participant.pk])
         if booking is None:
-            booking = SessionBooking.objects.create(
-                session=session,
-                participant=participant,
-                status=status,
-                created_at=at or timezone.now(),
-            )
+            with kept:
+                booking = SessionBooking.objects.create(
+                    session=session,
+                    participant=participant,
+                    status=status,
+                    created_at=at or timezone.now(),
+                )
             audit.created(booking, actor=actor)
         else:
             old = booking.status
             booking.status, booking.created_at = status, at or timezone.now()
-            booking.save(update_fields=["status", "created_at"])
+            with kept:
+                booking.save(update_fields=["status", "created_at"])
             audit.status_changed(
                 booking,
                 actor=actor,
@@ -203,7 +216,8 @@ def cancel_booking(booking: SessionBooking, *, actor) -> SessionBooking:
         if old == SessionBooking.Status.CANCELLED:
             return booking
         booking.status = SessionBooking.Status.CANCELLED
-        booking.save(update_fields=["status"])
+        with lists_kept(Session.objects.filter(pk=session.pk), [booking.participant_id]):
+            booking.save(update_fields=["status"])
         audit.status_changed(
             booking,
             actor=actor,
@@ -224,7 +238,10 @@ def cancel_booking(booking: SessionBooking, *, actor) -> SessionBooking:
                 )
                 if following is not None:
                     following.status = SessionBooking.Status.BOOKED
-                    following.save(update_fields=["status"])
+                    with lists_kept(
+                        Session.objects.filter(pk=session.pk), [following.participant_id]
+                    ):
+                        following.save(update_fields=["status"])
                     audit.status_changed(
                         following,
                         actor=actor,

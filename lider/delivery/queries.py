@@ -5,11 +5,28 @@ import datetime
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import (
+    Exists,
+    F,
+    FilteredRelation,
+    Func,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Cast, Coalesce, Concat, NullIf
 
 from lider.core.permissions import allows
-from lider.delivery.models import Attendance, Enrolment, Session, SessionBooking, minutes_of
+from lider.delivery.models import (
+    Attendance,
+    Enrolment,
+    Session,
+    SessionBooking,
+    SessionTotal,
+    minutes_of,
+)
 from lider.people.models import Participant
 from lider.people.queries import SORTED_WHOLE, participants_by_name
 from lider.people.restrictions import restricted_flag
@@ -139,10 +156,7 @@ def on_list(session):
     if session.group_id:
         in_group = (
             Enrolment.objects.filter(group_id=session.group_id, task_id=session.task_id)
-            .filter(
-                Q(status__in=Enrolment.TAKES_PLACE)
-                | Q(status=Enrolment.Status.DROPPED, dropped_on__gt=session.date)
-            )
+            .filter(Enrolment.on_session_list(session.date))
             .values("participant_id")
             .order_by()
         )
@@ -179,10 +193,7 @@ def _on_list_of_each(session) -> Q:
         condition |= Exists(
             Enrolment.objects.filter(
                 task_id=session.task_id, participant=OuterRef("pk"), group_id=session.group_id
-            ).filter(
-                Q(status__in=Enrolment.TAKES_PLACE)
-                | Q(status=Enrolment.Status.DROPPED, dropped_on__gt=session.date)
-            )
+            ).filter(Enrolment.on_session_list(session.date))
         )
     return condition
 
@@ -229,9 +240,31 @@ def _with_marks(participants, session):
     )
 
 
+def listed(session) -> int:
+    """How many are on the session's list: its kept total (delivery.models.SessionTotal), or,
+    for a session without one (loaded in bulk), the list counted."""
+    kept = SessionTotal.objects.filter(session=session).values("listed")
+    counted = (
+        Participant.objects.filter(pk__in=on_list(session))
+        .order_by()
+        .annotate(n=Func(F("pk"), function="COUNT", output_field=models.IntegerField()))
+        .values("n")
+    )
+    # One query; the list is counted only where no total is kept (COALESCE stops early).
+    return (
+        Session.objects.filter(pk=session.pk)
+        .values_list(
+            Coalesce(Subquery(kept), Subquery(counted), output_field=models.IntegerField()),
+            flat=True,
+        )
+        .get()
+    )
+
+
 def sheet_counts(session) -> dict:
-    """The list's summary (how many on it, by mark, unmarked): two counting queries. Every mark
-    of the session is on its list, so the marks are counted without the list."""
+    """The list's summary (how many on it, by mark, unmarked): two queries, the marks counted
+    by status from an index and the list's kept total (:func:`listed`). Every mark of the
+    session is on its list, so the marks are counted without the list."""
     by_status = dict.fromkeys(Attendance.Status.values, 0)
     by_status.update(
         Attendance.objects.filter(session=session)
@@ -240,7 +273,7 @@ def sheet_counts(session) -> dict:
         .order_by()
         .values_list("status", "n")
     )
-    total = on_list(session).count()
+    total = listed(session)
     return {"by_status": by_status, "unmarked": total - sum(by_status.values()), "total": total}
 
 

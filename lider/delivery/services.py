@@ -158,6 +158,7 @@ def create_session(task, *, actor, trainers=(), allow_overlap=False, **fields) -
         note = _refuse_overlaps(overlaps(session, trainers), allow_overlap=allow_overlap)
         session.save()
         session.trainers.set(trainers)
+        aggregates.count_list(session)
         audit.created(session, actor=actor, note=note)
     return session
 
@@ -223,6 +224,8 @@ def update_session(
             session.save(update_fields=list(fields))
             if trainers is not None:
                 session.trainers.set(trainers)
+        if {"group", "group_id", "date", "task", "task_id"} & set(fields):
+            aggregates.count_list(session)  # who is on the list follows the group and date
         if {"start_time", "end_time", "task"} & set(fields):
             # Minutes attended change with the session's length or task.
             aggregates.refresh(

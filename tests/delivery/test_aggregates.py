@@ -1,9 +1,12 @@
-"""The pre-aggregated attendance totals: kept current by the services, rebuilt by the command."""
+"""The pre-aggregated attendance and session totals: kept current by the services, rebuilt by
+the command."""
 
+import contextlib
 import datetime
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
@@ -11,8 +14,14 @@ from hypothesis import strategies as st
 
 from lider.core.permissions import Role
 from lider.delivery import aggregates, places, services
-from lider.delivery.models import Attendance, AttendanceTotal
-from lider.delivery.queries import attendance_shares
+from lider.delivery.models import (
+    Attendance,
+    AttendanceTotal,
+    Enrolment,
+    SessionBooking,
+    SessionTotal,
+)
+from lider.delivery.queries import attendance_shares, on_list, sheet_counts
 from tests.delivery.factories import (
     DeliveryParticipantFactory,
     DeliveryTaskFactory,
@@ -115,3 +124,111 @@ def test_the_command_rebuilds_totals_written_around_the_services(db):
     assert (row.minutes_attended, row.sessions_attended) == (sessions[4].clock_minutes, 1)
     assert row.sessions_total == 3  # two of the group's sessions and the one of no group
     assert "1" in out.getvalue()
+
+
+# Who is on each session's list: SessionTotal, kept by the places and session services.
+
+# One step: (operation, participant index, argument).
+list_changes = st.lists(
+    st.tuples(st.integers(0, 5), st.integers(0, 5), st.integers(0, 9)), max_size=30
+)
+
+
+def _change(step, *, task, office, groups, sessions, people):
+    operation, person, argument = step
+    person, session = people[person], sessions[argument % len(sessions)]
+    enrolment = Enrolment.objects.filter(task=task, participant=person).first()
+    if operation == 0 and enrolment is None:
+        places.enrol(task, participant=person, group=groups[argument % 2], actor=office)
+    elif operation == 1 and enrolment is not None:
+        targets = sorted(Enrolment.TRANSITIONS[enrolment.status])
+        if targets:
+            places.change_enrolment_status(
+                enrolment,
+                status=targets[argument % len(targets)],
+                actor=office,
+                dropped_on=datetime.date(2010, 3, 1) + datetime.timedelta(days=argument % 6),
+                reason="przeprowadzka",
+            )
+    elif operation == 2:
+        places.book_session(session, participant=person, actor=office)
+    elif operation == 3:
+        booking = SessionBooking.objects.filter(session=session, participant=person).first()
+        if booking is not None:
+            places.cancel_booking(booking, actor=office)
+    elif operation == 4:
+        services.mark_attendance(session, participant=person, status="present", actor=office)
+    elif operation == 5:
+        services.update_session(
+            session,
+            actor=office,
+            allow_overlap=True,
+            date=datetime.date(2010, 3, 1) + datetime.timedelta(days=argument % 6),
+            group=groups[argument % 2] if argument % 3 else None,
+        )
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(steps=list_changes)
+def test_the_session_totals_equal_the_lists_counted_again(db, steps):
+    with transaction.atomic():
+        task = DeliveryTaskFactory()
+        office = member(task.project, Role.COORDINATOR)
+        groups = [GroupFactory(task=task, name=name, capacity=2) for name in ("A", "B")]
+        venue = VenueFactory(project=task.project)
+        sessions = [
+            services.create_session(
+                task,
+                actor=office,
+                allow_overlap=True,
+                group=groups[n % 2] if n < 3 else None,
+                title=f"Zajęcia {n}",
+                venue=venue,
+                date=datetime.date(2010, 3, 1) + datetime.timedelta(days=n),
+                start_time=datetime.time(9),
+                end_time=datetime.time(11),
+                capacity=1 if n == 3 else None,
+            )
+            for n in range(4)
+        ]
+        people = [DeliveryParticipantFactory(project=task.project) for _ in range(6)]
+        for step in steps:
+            # A refusal (full, not on the list, a duplicate) changes nothing.
+            with contextlib.suppress(ValidationError):
+                _change(
+                    step, task=task, office=office, groups=groups, sessions=sessions, people=people
+                )
+            for session in sessions:
+                session.refresh_from_db()
+
+        for session in sessions:
+            assert SessionTotal.objects.get(session=session).listed == on_list(session).count()
+            assert sheet_counts(session)["total"] == on_list(session).count()
+        assert aggregates.stale(task.project) == 0
+        kept = dict(SessionTotal.objects.values_list("session_id", "listed"))
+        SessionTotal.objects.all().delete()
+        aggregates.rebuild(task.project)
+        assert dict(SessionTotal.objects.values_list("session_id", "listed")) == kept
+        transaction.set_rollback(True)
+
+
+def test_a_session_without_a_kept_total_is_counted(db):
+    task, office, sessions, people = _course()
+    SessionTotal.objects.filter(session=sessions[0]).delete()
+
+    assert sheet_counts(sessions[0])["total"] == 2  # group A: people 0 and 2
+    assert sheet_counts(sessions[4])["total"] == 4  # every booking, no kept total either
+
+
+def test_the_command_counts_a_stale_session_total(db):
+    task, office, sessions, people = _course()
+    aggregates.rebuild(task.project)
+    SessionTotal.objects.filter(session=sessions[4]).update(listed=99)
+
+    assert aggregates.stale(task.project) == 1
+    call_command("rebuild_aggregates", "--project", task.project.slug, stdout=io.StringIO())
+
+    assert SessionTotal.objects.get(session=sessions[4]).listed == 4
+    assert aggregates.stale(task.project) == 0
