@@ -53,13 +53,18 @@ def _applications():
 
 def _people_counts(project) -> tuple[int, int]:
     """(participants, applicants who are not participants) of the project: two counts on the
-    indexes of participants and of applications, no UNION of every id."""
+    indexes of participants and of applications, no UNION of every id.
+
+    An application that has its participant made it from its own person (recruitment's
+    decision), so only those without one can be of someone who takes no part: they alone are
+    checked against the participants (a partial index, ``application_person_pending``), and a
+    project whose applicants were all accepted counts none, whatever its size."""
     participants = Participant.objects.filter(project=project, person__isnull=False).count()
     application = _applications()
     if application is None:
         return participants, 0
     applicants_only = (
-        application.objects.filter(project=project, person__isnull=False)
+        application.objects.filter(project=project, person__isnull=False, participant__isnull=True)
         .exclude(Exists(Participant.objects.filter(project=project, person=OuterRef("person"))))
         .count()
     )

@@ -364,6 +364,13 @@ class Application(models.Model):
             models.Index(fields=["project", "status"]),
             # The list, newest first, walks this index to its page.
             models.Index(fields=["project", "submitted_at", "id"], name="application_by_time"),
+            # The people list counts the applicants who are not participants among these only:
+            # an application with a participant made it from its own person (_make_participant).
+            models.Index(
+                fields=["project", "person"],
+                condition=models.Q(participant__isnull=True, person__isnull=False),
+                name="application_person_pending",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -145,3 +145,25 @@ def test_list_search_refuses_overlong_or_nul_input_with_a_message(client, name, 
     assert response.context["search"] == ""
     assert len(response.context["page"]) == 1
     assert 'aria-invalid="true"' in response.content.decode()
+
+
+def test_people_count_counts_each_person_once_however_they_came():
+    """The list's count (participants, and applicants not among them, checked only where the
+    application has no participant of its own) equals the people counted one by one."""
+    project = ProjectFactory()
+    accepted = PersonFactory()  # accepted: the application made the participant
+    ApplicationFactory(
+        project=project,
+        person=accepted,
+        participant=Participant.objects.create(project=project, person=accepted),
+        status="accepted",
+    )
+    both = PersonFactory()  # pending, but already a participant (added by the office)
+    Participant.objects.create(project=project, person=both)
+    ApplicationFactory(project=project, person=both)
+    ApplicationFactory(project=project)  # pending, not a participant
+    Participant.objects.create(project=project, person=PersonFactory())  # no application
+    ApplicationFactory(project=ProjectFactory(), person=PersonFactory())  # another project
+
+    assert queries.people_list(project).count() == 4
+    assert queries.people_in(project).count() == 4
