@@ -164,14 +164,14 @@ def _id(value) -> int | None:
     return int(value) if value and value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
-NAME = re.compile(r"^[0-9a-f]{64}$")
+NAME = re.compile(r"[0-9a-f]{64}")  # whole: fullmatch (a `$` would let a newline through)
 
 
 @require_GET
 @cache_control(public=True, max_age=31536000, immutable=True)
 def logo_image(request, name):
     """A logo's PNG, by its checksum; only images some strip uses are served."""
-    if not NAME.match(name):
+    if not NAME.fullmatch(name):
         raise Http404
     stored = f"{logo_images.FOLDER}/{name}.png"
     if not LogoMark.objects.filter(image=stored).exists():

@@ -326,8 +326,10 @@ def test_the_logo_image_is_served_only_when_a_strip_uses_it(client):
     assert response.status_code == 200 and response["Content-Type"] == "image/png"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response.content == logo.png
-    for name in ("0" * 64, "..%2f..%2fsettings", "A" * 64):
-        assert client.get(f"/logotypy/{name}.png").status_code == 404
+    key = mark.image_key
+    hostile = ("0" * 64, "..%2f..%2fsettings", "A" * 64, key.upper(), f"{key}%0A", f"%0A{key}")
+    for name in (*hostile, f"{key}%00", "a" * 5000, "-1", key[:-1], f"{key}0"):
+        assert client.get(f"/logotypy/{name}.png").status_code == 404, name
 
 
 def test_public_page_queries_do_not_grow_with_marks(client, django_assert_max_num_queries):

@@ -1,4 +1,5 @@
-"""The project card: programme classification, organisations, projects and their tasks."""
+"""The project card: the project, its state, target groups, goals and tasks, and who works on
+it (memberships, invitations)."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,91 +11,10 @@ from lider.core.permissions import Role
 from lider.core.shortening import shorten
 from lider.projects import hours
 from lider.projects.hours import HoursUnit
-from lider.projects.identifiers import clean_organisation_identifiers
+from lider.projects.models.programme import Organisation, ProgrammeNode
 
 # The co-financing statement is printed on every document; a few sentences at most.
 COFINANCING_MAX_LENGTH = 1000
-
-
-class ProgrammeNode(models.Model):
-    """One level of a funding programme's tree: programme → priority → measure → sub-measure."""
-
-    class Level(models.TextChoices):
-        PROGRAMME = "programme", _("programme")
-        PRIORITY = "priority", _("priority")
-        MEASURE = "measure", _("measure")
-        SUBMEASURE = "submeasure", _("sub-measure")
-
-    parent = models.ForeignKey(
-        "self",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="children",
-        verbose_name=_("parent"),
-    )
-    level = models.CharField(_("level"), max_length=12, choices=Level.choices)
-    code = models.CharField(_("code"), max_length=30)
-    name = models.CharField(_("name"), max_length=300)
-
-    class Meta:
-        verbose_name = _("programme classification")
-        verbose_name_plural = _("programme classification")
-        ordering = ["code"]
-        constraints = [
-            models.UniqueConstraint(fields=["parent", "code"], name="programme_node_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return self.label
-
-    @property
-    def label(self) -> str:
-        """As Polish documents write it: 'VII. Promocja …' for a priority, '7.2 …' below it."""
-        separator = ". " if self.level == self.Level.PRIORITY else " "
-        return f"{self.code}{separator}{self.name}"
-
-    def lineage(self) -> "list[ProgrammeNode]":
-        """This node and its ancestors, the programme first."""
-        node, chain = self, []
-        while node is not None:
-            chain.append(node)
-            node = node.parent
-        return chain[::-1]
-
-
-class Organisation(models.Model):
-    """An applicant, partner, funding institution or other body named on a project card."""
-
-    name = models.CharField(_("name"), max_length=300)
-    nip = models.CharField(_("NIP"), max_length=10, blank=True)
-    regon = models.CharField(_("REGON"), max_length=14, blank=True)
-    krs = models.CharField(_("KRS"), max_length=10, blank=True)
-    seat = models.ForeignKey(
-        "territory.Unit",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("seat (gmina)"),
-        limit_choices_to={"level": "gmina"},
-    )
-    city = models.CharField(_("city"), max_length=100, blank=True)
-    website = models.URLField(_("website"), blank=True)
-
-    class Meta:
-        verbose_name = _("organisation")
-        verbose_name_plural = _("organisations")
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def clean(self) -> None:
-        errors = {}
-        clean_organisation_identifiers(self, errors)
-        if errors:
-            raise ValidationError(errors)
 
 
 class ProjectState(models.TextChoices):
@@ -470,76 +390,3 @@ class Invitation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None
-
-
-# A caption is an alternative text and, without an image, the printed mark: a line or two.
-LOGO_CAPTION_MAX_LENGTH = 200
-# More marks than this do not fit a document's header strip.
-LOGO_STRIP_MAX_MARKS = 8
-
-
-class LogoMark(models.Model):
-    """One mark of a logo strip: a caption with an optional image, in the strip's order.
-
-    A strip belongs to a programme (the marks its rules prescribe, in their order, on the
-    programme node at the top of the tree) or to one project (its own strip, which replaces the
-    programme's for that project: `lider.projects.logos.strip_for`). A mark without an image
-    prints its caption as text; nobody draws an official mark Lider was not given.
-    The image is a PNG in the file storage named by its checksum (`logo_images`), never
-    replaced or deleted, so documents that printed it print it again the same.
-    """
-
-    programme = models.ForeignKey(
-        ProgrammeNode,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="logo_marks",
-        verbose_name=_("programme"),
-    )
-    project = models.ForeignKey(
-        Project,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="logo_marks",
-        verbose_name=_("project"),
-    )
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-    caption = models.CharField(
-        _("caption"),
-        max_length=LOGO_CAPTION_MAX_LENGTH,
-        help_text=_(
-            "What the mark says, e.g. “Unia Europejska – Europejski Fundusz Społeczny”: the "
-            "alternative text of the image, printed as text when there is no image."
-        ),
-    )
-    image = models.CharField(_("image"), max_length=100, blank=True)
-    width = models.PositiveIntegerField(_("width in pixels"), null=True, blank=True)
-    height = models.PositiveIntegerField(_("height in pixels"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("logo mark")
-        verbose_name_plural = _("logo marks")
-        ordering = ["order", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(programme__isnull=True, project__isnull=False)
-                | models.Q(programme__isnull=False, project__isnull=True),
-                name="logo_mark_one_owner",
-            ),
-            models.CheckConstraint(condition=~models.Q(caption=""), name="logo_mark_caption"),
-            models.CheckConstraint(
-                condition=models.Q(image="", width__isnull=True, height__isnull=True)
-                | (~models.Q(image="") & models.Q(width__gt=0, height__gt=0)),
-                name="logo_mark_image_size",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.caption
-
-    @property
-    def image_key(self) -> str:
-        """The image's checksum, as its public address takes it ("" without an image)."""
-        return self.image.removeprefix("logos/").removesuffix(".png")
