@@ -1,7 +1,7 @@
 """PDF documents (attendance lists, certificates, reports), rendered with typst.
 
-Every renderer takes plain data (the dataclasses below: strings, numbers and dates, never model
-instances) and the recipient's language. Labels are translated here, under
+Every renderer takes plain data (the dataclasses of ``documents.data``: strings, numbers and
+dates, never model instances) and the recipient's language. Labels are translated here, under
 ``translation.override(lang)``, and dates and numbers are formatted for that language; the whole
 document then goes to a template in ``lider/core/typst/`` as one JSON string,
 ``sys.inputs.data``. Templates show data strings as text and never evaluate them.
@@ -14,12 +14,10 @@ crash of the renderer becomes a ``DocumentError`` instead of a dead server. Ever
 checked against ``MAX_TEXT_LENGTH`` before it is sent.
 """
 
-import base64
 import datetime
 import io
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -31,136 +29,42 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, pgettext
 
 from lider.core import render_pool
+from lider.core.documents.data import (
+    LOGO_CAPTION_MAX_LENGTH,
+    AttendanceListData,
+    CertificateData,
+    Logo,
+    Number,
+    ProgrammeItem,
+    ReportChart,
+    ReportData,
+    ReportSection,
+    ReportTable,
+    raster_svg,
+)
 from lider.core.render_pool import DocumentError
 
-TEMPLATES = Path(__file__).resolve().parent / "typst"
+__all__ = [
+    "LOGO_CAPTION_MAX_LENGTH",
+    "AttendanceListData",
+    "CertificateData",
+    "DocumentError",
+    "Logo",
+    "Number",
+    "ProgrammeItem",
+    "ReportChart",
+    "ReportData",
+    "ReportSection",
+    "ReportTable",
+    "qr_svg",
+    "raster_svg",
+    "render_attendance_list",
+    "render_certificate",
+    "render_certificates",
+    "render_report",
+]
 
-Number = int | float | Decimal
-
-
-@dataclass(frozen=True)
-class Logo:
-    """One mark of a logo strip: its caption, and its image as SVG text, or "" for none.
-
-    A mark with an image prints the image, the caption being its alternative text; a mark
-    without prints the caption as text (nobody draws an official mark Lider was not given).
-    A raster image becomes SVG with `raster_svg`. A plain string in a document's ``logos`` is
-    an SVG image without a caption (the EU flag of documents issued before strips existed).
-    """
-
-    caption: str
-    svg: str = ""
-
-
-# A caption is a line or two in a strip (lider.projects bounds it at 200 characters).
-LOGO_CAPTION_MAX_LENGTH = 300
-
-
-def raster_svg(png: bytes, width: int, height: int) -> str:
-    """A PNG (or JPEG) as an SVG document of its own size, the picture embedded as data."""
-    kind = "jpeg" if png.startswith(b"\xff\xd8") else "png"
-    encoded = base64.b64encode(png).decode("ascii")
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
-        f'width="{int(width)}" height="{int(height)}" viewBox="0 0 {int(width)} {int(height)}">'
-        f'<image width="{int(width)}" height="{int(height)}" '
-        f'xlink:href="data:image/{kind};base64,{encoded}"/></svg>'
-    )
-
-
-@dataclass(frozen=True)
-class AttendanceListData:
-    """One session's attendance list; ``participants`` are full names, in the order to print."""
-
-    cofinancing: str
-    project_title: str
-    project_number: str
-    session_title: str
-    date: datetime.date
-    start: datetime.time
-    end: datetime.time
-    venue: str
-    address: str
-    trainer: str  # "" for a session without a trainer (a conference): no trainer line
-    session_url: str
-    participants: Sequence[str]
-    # Indices in `participants` of people whose processing is restricted (art. 18): still
-    # listed, since the signature is the evidence, but marked (art. 4(3): restriction is the
-    # marking of stored data) with a note under the table.
-    restricted: frozenset[int] = frozenset()
-    blank_rows: int = 0
-    logos: Sequence[str | Logo] = ()
-    support: str = ""  # the form of support, e.g. "training cycle: Cykl szkoleń dla Liderów"
-    group: str = ""
-
-
-@dataclass(frozen=True)
-class ProgrammeItem:
-    topic: str
-    hours: Number
-
-
-@dataclass(frozen=True)
-class CertificateData:
-    """One person's certificate; ``gender`` is "female", "male" or "" (the neutral form)."""
-
-    cofinancing: str
-    title: str
-    full_name: str
-    project_title: str
-    project_number: str
-    training_title: str
-    hours: Number
-    start_date: datetime.date
-    end_date: datetime.date
-    place: str
-    number: str
-    issue_date: datetime.date
-    issue_place: str
-    verification_url: str
-    verification_code: str
-    programme: Sequence[ProgrammeItem] = ()
-    subtitle: str = ""
-    gender: str = ""
-    signatory: str = ""
-    logos: Sequence[str | Logo] = ()
-    # The hours unit, translated: "Number of teaching hours (45 min)" beside the hours, and
-    # "teaching hours (45 min)" over the programme's hours; "" prints plain "Number of hours".
-    hours_label: str = ""
-    hours_unit: str = ""
-
-
-@dataclass(frozen=True)
-class ReportTable:
-    """Columns and rows; numbers are formatted for the language and aligned right."""
-
-    columns: Sequence[str]
-    rows: Sequence[Sequence[str | Number | datetime.date | None]]
-    caption: str = ""
-
-
-@dataclass(frozen=True)
-class ReportChart:
-    svg: str
-    caption: str = ""
-
-
-@dataclass(frozen=True)
-class ReportSection:
-    heading: str
-    paragraphs: Sequence[str] = ()
-    tables: Sequence[ReportTable] = ()
-    charts: Sequence[ReportChart] = ()
-
-
-@dataclass(frozen=True)
-class ReportData:
-    title: str
-    subtitle: str = ""
-    cofinancing: str = ""
-    sections: Sequence[ReportSection] = ()
-    date: datetime.date | None = None
-    logos: Sequence[str | Logo] = ()
+TEMPLATES = Path(__file__).resolve().parent.parent / "typst"
 
 
 def qr_svg(url: str) -> str:
