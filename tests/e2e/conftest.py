@@ -12,6 +12,7 @@ change, and a test fails on any violation, on any error the browser logged (a Co
 Policy violation, a failed script or resource), and on any page it left unchecked.
 """
 
+import contextlib
 import json
 import os
 import shutil
@@ -187,13 +188,20 @@ def demo_facts(demo_env):
 @pytest.fixture(scope="session")
 def live_demo(demo_env, live_base):
     """The base URL of the demo served by ``lider serve`` (no SITE_URL set: serve sets it)."""
-    base = live_base
-    port = urlsplit(base).port
-    log = Path(demo_env["LIDER_DATA_DIR"]) / "serve.log"
+    with served(demo_env, urlsplit(live_base).port, "serve.log") as base:
+        yield base
+
+
+@contextlib.contextmanager
+def served(env: dict, port: int, log_name: str):
+    """``lider serve`` on the port with the environment, its output in the data directory;
+    yields its base URL once it answers, and stops it afterwards."""
+    base = f"http://127.0.0.1:{port}"
+    log = Path(env["LIDER_DATA_DIR"]) / log_name
     with open(log, "w") as output:
         process = subprocess.Popen(
             [str(LIDER), "serve", f"127.0.0.1:{port}"],
-            env=demo_env,
+            env=env,
             stdout=output,
             stderr=subprocess.STDOUT,
         )

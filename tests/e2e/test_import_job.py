@@ -10,14 +10,12 @@ second time with the database tasks backend (as production does) and runs the wo
 """
 
 import socket
-import subprocess
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 from stdnum.pl import pesel as stdnum_pesel
 
-from tests.e2e.conftest import LIDER, SLUG, _finish, _open, _run, _wait_until_up
+from tests.e2e.conftest import SLUG, _finish, _open, _run, served
 
 pytestmark = pytest.mark.e2e
 
@@ -44,28 +42,12 @@ def office(request, chromium, worker_env):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    base = f"http://127.0.0.1:{port}"
-    log = Path(worker_env["LIDER_DATA_DIR"]) / "serve-worker.log"
-    with open(log, "w") as output:
-        process = subprocess.Popen(
-            [str(LIDER), "serve", f"127.0.0.1:{port}"],
-            env=worker_env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        _wait_until_up(base + "/", process, log)
+    with served(worker_env, port, "serve-worker.log") as base:
         context, checked = _open(
             chromium, base, viewport={"width": 1280, "height": 800}, locale="pl-PL"
         )
         yield checked
         _finish(request, context, checked)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def upload(office, tmp_path, name: str, rows: list[str]) -> None:
