@@ -258,6 +258,9 @@ class _Checker:
         self.coded_of: dict[tuple, str | None] = {}  # (column, cell) → code
         self.dates: dict[str, datetime.date | None] = {}
         self.seen: dict[int, int] = {}  # PESEL (as a number: smaller) → its first row
+        # Without a PESEL, a document's number (as `matching.document_key` compares it) → its
+        # first row: rows without a PESEL are few.
+        self.seen_documents: dict[str, int] = {}
         self.units: dict[int, Unit] = {}
         self.today = timezone.localdate()
         self.number = 2  # the spreadsheet's number of the next row
@@ -268,6 +271,7 @@ class _Checker:
         cells_of, padding, width = self.cells_of, self.padding, self.width
         register, county_ids, taken_pesels = self.register, self.county_ids, self.taken_pesels
         gmina_of, coded_of, dates, seen = self.gmina_of, self.coded_of, self.dates, self.seen
+        seen_documents = self.seen_documents
         errors, duplicates = result.errors, result.duplicates
         people, rows, gmina_ids = [], [], []
         label = LABEL
@@ -426,6 +430,21 @@ class _Checker:
                     )
                     continue
                 seen[as_number] = number
+            else:
+                # The same person twice in one file, named by a document's number: reported
+                # like a PESEL given twice (the second would otherwise be written as a second
+                # record, or taken for one Lider already holds).
+                document = matching.document_key(other_document_number)
+                first_row = seen_documents.setdefault(document, number)
+                if first_row != number:
+                    duplicates.append(
+                        Problem(
+                            number,
+                            label["other_document_number"],
+                            _("The same document number as in row %(row)s.") % {"row": first_row},
+                        )
+                    )
+                    continue
             people.append(
                 PersonRow(
                     first_name,

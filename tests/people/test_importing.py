@@ -253,3 +253,32 @@ def test_checking_in_chunks_hands_people_on_and_keeps_none():
     assert (result.people, result.rows, result.ready, result.total) == ([], [], 2, 4)
     assert [(p.row, p.message) for p in result.duplicates] == [(4, "Ten sam PESEL co w wierszu 2.")]
     assert [(p.row, p.column) for p in result.errors] == [(5, "Gmina")]
+
+
+def test_the_same_document_number_twice_is_a_duplicate_in_any_chunk():
+    header = HEADER + ["Rodzaj dokumentu", "Numer dokumentu"]
+
+    def by_document(number, name="Jan"):
+        no_pesel = row(PESEL="", Imię=name, Płeć="M", **{"Data urodzenia": "1970-03-04"})
+        return no_pesel + ["paszport", number]
+
+    chunks = [
+        [header, by_document("AB 123"), by_document("ab123", "Janek")],
+        [by_document(" AB123 ", "Jaś"), by_document("XY 9")],
+    ]
+    taken = []
+
+    result = check_chunks(
+        chunks,
+        gminas=register_gminas(),
+        county_ids={unit_by_code("2404").pk, unit_by_code("2409").pk},
+        taken_pesels=set(),
+        take=lambda people, rows: taken.append(rows),
+    )
+
+    assert result.errors == []
+    assert [(p.row, p.column, p.message) for p in result.duplicates] == [
+        (3, "Numer dokumentu", "Ten sam numer dokumentu co w wierszu 2."),
+        (4, "Numer dokumentu", "Ten sam numer dokumentu co w wierszu 2."),
+    ]
+    assert taken == [[2], [5]]  # neither duplicate is handed on to be written

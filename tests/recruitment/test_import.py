@@ -365,3 +365,24 @@ def test_a_known_document_number_is_held_back_and_linked_only_when_confirmed(cli
     assert Person.objects.count() == 1  # linked, not doubled
     known.refresh_from_db()
     assert known.first_name == "Ewa"  # the file does not overwrite the record
+
+
+def test_a_document_number_given_twice_is_a_duplicate_not_a_known_person(
+    client, project, monkeypatch
+):
+    # One row per chunk: the second row is checked after the first has been written.
+    monkeypatch.setattr("lider.core.table_reader.CHUNK_ROWS", 1)
+    client.force_login(member(project, Role.OFFICE))
+    header = HEADER + ["Rodzaj dokumentu", "Numer dokumentu"]
+    no_pesel = row(PESEL="", Płeć="M", **{"Data urodzenia": "1970-03-04"})
+    rows = [no_pesel + ["paszport", "AB 123"], no_pesel + ["paszport", "ab123"]]
+    text = "\n".join(";".join(r) for r in [header, *rows])
+    preview = upload(client, project, SimpleUploadedFile("d.csv", text.encode(), "text/csv"))
+    page = client.get(preview).content.decode()
+    assert "Ten sam numer dokumentu co w wierszu 2." in page
+    assert "Osoby już zapisane w Liderze" not in page
+    response = confirm(client, preview, {"consents_signed": "on"}, follow=True)
+    assert "Zaimportowano zgłoszenia: 1" in response.content.decode()
+    assert [a.identity for a in Application.objects.filter(source="import")] == ["new"]
+    assert Person.objects.filter(other_document_number="AB 123").count() == 1
+    assert Person.objects.count() == 1
