@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from lider.core import audit
 from lider.core.links import absolute_url
 from lider.people.models import LATER_WEEKS, Participant, Situation, SituationSource
+from lider.projects.models import ProjectState
 
 SALT = "lider.people.later-situation"
 LINK_DAYS = 30
@@ -35,7 +36,15 @@ def later_due_on(participant: Participant) -> datetime.date | None:
     return participant.end_date + LATER if participant.end_date else None
 
 
+def _archived() -> ValidationError:
+    return ValidationError(
+        _("This project is archived: its records can no longer be changed."), code="archived"
+    )
+
+
 def _check(situation: str, participant: Participant, *, later: bool, today) -> None:
+    if participant.project.state == ProjectState.ARCHIVED:
+        raise _archived()
     if situation not in Situation.values:
         raise ValidationError(_("Choose the situation from the list."), code="situation")
     if participant.end_date is None:
@@ -147,6 +156,8 @@ def participant_from_token(token: str) -> Participant:
     )
     if participant is None or participant.end_date is None:
         raise ValidationError(_("This link is not valid."), code="invalid")
+    if participant.project.state == ProjectState.ARCHIVED:
+        raise _archived()
     return participant
 
 
@@ -185,14 +196,18 @@ def _send_reminder(participant: Participant, link: str) -> None:
 
 def reminders_due(today: datetime.date, project=None):
     """The participants to remind: due, never reminded, with an e-mail address, not
-    restricted (art. 18: no e-mails)."""
-    due = Participant.objects.filter(
-        person__isnull=False,
-        end_date__lte=today - LATER,
-        later_situation="",
-        later_reminder_sent_at__isnull=True,
-        person__restriction__isnull=True,
-    ).exclude(person__email="")
+    restricted (art. 18: no e-mails), in a project not archived."""
+    due = (
+        Participant.objects.filter(
+            person__isnull=False,
+            end_date__lte=today - LATER,
+            later_situation="",
+            later_reminder_sent_at__isnull=True,
+            person__restriction__isnull=True,
+        )
+        .exclude(person__email="")
+        .exclude(project__state=ProjectState.ARCHIVED)
+    )
     if project is not None:
         due = due.filter(project=project)
     return due.order_by("pk")

@@ -7,6 +7,7 @@ import time
 
 import pytest
 from django.core import mail, signing
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -253,3 +254,24 @@ def test_record_from_form_records_or_leaves_the_errors_on_the_form():
         "employed",
         "participant",
     )
+
+
+def test_an_archived_project_takes_no_answers_and_sends_no_reminders(client):
+    from lider.projects.models import ProjectState
+
+    project = ProjectFactory()
+    participant = _ended(project)
+    url = reverse("people_public:later", args=[situations.token_for(participant)])
+    project.state = ProjectState.ARCHIVED
+    project.save(update_fields=["state"])
+
+    assert list(situations.reminders_due(TODAY)) == []
+    response = client.post(url, {"situation": "employed"})
+    assert response.status_code == 410
+    assert "Ten projekt jest zarchiwizowany" in response.content.decode()
+    with pytest.raises(ValidationError) as refused:
+        situations.answer_by_link(participant, situation="employed")
+    assert refused.value.code == "archived"
+    participant.refresh_from_db()
+    assert participant.later_situation == ""
+    assert not AuditEntry.objects.filter(object_id=str(participant.pk), action="update").exists()
