@@ -10,6 +10,7 @@ id: read them back.
 """
 
 import datetime
+import json
 from collections.abc import Iterable, Sequence
 from itertools import chain, repeat
 from operator import attrgetter
@@ -72,9 +73,15 @@ def _automatic(field) -> bool:
 def _converted(field, db, values) -> list:
     """The field's own conversion of each value, once per distinct value (for JSON: once per
     list of the same objects; rule verdicts are lists of shared dicts)."""
+    prepare = field.get_db_prep_save
+    if isinstance(field, models.JSONField) and db.vendor == "postgresql":
+        # As text, once per value: psycopg would serialise its Jsonb wrapper again every row.
+        def prepare(value, db, encoder=field.encoder):
+            return None if value is None else json.dumps(value, cls=encoder)
+
     first = values[0]
     if all(value is first for value in values):  # one value down the column (a time, None)
-        return repeat(field.get_db_prep_save(first, db), len(values))
+        return repeat(prepare(first, db), len(values))
     date_only = type(field) is models.DateField
     adapt_date = db.ops.adapt_datefield_value
     cache = {}
@@ -87,11 +94,11 @@ def _converted(field, db, values) -> list:
         try:
             out.append(cache[key][1])
         except KeyError:
-            converted = field.get_db_prep_save(value, db)
+            converted = prepare(value, db)
             cache[key] = (value, converted)  # holding the value keeps its ids unique
             out.append(converted)
         except TypeError:  # unhashable
-            out.append(field.get_db_prep_save(value, db))
+            out.append(prepare(value, db))
     return out
 
 

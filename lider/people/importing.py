@@ -193,16 +193,17 @@ def check_chunks(
     county_ids: set[int],
     taken_pesels: set[str],
     confirmed: frozenset[int] = frozenset(),
-    take: Callable[[list[PersonRow], list[int]], None] | None = None,
+    take: Callable[[list[PersonRow], list[int], matching.Held], None] | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Checked:
     """Check every row of a table read in chunks (`table_reader.iter_chunks`: header row
     first), holding one chunk at a time.
 
     Without `take`, the people ready to import come back in `people` (and their rows in
-    `rows`). With it, each chunk's people are handed to `take(people, rows)` for as long as no
-    row has had an error, and are not kept (`ready` counts them): the caller writes them inside
-    one transaction, and rolls it back if the result has errors at the end. Beyond the
+    `rows`). With it, each chunk's people are handed to `take(people, rows, held)` for as long
+    as no row has had an error, and are not kept (`ready` counts them): the caller writes them
+    inside one transaction (reusing `held`, the records the check looked up for them), and
+    rolls it back if the result has errors at the end. Beyond the
     problems, what is kept is a PESEL and a row number per person (to name a duplicate's first
     row). `progress(rows checked)` is called after each chunk.
 
@@ -220,13 +221,13 @@ def check_chunks(
                     raise TableError(_("The file is empty."))
                 checker = _Checker(chunk[0], result, gminas, county_ids, taken_pesels, confirmed)
                 start = 1
-            people, rows = checker.check(chunk, start)
+            people, rows, held = checker.check(chunk, start)
             result.ready += len(people)
             if take is None:
                 result.people += people
                 result.rows += rows
             elif people and not result.errors:
-                take(people, rows)
+                take(people, rows, held)
             if progress is not None:
                 progress(checker.number - 1)
     if checker is None:
@@ -265,8 +266,11 @@ class _Checker:
         self.today = timezone.localdate()
         self.number = 2  # the spreadsheet's number of the next row
 
-    def check(self, table: list[list[str]], start: int) -> tuple[list[PersonRow], list[int]]:
-        """The people ready to import among `table[start:]`, and their rows."""
+    def check(
+        self, table: list[list[str]], start: int
+    ) -> tuple[list[PersonRow], list[int], matching.Held]:
+        """The people ready to import among `table[start:]`, their rows, and the records Lider
+        holds under their PESELs or documents."""
         result = self.result
         cells_of, padding, width = self.cells_of, self.padding, self.width
         register, county_ids, taken_pesels = self.register, self.county_ids, self.taken_pesels

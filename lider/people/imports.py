@@ -20,16 +20,6 @@ def chunks(values: list) -> list[list]:
     return [values[start : start + size] for start in range(0, len(values), size)]
 
 
-def by_pesel(pesels: list[str]) -> dict[str, list[Person]]:
-    """The people held under each of `pesels` (raw lookup; models only for those found)."""
-    return matching.people_by_pesel(pesels)
-
-
-def last_id() -> int:
-    last = Person.objects.order_by("-pk").values_list("pk", flat=True).first()
-    return last or 0
-
-
 def ids_after(after: int, pesels: set[str]) -> list[tuple[str, int]]:
     """(PESEL, id) of the people saved with an id above `after` under one of `pesels`: the
     rows just inserted, read back by the primary key's range (a list of thousands of PESELs
@@ -41,18 +31,19 @@ def ids_after(after: int, pesels: set[str]) -> list[tuple[str, int]]:
         return [(pesel, pk) for pesel, pk in cursor.fetchall() if pesel in pesels]
 
 
-def save_rows(rows: list) -> tuple[list, dict[str, Person], int]:
+def save_rows(rows: list, held: matching.Held | None = None) -> tuple[list, list[bool], int]:
     """Save the rows' new people, all or nothing (call it inside a transaction).
 
-    Returns the record of each row (a row itself, its `pk` set, when it was new; the person
-    held under its PESEL, or its document's number, when known), whether each was known, and
-    how many were new. The
-    caller records the audit entry naming the file and the actor.
+    `held` is what the check looked up for these rows (`matching.hold_known`), not looked up
+    again; without it the rows are looked up here. Returns the record of each row (a row
+    itself, its `pk` set, when it was new; the person held under its PESEL, or its document's
+    number, when known), whether each was known, and how many were new. The caller records
+    the audit entry naming the file and the actor.
     """
-    # Before the lookup: a person saved under one of these PESELs after it is read back
-    # beside the new ones, and refuses the import below.
-    after = last_id()
-    known = by_pesel([p.pesel for p in rows if p.pesel])
+    # The last id is taken before the lookup: a person saved under one of these PESELs after
+    # it is read back beside the new ones, and refuses the import below.
+    held = held or matching.look_up(rows)
+    after, known = held.after, held.by_pesel
     new = [p for p in rows if p.pesel and p.pesel not in known]
     bulk.insert_rows(Person, new)
     saved = ids_after(after, {p.pesel for p in new}) if new else []
@@ -67,10 +58,9 @@ def save_rows(rows: list) -> tuple[list, dict[str, Person], int]:
     # Without a PESEL, a row whose document number Lider holds (the office confirmed the link
     # in the preview) is that record; the others are new, with no key to read them back by:
     # the ORM gives them ids (they are few, if any).
-    held = matching.people_by_document(p.other_document_number for p in rows if not p.pesel)
     subjects, is_known, without_pesel = [], [], []
     for p in rows:
-        record = known.get(p.pesel) if p.pesel else matching.records_of(p, {}, held)
+        record = known.get(p.pesel) if p.pesel else matching.records_of(p, {}, held.by_document)
         if isinstance(record, list):
             record = record[0]
         if record is None and not p.pesel:

@@ -142,6 +142,33 @@ class Match:
         return self.records[0] if len(self.records) == 1 else None
 
 
+def last_person_id() -> int:
+    last = Person.objects.order_by("-pk").values_list("pk", flat=True).first()
+    return last or 0
+
+
+@dataclass
+class Held:
+    """The records a chunk's rows name, as looked up once for the check and the write.
+
+    `after` is the last person's id before the lookup: a person saved after it is found by
+    the write's read-back instead (see `lider.people.imports.save_rows`)."""
+
+    after: int
+    by_pesel: dict[str, list[Person]]
+    by_document: dict[str, list[Person]]
+
+
+def look_up(people: list) -> Held:
+    """The records held under the PESELs, or without one the document numbers, of `people`."""
+    after = last_person_id()  # before the lookup
+    return Held(
+        after,
+        people_by_pesel(p.pesel for p in people),
+        people_by_document(p.other_document_number for p in people if not p.pesel),
+    )
+
+
 def hold_known(
     result,
     people: list,
@@ -150,18 +177,18 @@ def hold_known(
     *,
     compared,
     restricted_message,
-) -> tuple[list, list[int]]:
+) -> tuple[list, list[int], Held]:
     """The rows of `people` (checked rows, their numbers in `rows`) less those of people Lider
     already holds, unless confirmed: those go to `result.matches` (or `result.links` when
-    confirmed, and stay among the people returned).
+    confirmed, and stay among the people returned); and what the lookup found, for the write.
 
     A row matching a person whose processing is restricted (art. 18) is reported in
     `result.restricted` (a copy of `restricted_message` with its row) whatever was confirmed.
     """
-    known = people_by_pesel(p.pesel for p in people)
-    documents = people_by_document(p.other_document_number for p in people if not p.pesel)
+    held = look_up(people)
+    known, documents = held.by_pesel, held.by_document
     if not known and not documents:
-        return people, rows
+        return people, rows, held
     restricted = set(
         Restriction.objects.filter(
             person_id__in=[
@@ -191,4 +218,4 @@ def hold_known(
             kept_rows.append(number)
         else:
             result.matches.append(match)
-    return kept, kept_rows
+    return kept, kept_rows, held

@@ -103,12 +103,13 @@ class ApplicationWriter:
         self.consents_signed = consents_signed
         self.count = self.created = 0
 
-    def write(self, people: list[PersonRow]) -> int:
-        """Create a batch's people (reusing those known by PESEL) and their applications."""
+    def write(self, people: list[PersonRow], held=None) -> int:
+        """Create a batch's people (reusing those known by PESEL) and their applications;
+        `held`: what the check looked up for them (`lider.people.matching.Held`), if it did."""
         if not people:
             return 0
         project, submitted_at, target_group = self.project, self.submitted_at, self.target_group
-        subjects, is_known, created = people_imports.save_rows(people)
+        subjects, is_known, created = people_imports.save_rows(people, held)
         # The office imports the file: a row whose PESEL (or document) is known is linked to
         # that record, as confirmed in the preview.
         linked, new_record = Application.Identity.LINKED, Application.Identity.NEW

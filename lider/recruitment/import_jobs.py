@@ -82,7 +82,7 @@ def check_upload(job, progress) -> dict:
             job.project,
             read_stored(name),
             job.params["filename"],
-            take=lambda people, rows: None,  # counted, not kept: memory flat in the rows
+            take=lambda people, rows, held: None,  # counted, not kept: memory flat in the rows
             progress=report,
         )
     except importing.TableError as error:
@@ -158,7 +158,7 @@ def import_content(
                 content,
                 filename,
                 confirmed,
-                take=lambda people, rows: writer.write(people),
+                take=lambda people, rows, held: writer.write(people, held),
                 progress=report,
             )
     except importing.TableError as error:

@@ -246,7 +246,7 @@ def test_checking_in_chunks_hands_people_on_and_keeps_none():
         gminas=register_gminas(),
         county_ids={unit_by_code("2404").pk, unit_by_code("2409").pk},
         taken_pesels=set(),
-        take=lambda people, rows: taken.append(rows),
+        take=lambda people, rows, held: taken.append(rows),
     )
 
     assert taken == [[2], [3]]  # the third chunk has an error: nothing more is handed on
@@ -273,7 +273,7 @@ def test_the_same_document_number_twice_is_a_duplicate_in_any_chunk():
         gminas=register_gminas(),
         county_ids={unit_by_code("2404").pk, unit_by_code("2409").pk},
         taken_pesels=set(),
-        take=lambda people, rows: taken.append(rows),
+        take=lambda people, rows, held: taken.append(rows),
     )
 
     assert result.errors == []

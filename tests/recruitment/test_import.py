@@ -10,7 +10,7 @@ from stdnum.pl import pesel as stdnum_pesel
 
 from lider.core.models import AuditEntry
 from lider.core.permissions import Role
-from lider.people import imports as people_imports
+from lider.people import matching
 from lider.people.models import Participant, Person
 from lider.recruitment import bulk_import
 from lider.recruitment.models import Application, Consent
@@ -118,6 +118,9 @@ def test_import_all_good_rows(client, project, tmp_path):
     assert known.first_name == "Ewa"  # the record is not overwritten by the file
     assert Person.objects.filter(pesel="90010112349").count() == 1
     assert all(a.is_eligible for a in imported)
+    # The verdicts go in as JSON text (COPY on PostgreSQL) and come back as lists of dicts.
+    assert all(isinstance(a.eligibility, list) and a.eligibility for a in imported)
+    assert all(isinstance(v, dict) for a in imported for v in a.eligibility)
     assert Consent.objects.filter(source="import").count() == 6
     entry = AuditEntry.objects.get(note__startswith="Imported %(count)s applications")
     assert entry.actor == office and entry.project_id == project.pk
@@ -287,14 +290,14 @@ def test_a_person_added_between_check_and_import_is_a_message_not_a_500(
 ):
     client.force_login(member(project, Role.OFFICE))
     preview = upload(client, project, csv_file(row()))
-    real = people_imports.by_pesel
+    real = matching.people_by_pesel
 
     def racing(pesels):  # the public form saves the same PESEL right after this lookup
         known = real(pesels)
         PersonFactory(pesel="90010112349")
         return known
 
-    monkeypatch.setattr(people_imports, "by_pesel", racing)
+    monkeypatch.setattr(matching, "people_by_pesel", racing)
     response = confirm(client, preview, {"consents_signed": "on"}, follow=True)
     assert "W międzyczasie dodano niektóre z tych osób" in response.content.decode()
     assert not Application.objects.exists()
@@ -335,16 +338,20 @@ def test_a_person_saved_between_check_and_lookup_is_not_linked_unconfirmed(
 ):
     client.force_login(member(project, Role.OFFICE))
     preview = upload(client, project, csv_file(row()))
-    real = people_imports.by_pesel
+    real = matching.people_by_pesel
 
     def racing(pesels):  # the public form saves the same PESEL just before this lookup
         PersonFactory(pesel="90010112349", first_name="Intruz")
         return real(pesels)
 
-    monkeypatch.setattr(people_imports, "by_pesel", racing)
+    monkeypatch.setattr(matching, "people_by_pesel", racing)
     response = confirm(client, preview, {"consents_signed": "on"}, follow=True)
-    assert "W międzyczasie dodano niektóre z tych osób" in response.content.decode()
+    # The import's check finds the person and holds the row back, unconfirmed.
+    text = response.content.decode()
+    assert "Zaimportowano zgłoszenia: 0" in text
+    assert "Nie zaimportowano 1 wiersza" in text or "1 wiersza nie zaimportowano" in text
     assert not Application.objects.exists()
+    assert list(Person.objects.values_list("first_name", flat=True)) == ["Intruz"]
 
 
 def test_a_known_document_number_is_held_back_and_linked_only_when_confirmed(client, project):

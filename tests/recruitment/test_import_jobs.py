@@ -124,7 +124,7 @@ def test_a_bad_row_in_a_late_chunk_undoes_the_chunks_written_before_it(
     monkeypatch.setattr(
         bulk_import.ApplicationWriter,
         "write",
-        lambda self, people: written.append(len(people)) or original(self, people),
+        lambda self, people, held=None: written.append(len(people)) or original(self, people, held),
     )
 
     job = confirm(client, preview, {"consents_signed": "on"}, follow=True).content.decode()
