@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lider.certification import views
+from lider.certification import score_views, views
 
 app_name = "certification"
 urlpatterns = [
@@ -12,8 +12,8 @@ urlpatterns = [
     path("<int:pk>/uniewaznij/", views.certificate_revoke, name="revoke"),
     path("zadania/<int:task_pk>/", views.task_standings, name="task"),
     path("zadania/<int:task_pk>/regula/", views.rule_edit, name="rule"),
-    path("zadania/<int:task_pk>/testy/", views.scores, name="scores"),
-    path("zadania/<int:task_pk>/testy/import/", views.scores_import, name="scores_import"),
+    path("zadania/<int:task_pk>/testy/", score_views.scores, name="scores"),
+    path("zadania/<int:task_pk>/testy/import/", score_views.scores_import, name="scores_import"),
     path("zadania/<int:task_pk>/wydaj/<int:participant_pk>/", views.issue_one, name="issue"),
     path("zadania/<int:task_pk>/wydaj-wszystkim/", views.bulk_issue, name="bulk_issue"),
     path("zadania/<int:task_pk>/zaswiadczenia.pdf", views.task_pdf, name="task_pdf"),

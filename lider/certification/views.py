@@ -1,10 +1,10 @@
-"""Back-office views of certification: rules, test scores, issuing, the register."""
+"""Back-office views of certification: rules, issuing, the register (test scores: score_views)."""
 
 import io
 import zipfile
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,12 +18,10 @@ from lider.certification.forms import (
     CompletionRuleForm,
     NumberPatternForm,
     RevokeForm,
-    ScoreImportForm,
 )
-from lider.certification.models import BulkIssueRun, Certificate, CertificateSeries, TestScore
+from lider.certification.models import BulkIssueRun, Certificate, CertificateSeries
 from lider.core import audit
-from lider.core.permissions import ADMIN, COORD, OFFICE, allows
-from lider.delivery.models import Session
+from lider.core.permissions import allows
 from lider.people.models import Participant
 from lider.people.restrictions import restricted_flag
 from lider.projects.access import project_view
@@ -331,94 +329,6 @@ def certificate_revoke(request, project, pk):
         request,
         "certification/backoffice/revoke.html",
         {"project": project, "certificate": certificate, "form": form},
-    )
-
-
-def _may_enter_scores(request, task) -> None:
-    """Coordinators and office enter scores for any task, trainers only for tasks they teach."""
-    if request.project_roles & {ADMIN, COORD, OFFICE}:
-        return
-    if not Session.objects.filter(task=task, trainers=request.user).exists():
-        raise PermissionDenied
-
-
-@project_view("certificates.scores")
-def scores(request, project, task_pk):
-    """A table of the task's participants with a pre-test and a post-test input each."""
-    task = _task(project, task_pk)
-    _may_enter_scores(request, task)
-    rows = list(queries.enrolments(task))
-    current = {s.participant_id: s for s in TestScore.objects.filter(task=task)}
-    errors = {}
-    if request.method == "POST":
-        submitted = {}
-        for enrolment in rows:
-            pid = enrolment.participant_id
-            pre = request.POST.get(f"pre-{pid}", "").strip().replace(",", ".")
-            post = request.POST.get(f"post-{pid}", "").strip().replace(",", ".")
-            if f"pre-{pid}" not in request.POST and f"post-{pid}" not in request.POST:
-                continue
-            try:
-                submitted[pid] = (services._percent(pre), services._percent(post))
-            except (ValidationError, ArithmeticError, ValueError):
-                errors[pid] = _("Enter a percentage from 0 to 100.")
-        if not errors and submitted:
-            changed = services.save_test_scores(task, actor=request.user, scores=submitted)
-            messages.success(
-                request, _("Test results saved (%(count)s changed).") % {"count": changed}
-            )
-            return redirect("certification:scores", slug=project.slug, task_pk=task.pk)
-        if errors:
-            messages.error(request, _("Please correct the marked results."))
-    table = [
-        {
-            "enrolment": e,
-            "pre": request.POST.get(f"pre-{e.participant_id}")
-            if errors
-            else getattr(current.get(e.participant_id), "pre_test", None),
-            "post": request.POST.get(f"post-{e.participant_id}")
-            if errors
-            else getattr(current.get(e.participant_id), "post_test", None),
-            "error": errors.get(e.participant_id),
-        }
-        for e in rows
-    ]
-    return render(
-        request,
-        "certification/backoffice/scores.html",
-        {
-            "project": project,
-            "task": task,
-            "table": table,
-            "import_form": ScoreImportForm(),
-            "gain": queries.knowledge_gain(task),
-            "gain_by_group": queries.knowledge_gain_by_group(task),
-        },
-    )
-
-
-@project_view("certificates.scores")
-def scores_import(request, project, task_pk):
-    task = _task(project, task_pk)
-    _may_enter_scores(request, task)
-    form = ScoreImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            changed = services.import_test_scores(
-                task, actor=request.user, file=form.cleaned_data["file"]
-            )
-        except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
-        else:
-            messages.success(
-                request, _("Test results imported (%(count)s changed).") % {"count": changed}
-            )
-            return redirect("certification:scores", slug=project.slug, task_pk=task.pk)
-    return render(
-        request,
-        "certification/backoffice/scores_import.html",
-        {"project": project, "task": task, "form": form},
     )
 
 
