@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from lider.core import audit
 from lider.core.links import absolute_url
+from lider.people import recipients
 from lider.people.models import LATER_WEEKS, Participant, Situation, SituationSource
 from lider.projects.models import ProjectState
 
@@ -180,13 +181,14 @@ def answer_by_link(participant: Participant, *, situation: str, today=None) -> P
 # Reminders
 
 
-def _send_reminder(participant: Participant, link: str) -> None:
-    with translation.override("pl"):
+def _send_reminder(participant: Participant) -> None:
+    """In the participant's language, with the link to the form in that language."""
+    with translation.override(recipients.language_for(participant)):
         context = {
             "participant": participant,
             "person": participant.person,
             "project": participant.project,
-            "link": link,
+            "link": link_for(participant),
             "days": LINK_DAYS,
         }
         subject = render_to_string("people/email/later_subject.txt", context).strip()
@@ -247,6 +249,6 @@ def send_later_reminders(
             )
             # Sent inside the transaction: a failed send leaves no "sent" record, and the next
             # run tries again.
-            _send_reminder(participant, link_for(participant))
+            _send_reminder(participant)
         sent += 1
     return sent

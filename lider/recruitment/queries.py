@@ -52,3 +52,14 @@ def ranking(project):
         )
         .order_by("-score", "submitted_at", "pk")
     )
+
+
+def application_language(participant) -> str:
+    """The language of the application the participant came from, or "" (none): the
+    language `people` writes to them in (registered in `lider.people.recipients`)."""
+    language = (
+        Application.objects.filter(participant=participant)
+        .values_list("language", flat=True)
+        .first()
+    )
+    return language or ""

@@ -50,6 +50,12 @@ class WebsiteConfig(AppConfig):
 
         register_project_created(ensure_clause)
 
+        # Mails to a participant go in the language of their application.
+        from lider.people.recipients import register_language_finder
+        from lider.recruitment.queries import application_language
+
+        register_language_finder(application_language)
+
         # The cached public pages are dropped by the changes that affect them.
         from lider.website import cache_signals
 

@@ -275,3 +275,36 @@ def test_an_archived_project_takes_no_answers_and_sends_no_reminders(client):
     participant.refresh_from_db()
     assert participant.later_situation == ""
     assert not AuditEntry.objects.filter(object_id=str(participant.pk), action="update").exists()
+
+
+def test_reminders_go_in_the_participants_language_polish_by_default():
+    from tests.factories import ApplicationFactory
+
+    project = ProjectFactory()
+    english = _ended(project, email="anna@example.org")
+    ApplicationFactory(project=project, person=english.person, participant=english, language="en")
+    _ended(project, email="jan@example.org")  # no application: the default language
+    situations.send_later_reminders(TODAY)
+    by_address = {message.to[0]: message for message in mail.outbox}
+    assert by_address["anna@example.org"].subject.startswith("Your situation four weeks after")
+    assert "/en/sytuacja-po-udziale/" in by_address["anna@example.org"].body
+    assert by_address["jan@example.org"].subject.startswith("Twoja sytuacja")
+    assert "/en/" not in by_address["jan@example.org"].body
+
+
+def test_reminder_language_falls_back_to_the_accepted_invitation_of_the_account():
+    from lider.people import recipients
+    from lider.projects.models import Invitation
+
+    project = ProjectFactory()
+    participant = _ended(project, email="anna@example.org")
+    user = UserFactory()
+    participant.person.user = user
+    participant.person.save(update_fields=["user"])
+    assert recipients.language_for(participant) == "pl"
+    Invitation.objects.create(
+        project=project, email="anna@example.org", first_name="A", last_name="B",
+        role=Role.PARTICIPANT, language="en", nonce="x", sent_at=timezone.now(),
+        accepted_at=timezone.now(), user=user,
+    )  # fmt: skip
+    assert recipients.language_for(participant) == "en"
