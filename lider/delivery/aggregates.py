@@ -110,11 +110,28 @@ def _fresh_list(session) -> int:
     return on_list(session).count()
 
 
+def _lock_totals(session_ids) -> None:
+    """Lock the kept totals of these sessions for the rest of the transaction, in the order of
+    their ids (so two changes never wait for each other's rows), before who is on their lists
+    is read: changes of one session's list by rows that lock different things (an enrolment
+    under its group, a booking under its session) then read and move its total one after the
+    other instead of both counting the same person. PostgreSQL takes FOR UPDATE; SQLite has
+    one writer at a time anyway."""
+    list(
+        SessionTotal.objects.select_for_update()
+        .filter(session_id__in=session_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def count_list(session) -> int:
     """Count the session's list again and keep the figure (a new session, its group or date
     changed, a rebuild)."""
-    listed = _fresh_list(session)
-    SessionTotal.objects.update_or_create(session=session, defaults={"listed": listed})
+    with transaction.atomic():
+        _lock_totals([session.pk])
+        listed = _fresh_list(session)
+        SessionTotal.objects.update_or_create(session=session, defaults={"listed": listed})
     return listed
 
 
@@ -154,9 +171,12 @@ def lists_kept(sessions, participant_ids):
     """Keep the totals of these sessions (a queryset) across a change, in its transaction, of
     whether these participants are on their lists: who is on them before and after, and each
     session's total moved by the difference (an F() update, so changes of different people
-    at once add up)."""
+    at once add up). The totals are locked before the lists are read, so two changes of one
+    session's list at once are counted one after the other."""
     participant_ids = sorted(set(participant_ids))
     sessions = list(sessions.values_list("pk", "group_id", "task_id", "date"))
+    if sessions and participant_ids:
+        _lock_totals([session_id for session_id, *_ in sessions])
     before = _on_lists(sessions, participant_ids) if sessions and participant_ids else set()
     yield
     if not sessions or not participant_ids:

@@ -3,12 +3,15 @@ the command."""
 
 import contextlib
 import datetime
+import importlib
 import io
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -232,3 +235,87 @@ def test_the_command_counts_a_stale_session_total(db):
 
     assert SessionTotal.objects.get(session=sessions[4]).listed == 4
     assert aggregates.stale(task.project) == 0
+
+
+@pytest.mark.skipif(
+    connection.vendor == "sqlite", reason="SQLite takes no row locks (one writer at a time)"
+)
+def test_each_change_of_a_list_locks_the_session_totals_before_reading_the_list(db):
+    task, office, sessions, people = _course()
+    aggregates.rebuild(task.project)
+    total = SessionTotal._meta.db_table
+    enrolment = Enrolment.objects.get(participant=people[0])
+
+    def locks(change) -> list:
+        with CaptureQueriesContext(connection) as queries:
+            change()
+        sql = [query["sql"] for query in queries.captured_queries]
+        locked = [n for n, text in enumerate(sql) if "FOR UPDATE" in text and f'"{total}"' in text]
+        moved = [n for n, text in enumerate(sql) if text.startswith(f'UPDATE "{total}"')]
+        assert locked and moved and locked[0] < moved[0]
+        return locked
+
+    locks(
+        lambda: places.change_enrolment_status(
+            enrolment,
+            status=Enrolment.Status.DROPPED,
+            actor=office,
+            dropped_on=datetime.date(2010, 2, 1),
+            reason="przeprowadzka",
+        )
+    )
+    newcomer = DeliveryParticipantFactory(project=task.project)
+    locks(lambda: places.book_session(sessions[4], participant=newcomer, actor=office))
+    booking = SessionBooking.objects.get(session=sessions[4], participant=newcomer)
+    locks(lambda: places.cancel_booking(booking, actor=office))
+
+
+def _fill_migration():
+    return importlib.import_module("lider.delivery.migrations.0009_fill_session_totals")
+
+
+def test_the_migration_gives_existing_sessions_the_total_of_their_list(db):
+    task, office, sessions, people = _course()
+    # Session 0 (group A, 1 March) keeps person 0, dropped on 2 March; session 2 (3 March)
+    # does not. Person 1's booking of session 4 is cancelled; person 3 is marked on session 1.
+    places.change_enrolment_status(
+        Enrolment.objects.get(participant=people[0]),
+        status=Enrolment.Status.DROPPED,
+        actor=office,
+        dropped_on=datetime.date(2010, 3, 2),
+        reason="przeprowadzka",
+    )
+    places.cancel_booking(
+        SessionBooking.objects.get(session=sessions[4], participant=people[1]), actor=office
+    )
+    services.mark_attendance(sessions[1], participant=people[3], status="present", actor=office)
+    expected = {session.pk: on_list(session).count() for session in sessions}
+    assert expected == {
+        sessions[0].pk: 2,
+        sessions[1].pk: 2,
+        sessions[2].pk: 1,
+        sessions[3].pk: 2,
+        sessions[4].pk: 3,
+    }
+    SessionTotal.objects.all().delete()
+    SessionTotal.objects.create(session=sessions[3], listed=7)  # one already kept stays
+
+    _fill_migration().fill_session_totals(django_apps, connection.schema_editor())
+
+    assert dict(SessionTotal.objects.values_list("session_id", "listed")) == {
+        **expected,
+        sessions[3].pk: 7,
+    }
+    aggregates.rebuild(task.project)
+    assert dict(SessionTotal.objects.values_list("session_id", "listed")) == expected
+
+
+def test_the_migration_gives_a_session_of_an_empty_list_a_total_of_nought(db):
+    task, office, sessions, people = _course()
+    empty = SessionFactory(task=task, group=None, venue=sessions[0].venue)
+    SessionTotal.objects.all().delete()
+
+    _fill_migration().fill_session_totals(django_apps, connection.schema_editor())
+
+    assert SessionTotal.objects.get(session=empty).listed == 0
+    assert SessionTotal.objects.get(session=sessions[4]).listed == 4

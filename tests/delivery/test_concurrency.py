@@ -4,10 +4,12 @@ import threading
 
 import pytest
 from django.db import connection, connections
+from django.utils import timezone
 
 from lider.core.permissions import Role
-from lider.delivery import places, services
-from lider.delivery.models import Attendance, Enrolment, SessionBooking
+from lider.delivery import aggregates, places, services
+from lider.delivery.models import Attendance, Enrolment, SessionBooking, SessionTotal
+from lider.delivery.queries import on_list
 from tests.delivery.factories import (
     DeliveryParticipantFactory,
     DeliveryTaskFactory,
@@ -97,3 +99,38 @@ def test_many_marks_of_one_session_at_once_are_all_kept():
     )
 
     assert Attendance.objects.filter(session=session, status="present").count() == 25
+
+
+def test_an_enrolment_and_a_booking_of_one_person_at_once_move_the_list_total_once():
+    """The status change locks the group, the booking the session: both would read the person
+    as not yet on the session's list and both add one, but for the lock on its kept total."""
+    task = DeliveryTaskFactory()
+    group = GroupFactory(task=task, capacity=None)
+    session = SessionFactory(task=task, group=group)
+    aggregates.count_list(session)
+    actor = member(task.project, Role.OFFICE)
+    people = [DeliveryParticipantFactory(project=task.project) for _ in range(10)]
+    enrolments = {
+        person.pk: Enrolment.objects.create(
+            task=task,
+            group=group,
+            participant=person,
+            status=Enrolment.Status.WAITING,
+            enrolled_at=timezone.now(),
+        )
+        for person in people
+    }
+
+    def act(item):
+        kind, person = item
+        if kind == "qualify":
+            places.change_enrolment_status(
+                enrolments[person.pk], status=Enrolment.Status.QUALIFIED, actor=actor
+            )
+        else:
+            places.book_session(session, participant=person, actor=actor)
+
+    run_at_once(act, [(kind, person) for person in people for kind in ("qualify", "book")])
+
+    assert on_list(session).count() == 10
+    assert SessionTotal.objects.get(session=session).listed == 10
