@@ -1,3 +1,6 @@
+import re
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -78,6 +81,63 @@ class NumberPatternForm(forms.Form):
 
 class RevokeForm(forms.Form):
     reason = forms.CharField(label=_("Reason for revoking"), widget=forms.Textarea, max_length=2000)
+
+
+class PercentField(forms.Field):
+    """A test result typed as a percentage, 0 to 100 with a comma or a dot ("85,5"), rounded
+    to hundredths; empty is None. Anything else (too long, NUL, "nan", "1e309", over 100) is
+    refused with one message (exponents too: "1e1"); "-0" is 0."""
+
+    MAX_LENGTH = 20
+    # ASCII digits only: no exponent, "nan", "inf", NUL or other scripts' digits.
+    NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+    default_error_messages = {"invalid": _("Enter a percentage from 0 to 100.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value) -> Decimal | None:
+        text = "" if value is None else str(value).strip()
+        if not text:
+            return None
+        text = text.replace(",", ".")
+        if len(text) > self.MAX_LENGTH or not self.NUMBER.fullmatch(text):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        number = Decimal(text).quantize(Decimal("0.01"))
+        if not Decimal(0) <= number <= Decimal(100):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return number if number else Decimal("0.00")  # "-0" is 0
+
+
+class ScoresForm(forms.Form):
+    """A task's score table: ``pre-<participant id>`` and ``post-<participant id>`` for each
+    participant whose row was sent (a row not sent is left as it is)."""
+
+    def __init__(self, data, *, participant_ids):
+        super().__init__(data)
+        self.participant_ids = [
+            pid for pid in participant_ids if f"pre-{pid}" in data or f"post-{pid}" in data
+        ]
+        for pid in self.participant_ids:
+            self.fields[f"pre-{pid}"] = PercentField()
+            self.fields[f"post-{pid}"] = PercentField()
+
+    def scores(self) -> dict:
+        """{participant id: (pre, post)} of a valid form."""
+        return {
+            pid: (self.cleaned_data[f"pre-{pid}"], self.cleaned_data[f"post-{pid}"])
+            for pid in self.participant_ids
+        }
+
+    def row_errors(self) -> dict:
+        """{participant id: the first message} for each row with an error."""
+        errors = {}
+        for pid in self.participant_ids:
+            messages = self.errors.get(f"pre-{pid}") or self.errors.get(f"post-{pid}")
+            if messages:
+                errors[pid] = messages[0]
+        return errors
 
 
 class ScoreImportForm(forms.Form):

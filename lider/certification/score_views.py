@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from lider.certification import queries, services
-from lider.certification.forms import ScoreImportForm
+from lider.certification.forms import ScoreImportForm, ScoresForm
 from lider.certification.models import TestScore
 from lider.core.permissions import ADMIN, COORD, OFFICE
 from lider.delivery.models import Session
@@ -36,23 +36,14 @@ def scores(request, project, task_pk):
     current = {s.participant_id: s for s in TestScore.objects.filter(task=task)}
     errors = {}
     if request.method == "POST":
-        submitted = {}
-        for enrolment in rows:
-            pid = enrolment.participant_id
-            pre = request.POST.get(f"pre-{pid}", "").strip().replace(",", ".")
-            post = request.POST.get(f"post-{pid}", "").strip().replace(",", ".")
-            if f"pre-{pid}" not in request.POST and f"post-{pid}" not in request.POST:
-                continue
-            try:
-                submitted[pid] = (services._percent(pre), services._percent(post))
-            except (ValidationError, ArithmeticError, ValueError):
-                errors[pid] = _("Enter a percentage from 0 to 100.")
-        if not errors and submitted:
-            changed = services.save_test_scores(task, actor=request.user, scores=submitted)
+        form = ScoresForm(request.POST, participant_ids=[e.participant_id for e in rows])
+        if form.is_valid() and form.participant_ids:
+            changed = services.save_test_scores(task, actor=request.user, scores=form.scores())
             messages.success(
                 request, _("Test results saved (%(count)s changed).") % {"count": changed}
             )
             return redirect("certification:scores", slug=project.slug, task_pk=task.pk)
+        errors = form.row_errors()
         if errors:
             messages.error(request, _("Please correct the marked results."))
     table = [

@@ -239,6 +239,30 @@ def test_scores_page_marks_a_bad_value_and_saves_nothing(client, training, coord
     assert not TestScore.objects.exists()
 
 
+@pytest.mark.parametrize("hostile", ["1e309", "nan", "100,5", "1" * 200, "4\x000", "inf"])
+def test_scores_page_refuses_hostile_values_without_a_500(client, training, coordinator, hostile):
+    client.force_login(coordinator)
+    first, second, _third = training.participants
+    response = client.post(
+        _url("scores", training, task_pk=training.task.pk),
+        {f"pre-{first.pk}": "40", f"post-{first.pk}": hostile, f"post-{second.pk}": "70"},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.count('aria-invalid="true"') == 2  # the first row's two inputs only
+    assert "Wpisz wartość procentową od 0 do 100." in page
+    assert not TestScore.objects.exists()
+
+
+def test_scores_page_saves_minus_zero_as_zero(client, training, coordinator):
+    client.force_login(coordinator)
+    first = training.participants[0]
+    url = _url("scores", training, task_pk=training.task.pk)
+    assert client.post(url, {f"pre-{first.pk}": "-0", f"post-{first.pk}": "0"}).status_code == 302
+    score = TestScore.objects.get(participant=first)
+    assert (str(score.pre_test), str(score.post_test)) == ("0.00", "0.00")
+
+
 def test_trainer_enters_scores_only_for_a_task_they_teach(client, training):
     trainer = member(training.project, Role.TRAINER)
     client.force_login(trainer)
