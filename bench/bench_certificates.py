@@ -42,6 +42,7 @@ from django.utils import translation  # noqa: E402
 from lider.certification import issuing, printing, services  # noqa: E402
 from lider.certification.models import Certificate  # noqa: E402
 from lider.core import documents  # noqa: E402
+from lider.delivery import aggregates  # noqa: E402
 from lider.delivery.models import Attendance, Enrolment, Group, Session, Venue  # noqa: E402
 from lider.people.models import Participant, Person  # noqa: E402
 from lider.projects.models import Organisation, ProgrammeNode, Project, Task  # noqa: E402
@@ -109,6 +110,8 @@ def setup(count: int) -> Task:
         for p in participants
         for s in sessions
     )
+    # bulk_create bypasses the services that keep the attendance totals the rule reads.
+    aggregates.rebuild(project)
     services.set_number_pattern(project, actor=None, pattern="LRES/{year}/{seq:04d}")
     services.save_completion_rule(task, actor=None, conditions={"all": [{"attendance": 80}]})
     return task
