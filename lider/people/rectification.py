@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from lider.core import audit
 from lider.core.links import absolute_url
-from lider.people import services
+from lider.people import recipients, services
 from lider.people.forms import PersonForm
 from lider.people.models import Person
 from lider.people.rectification_models import Correction
@@ -144,11 +144,13 @@ def _decide(correction: Correction, status, *, actor) -> None:
 
 
 def _notify(correction: Correction) -> None:
+    """In the person's language (`recipients`: their application's, else their account
+    invitation's, else Polish), with the link to their account in that language."""
     person = correction.person
     address = person.email or (person.user.email if person.user_id else "")
     if not address:
         return
-    with translation.override("pl"):
+    with translation.override(recipients.language_for_person(person)):
         context = {
             "correction": correction,
             "person": person,

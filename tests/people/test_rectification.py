@@ -227,3 +227,73 @@ def test_the_persons_copy_of_their_data_lists_their_proposals(client, case):
     [proposal] = data["corrections"]
     assert proposal["changes"] == {"city": ["Częstochowa", "Kraków"]}
     assert client.get(reverse("website:my_data", kwargs={"fmt": "pdf"})).status_code == 200
+
+
+def _decided_mail(person, django_capture_on_commit_callbacks, *, accept=True):
+    from lider.people import rectification
+
+    correction = rectification.propose(person, {"street": "Leśna"}, actor=person.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        if accept:
+            rectification.accept(correction, actor=UserFactory())
+        else:
+            rectification.reject(correction, actor=UserFactory(), reason="Brak dokumentu.")
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [person.email]
+    return mail.outbox[0]
+
+
+def test_the_outcome_mail_goes_in_the_language_the_person_applied_in(
+    case, django_capture_on_commit_callbacks
+):
+    from tests.factories import ApplicationFactory
+
+    project, person, user = case
+    ApplicationFactory(project=project, person=person, language="en")
+    message = _decided_mail(person, django_capture_on_commit_callbacks)
+    assert message.subject == "Your proposed correction of your data"
+    assert "The office has accepted the correction of your data" in message.body
+    assert "- Street: Leśna" in message.body
+    assert "/en/account/" in message.body
+
+
+def test_the_outcome_mail_of_a_polish_applicant_is_polish(case, django_capture_on_commit_callbacks):
+    from tests.factories import ApplicationFactory
+
+    project, person, user = case
+    ApplicationFactory(project=project, person=person, language="pl")
+    message = _decided_mail(person, django_capture_on_commit_callbacks, accept=False)
+    assert message.subject == "Twoje sprostowanie danych"
+    assert "Biuro nie przyjęło" in message.body and "Brak dokumentu." in message.body
+    assert "/en/" not in message.body and "/konto/" in message.body
+
+
+def test_the_outcome_mail_follows_the_account_invitation_else_polish(
+    case, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    from lider.projects.models import Invitation
+
+    project, person, user = case
+    message = _decided_mail(person, django_capture_on_commit_callbacks)  # nothing known
+    assert message.subject == "Twoje sprostowanie danych" and "/en/" not in message.body
+    mail.outbox.clear()
+    Invitation.objects.create(
+        project=project, email=person.email, first_name="A", last_name="B",
+        role=Role.PARTICIPANT, language="en", nonce="x", sent_at=timezone.now(),
+        accepted_at=timezone.now(), user=user,
+    )  # fmt: skip
+    Person.objects.filter(pk=person.pk).update(street="Polna")
+    message = _decided_mail(person, django_capture_on_commit_callbacks)
+    assert message.subject == "Your proposed correction of your data"
+
+
+@pytest.mark.parametrize("language", ["", "EN", "en-gb", " en", "xx", "<b>en", "../en", "de"])
+def test_an_odd_language_falls_back_to_polish(case, django_capture_on_commit_callbacks, language):
+    from tests.factories import ApplicationFactory
+
+    project, person, user = case
+    ApplicationFactory(project=project, person=person, language=language)
+    message = _decided_mail(person, django_capture_on_commit_callbacks)
+    assert message.subject == "Twoje sprostowanie danych"
+    assert "Biuro przyjęło" in message.body and "/en/" not in message.body
