@@ -178,6 +178,9 @@ else:
 # The public project and results pages are cached only in a cache every process shares: with
 # a per-process memory cache, a change seen by one gunicorn worker would not reach the others.
 LIDER_CACHE_PUBLIC_PAGES = env_bool("LIDER_CACHE_PUBLIC_PAGES", bool(REDIS_URL))
+# Seconds a worker serves its in-memory copy of a public page before checking the shared cache's
+# tokens again (lider.website.public_cache): the longest a change made elsewhere takes to show.
+LIDER_PUBLIC_PAGE_RECHECK = env_int("LIDER_PUBLIC_PAGE_RECHECK", 1)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

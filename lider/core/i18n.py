@@ -23,7 +23,14 @@ def set_language(request):
     the default), so ``/en/…`` did not resolve under Polish and the visitor was sent back to the
     English page. Resolving it in the language of its own address finds the page, and the page
     is then reversed in the chosen language (translated URL patterns included).
+
+    The switch on every page is a GET form: choosing a language only changes the visitor's own
+    view, and a page without a form that needs a CSRF token is the same for every anonymous
+    visitor, so it can be cached whole (``lider.website.public_cache``). A POST works as before.
     """
+    if request.method == "GET" and "language" in request.GET:
+        # Django's view takes the choice from a POST only: give it the query as one.
+        request.POST, request.method = request.GET, "POST"
     if request.method == "POST" and request.POST.get("language") not in dict(settings.LANGUAGES):
         # Django accepts any language it has a catalogue for (German…): only the site's own.
         request.POST = request.POST.copy()

@@ -8,24 +8,27 @@ rendered on every request and never cached. Only with a shared cache (Redis):
 ``LIDER_CACHE_PUBLIC_PAGES`` is on when ``REDIS_URL`` is set.
 
 For visitors who send no cookie but the CSRF one (no session, no messages: every anonymous
-visitor gets the same page) the whole page is kept in the worker's own memory as well
-(``cached_page``), under the tokens it was made with: a hit costs one cache round trip (the
-tokens, to see that nothing changed since) and no query, no template. The CSRF token in the
-page is put back per request, so no visitor's token is served to another.
+visitor gets the same page, which carries no CSRF token) the whole page is kept in the worker's
+own memory as well (``cached_page``), under the tokens it was made with: a hit runs no query
+and no template. The worker trusts its copy for ``LIDER_PUBLIC_PAGE_RECHECK`` seconds (1 by
+default) after it last saw the tokens unchanged, then asks the shared cache again (one round
+trip): a change made in this worker drops its copies at once, one made elsewhere (another
+worker, the task worker) reaches this worker's memory within that bound. Set it to 0 to ask on
+every request.
 """
 
 import contextvars
 import functools
-import re
 import threading
+import time
 import uuid
 from collections import OrderedDict
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
-from django.middleware.csrf import _unmask_cipher_token, get_token
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
@@ -96,14 +99,27 @@ class _Pages:
             while len(self.pages) > self.entries:
                 self.pages.popitem(last=False)
 
+    def drop_under(self, token_key: str) -> None:
+        """Drop the pages made under this token (this process's own change: at once)."""
+        with self.lock:
+            for key in [k for k, page in self.pages.items() if token_key in page.token_keys]:
+                del self.pages[key]
+
     def clear(self) -> None:
         with self.lock:
             self.pages.clear()
 
 
+@dataclass
+class _Page:
+    token_keys: tuple
+    tokens: tuple
+    headers: tuple
+    body: bytes
+    checked: float  # time.monotonic() when the tokens were last seen unchanged
+
+
 _pages = _Pages(entries=512)
-CSRF_PLACEHOLDER = b"lider-csrf-token-placeholder"
-_TOKEN_SHAPED = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
 
 
 def _anonymous(request) -> bool:
@@ -115,23 +131,27 @@ def _anonymous(request) -> bool:
     )
 
 
-def _without_csrf_token(request, body: bytes) -> bytes | None:
-    """The page with each CSRF token of this visitor replaced by a placeholder; None when the
-    visitor's secret might still be in it (then the page is not kept)."""
-    secret = request.META.get("CSRF_COOKIE")
-    if not secret:
-        return body
-    if secret.encode() in body:
-        return None
-    return _TOKEN_SHAPED.sub(
-        lambda m: CSRF_PLACEHOLDER if _unmask_cipher_token(m[0].decode()) == secret else m[0],
-        body,
-    )
+def _current(page: _Page) -> bool:
+    """Whether the tokens the page was made under still hold: trusted for
+    ``LIDER_PUBLIC_PAGE_RECHECK`` seconds after they were last read, then read again (one
+    round trip to the shared cache)."""
+    now = time.monotonic()
+    if now - page.checked < settings.LIDER_PUBLIC_PAGE_RECHECK:
+        return True
+    found = cache.get_many(page.token_keys)
+    if tuple(found.get(k) for k in page.token_keys) != page.tokens:
+        return False
+    page.checked = now
+    return True
 
 
 def cached_page(kind: str):
     """A public page (a view taking the project's slug) served whole from this process's memory
-    to anonymous visitors while the tokens of ``cached_content`` it was made under hold."""
+    to anonymous visitors while the tokens of ``cached_content`` it was made under hold.
+
+    An anonymous page carries no CSRF token (the language switch is a GET form; ``base.html``
+    gives the token to signed-in users only), so its bytes are the same for every visitor. A
+    response that rendered a token anyway, or set a cookie, is not kept."""
 
     def decorator(view):
         @functools.wraps(view)
@@ -140,15 +160,11 @@ def cached_page(kind: str):
                 return view(request, *args, **kwargs)
             key = (kind, request.path, translation.get_language(), timezone.localdate())
             page = _pages.get(key)
-            if page is not None:
-                token_keys, tokens, headers, body = page
-                found = cache.get_many(token_keys)
-                if tuple(found.get(k) for k in token_keys) == tokens:
-                    token = get_token(request).encode()
-                    response = HttpResponse(body.replace(CSRF_PLACEHOLDER, token))
-                    for header, value in headers:
-                        response[header] = value
-                    return response
+            if page is not None and _current(page):
+                response = HttpResponse(page.body)
+                for header, value in page.headers:
+                    response[header] = value
+                return response
             marker = _made_under.set(None)
             try:
                 response = view(request, *args, **kwargs)
@@ -160,10 +176,12 @@ def cached_page(kind: str):
                 and response.status_code == 200
                 and not response.streaming
                 and not response.cookies
+                and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
             ):
-                body = _without_csrf_token(request, response.content)
-                if body is not None:
-                    _pages.put(key, (*made_under, tuple(response.items()), body))
+                page = _Page(
+                    *made_under, tuple(response.items()), response.content, time.monotonic()
+                )
+                _pages.put(key, page)
             return response
 
         return wrapper
@@ -172,10 +190,11 @@ def cached_page(kind: str):
 
 
 def _drop(key: str) -> None:
+    _pages.drop_under(key)
     cache.delete(key)
     # Once more when the change commits: a request that read the old rows before the commit
     # may have stored them under a token made in between.
-    transaction.on_commit(lambda: cache.delete(key))
+    transaction.on_commit(lambda: (_pages.drop_under(key), cache.delete(key)))
 
 
 def forget_project(project_id) -> None:

@@ -1,5 +1,7 @@
 """The language switch sends every page to its own counterpart in the other language."""
 
+import re
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter, SlugConverter
@@ -71,6 +73,25 @@ def test_every_public_page_is_listed():
 
 def _switch(client, next_url: str, language: str):
     return client.post("/i18n/setlang/", {"next": next_url, "language": language})
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["website:home", "certification_public:verify_form"])
+def test_the_switch_on_the_page_is_a_get_form_that_works(client, name):
+    """The page's own switch: a GET form (no CSRF token: anonymous pages are cached whole)."""
+    polish, english = _url(name, "pl"), _url(name, "en")
+    body = client.get(polish).content.decode()
+    form = re.search(r'<form action="/i18n/setlang/" method="get"[^>]*>(.*?)</form>', body, re.S)
+    assert form and "csrfmiddlewaretoken" not in form[1]
+
+    to_english = client.get("/i18n/setlang/", {"next": polish, "language": "en"})
+
+    assert to_english.status_code == 302
+    assert to_english.url == english
+    assert to_english.cookies["django_language"].value == "en"
+    assert client.get("/i18n/setlang/", {"next": english, "language": "pl"}).url == polish
+    refused = client.get("/i18n/setlang/", {"next": english, "language": "de"})
+    assert refused.url == english and "django_language" not in refused.cookies
 
 
 @pytest.mark.parametrize("name", LANGUAGELESS)
