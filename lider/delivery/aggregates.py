@@ -1,12 +1,12 @@
 """The pre-aggregated tables of delivery: attendance (``AttendanceTotal``) and the size of
-each session's list (``SessionTotal``), kept current and rebuilt.
+each session's list and its places taken (``SessionTotal``), kept current and rebuilt.
 
 Their only writer. ``refresh`` runs inside the transaction that changed the marks (a mark, all
 present, a session's new times or task), so a page never reads totals older than the marks;
-``lists_kept`` wraps each change of who is on a session's list, ``count_list`` counts one
-session's list again (a new session, a new group or date); ``rebuild`` computes a project's
-tables (or every project's) again from the records, for data loaded in bulk and for
-``lider rebuild_aggregates``.
+``lists_kept`` wraps each change of who is on a session's list or holds a place in it,
+``count_list`` counts one session's list and places again (a new session, a new group or
+date); ``rebuild`` computes a project's tables (or every project's) again from the records,
+for data loaded in bulk and for ``lider rebuild_aggregates``.
 """
 
 from collections import Counter
@@ -101,13 +101,19 @@ def rebuild(project=None) -> int:
     return len(totals)
 
 
-# The size of each session's list
+# The size of each session's list and the places taken in it
 
 
 def _fresh_list(session) -> int:
     from lider.delivery.queries import on_list
 
     return on_list(session).count()
+
+
+def _fresh_taken(session) -> int:
+    from lider.delivery.queries import places_taken
+
+    return Session.objects.filter(pk=session.pk).values_list(places_taken(), flat=True).get()
 
 
 def _lock_totals(session_ids) -> None:
@@ -126,27 +132,33 @@ def _lock_totals(session_ids) -> None:
 
 
 def count_list(session) -> int:
-    """Count the session's list again and keep the figure (a new session, its group or date
-    changed, a rebuild)."""
+    """Count the session's list and its places taken again and keep the figures (a new
+    session, its group or date changed, a rebuild); returns the list's size."""
     with transaction.atomic():
         _lock_totals([session.pk])
         listed = _fresh_list(session)
-        SessionTotal.objects.update_or_create(session=session, defaults={"listed": listed})
+        SessionTotal.objects.update_or_create(
+            session=session, defaults={"listed": listed, "taken": _fresh_taken(session)}
+        )
     return listed
 
 
-def _on_lists(sessions, participant_ids) -> set:
-    """(session id, participant id) of these participants on these sessions' lists: booked,
-    marked, or in the session's group (Enrolment.puts_on_list); three small queries."""
+def _on_lists(sessions, participant_ids) -> tuple[set, set]:
+    """(session id, participant id) of these participants on these sessions' lists (booked,
+    marked, or in the session's group: Enrolment.puts_on_list), and of those among them who
+    take a place (queries.places_taken: holding a place in the session's group, or booked on
+    a session of no group); three small queries."""
     ids = [session_id for session_id, *_ in sessions]
-    pairs = set(
+    booked = set(
         SessionBooking.objects.filter(
             session_id__in=ids,
             participant_id__in=participant_ids,
             status=SessionBooking.Status.BOOKED,
         ).values_list("session_id", "participant_id")
     )
-    pairs |= set(
+    of_no_group = {session_id for session_id, group_id, _, _ in sessions if not group_id}
+    taking = {(session_id, p) for session_id, p in booked if session_id in of_no_group}
+    pairs = booked | set(
         Attendance.objects.filter(
             session_id__in=ids, participant_id__in=participant_ids
         ).values_list("session_id", "participant_id")
@@ -156,45 +168,64 @@ def _on_lists(sessions, participant_ids) -> set:
         group_id__in=groups, participant_id__in=participant_ids
     ).values_list("participant_id", "group_id", "task_id", "status", "dropped_on")
     for participant_id, group_id, task_id, status, dropped_on in enrolled:
+        of_group = [each for each in sessions if each[1] == group_id]
         pairs |= {
             (session_id, participant_id)
-            for session_id, group, task, date in sessions
-            if group == group_id
-            and task == task_id
-            and Enrolment.puts_on_list(status, dropped_on, date)
+            for session_id, _, task, date in of_group
+            if task == task_id and Enrolment.puts_on_list(status, dropped_on, date)
         }
-    return pairs
+        if status in Enrolment.TAKES_PLACE:
+            taking |= {(session_id, participant_id) for session_id, *_ in of_group}
+    return pairs, taking
+
+
+def _moved(before: set, after: set) -> Counter:
+    """By how much each session's count moves from the pairs ``before`` to those ``after``."""
+    moved = Counter(session_id for session_id, _ in after - before)
+    moved.subtract(session_id for session_id, _ in before - after)
+    return moved
 
 
 @contextmanager
 def lists_kept(sessions, participant_ids):
     """Keep the totals of these sessions (a queryset) across a change, in its transaction, of
-    whether these participants are on their lists: who is on them before and after, and each
-    session's total moved by the difference (an F() update, so changes of different people
-    at once add up). The totals are locked before the lists are read, so two changes of one
-    session's list at once are counted one after the other."""
+    whether these participants are on their lists or take places in them: who is on them and
+    who takes a place before and after, and each session's figures moved by the difference
+    (an F() update, so changes of different people at once add up; one update for the
+    sessions that move alike). The totals are locked before the lists are read, so two
+    changes of one session's list at once are counted one after the other."""
     participant_ids = sorted(set(participant_ids))
     sessions = list(sessions.values_list("pk", "group_id", "task_id", "date"))
-    if sessions and participant_ids:
-        _lock_totals([session_id for session_id, *_ in sessions])
-    before = _on_lists(sessions, participant_ids) if sessions and participant_ids else set()
-    yield
     if not sessions or not participant_ids:
+        yield
         return
-    after = _on_lists(sessions, participant_ids)
-    moved = Counter(session_id for session_id, _ in after - before)
-    moved.subtract(session_id for session_id, _ in before - after)
-    for session_id, by in moved.items():
-        if by:
-            SessionTotal.objects.filter(session_id=session_id).update(listed=F("listed") + by)
+    _lock_totals([session_id for session_id, *_ in sessions])
+    listed_before, taking_before = _on_lists(sessions, participant_ids)
+    yield
+    listed_after, taking_after = _on_lists(sessions, participant_ids)
+    listed = _moved(listed_before, listed_after)
+    taken = _moved(taking_before, taking_after)
+    alike = {}
+    for session_id in sorted(listed.keys() | taken.keys()):
+        by = (listed[session_id], taken[session_id])
+        if by != (0, 0):
+            alike.setdefault(by, []).append(session_id)
+    for (by_listed, by_taken), session_ids in alike.items():
+        SessionTotal.objects.filter(session_id__in=session_ids).update(
+            listed=F("listed") + by_listed, taken=F("taken") + by_taken
+        )
 
 
 def stale_lists(project=None) -> int:
-    """How many kept session totals differ from their list counted again."""
+    """How many kept session totals differ from their list or places counted again."""
     totals = SessionTotal.objects.select_related("session")
     if project is not None:
         totals = totals.filter(session__task__project=project)
-    return sum(1 for total in totals if total.listed != _fresh_list(total.session))
+    return sum(
+        1
+        for total in totals
+        if (total.listed, total.taken) != (_fresh_list(total.session), _fresh_taken(total.session))
+    )
 
 
 def stored(project=None) -> dict:

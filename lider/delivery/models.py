@@ -401,19 +401,22 @@ class AttendanceTotal(models.Model):
 
 
 class SessionTotal(models.Model):
-    """How many participants are on a session's list (``lider.delivery.queries.on_list``).
+    """How many participants are on a session's list (``lider.delivery.queries.on_list``), and
+    how many places of it are taken (``lider.delivery.queries.places_taken``: the group's
+    enrolments holding a place, or, for a session of no group, its bookings).
 
-    A pre-aggregated copy, so that a session's page does not count a list of thousands for
-    each visit: made with the session, kept current in the transaction of each change of who
-    is on the list (an enrolment in the group, its status, a booking, the session's group or
-    date; ``lider.delivery.aggregates.lists_kept``), rebuilt by ``lider rebuild_aggregates``.
-    A mark never changes the list: only someone on it can be marked. No row (a bulk load)
-    means the list is counted when read."""
+    A pre-aggregated copy, so that a session's page and the calendar do not count lists of
+    thousands for each visit: made with the session, kept current in the transaction of each
+    change of who is on the list or holds a place (an enrolment in the group, its status, a
+    booking, the session's group or date; ``lider.delivery.aggregates.lists_kept``), rebuilt
+    by ``lider rebuild_aggregates``. A mark never changes the list: only someone on it can be
+    marked. No row (a bulk load) means both figures are counted when read."""
 
     session = models.OneToOneField(
         Session, on_delete=models.CASCADE, primary_key=True, related_name="total"
     )
     listed = models.PositiveIntegerField(default=0)
+    taken = models.PositiveIntegerField(default=0, db_default=0)
 
     def __str__(self) -> str:
         return f"{self.session_id}: {self.listed}"

@@ -34,34 +34,43 @@ from lider.projects.access import roles_in
 from lider.projects.hours import minutes_per_hour_of
 
 
-def sessions_of(project):
-    """The project's sessions with what a listing shows, in date order; ``taken`` is the
-    number of places taken: the group's enrolments, or else the session's bookings."""
+def places_taken():
+    """The places taken of each session, counted from the records (an expression over
+    Session): the group's enrolments holding a place, or, for a session of no group, its
+    bookings. Kept in ``SessionTotal.taken`` (lider.delivery.aggregates)."""
     booked = SessionBooking.objects.filter(
         session=OuterRef("pk"), status=SessionBooking.Status.BOOKED
     )
     enrolled = Enrolment.objects.filter(
         group=OuterRef("group_id"), status__in=Enrolment.TAKES_PLACE
     )
+    return models.Case(
+        models.When(
+            group__isnull=False,
+            then=Coalesce(
+                Subquery(  # counted from the (group, status) index alone
+                    enrolled.values("group").annotate(n=models.Count("*")).values("n")
+                ),
+                Value(0),
+            ),
+        ),
+        default=Coalesce(
+            Subquery(booked.values("session").annotate(n=models.Count("*")).values("n")),
+            Value(0),
+        ),
+        output_field=models.IntegerField(),
+    )
+
+
+def sessions_of(project):
+    """The project's sessions with what a listing shows, in date order; ``taken`` is the
+    number of places taken (:func:`places_taken`): read from the session's kept total, counted
+    only for a session without one (COALESCE stops early)."""
     return (
         Session.objects.filter(task__project=project)
         .for_listing()
         .annotate(
-            taken=models.Case(
-                models.When(
-                    group__isnull=False,
-                    then=Coalesce(
-                        Subquery(  # counted from the (group, status) index alone
-                            enrolled.values("group").annotate(n=models.Count("*")).values("n")
-                        ),
-                        Value(0),
-                    ),
-                ),
-                default=Coalesce(
-                    Subquery(booked.values("session").annotate(n=models.Count("*")).values("n")),
-                    Value(0),
-                ),
-            )
+            taken=Coalesce(F("total__taken"), places_taken(), output_field=models.IntegerField())
         )
         .order_by("date", "start_time", "pk")
     )

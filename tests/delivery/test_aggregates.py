@@ -24,7 +24,7 @@ from lider.delivery.models import (
     SessionBooking,
     SessionTotal,
 )
-from lider.delivery.queries import attendance_shares, on_list, sheet_counts
+from lider.delivery.queries import attendance_shares, on_list, sessions_of, sheet_counts
 from tests.delivery.factories import (
     DeliveryParticipantFactory,
     DeliveryTaskFactory,
@@ -129,7 +129,34 @@ def test_the_command_rebuilds_totals_written_around_the_services(db):
     assert "1" in out.getvalue()
 
 
-# Who is on each session's list: SessionTotal, kept by the places and session services.
+# Who is on each session's list and how many places are taken: SessionTotal, kept by the
+# places and session services.
+
+
+def _taken(session) -> int:
+    """The places taken of a session read straight from the rows, as the calendar showed them
+    before they were kept: the group's enrolments holding a place, else the bookings."""
+    if session.group_id:
+        return sum(
+            1
+            for enrolment in Enrolment.objects.filter(group_id=session.group_id)
+            if enrolment.status in Enrolment.TAKES_PLACE
+        )
+    return sum(
+        1
+        for booking in SessionBooking.objects.filter(session=session)
+        if booking.status == SessionBooking.Status.BOOKED
+    )
+
+
+def _kept(project) -> dict:
+    return {
+        session_id: (listed, taken)
+        for session_id, listed, taken in SessionTotal.objects.filter(
+            session__task__project=project
+        ).values_list("session_id", "listed", "taken")
+    }
+
 
 # One step: (operation, participant index, argument).
 list_changes = st.lists(
@@ -207,13 +234,16 @@ def test_the_session_totals_equal_the_lists_counted_again(db, steps):
                 session.refresh_from_db()
 
         for session in sessions:
-            assert SessionTotal.objects.get(session=session).listed == on_list(session).count()
+            total = SessionTotal.objects.get(session=session)
+            assert (total.listed, total.taken) == (on_list(session).count(), _taken(session))
             assert sheet_counts(session)["total"] == on_list(session).count()
+        taken = {s.pk: s.taken for s in sessions_of(task.project)}
+        assert taken == {session.pk: _taken(session) for session in sessions}
         assert aggregates.stale(task.project) == 0
-        kept = dict(SessionTotal.objects.values_list("session_id", "listed"))
+        kept = _kept(task.project)
         SessionTotal.objects.all().delete()
         aggregates.rebuild(task.project)
-        assert dict(SessionTotal.objects.values_list("session_id", "listed")) == kept
+        assert _kept(task.project) == kept
         transaction.set_rollback(True)
 
 
@@ -319,3 +349,68 @@ def test_the_migration_gives_a_session_of_an_empty_list_a_total_of_nought(db):
 
     assert SessionTotal.objects.get(session=empty).listed == 0
     assert SessionTotal.objects.get(session=sessions[4]).listed == 4
+
+
+def test_the_command_counts_stale_places_taken(db):
+    task, office, sessions, people = _course()
+    aggregates.rebuild(task.project)
+    SessionTotal.objects.filter(session=sessions[0]).update(taken=9)
+
+    assert aggregates.stale(task.project) == 1
+    call_command("rebuild_aggregates", "--project", task.project.slug, stdout=io.StringIO())
+
+    assert SessionTotal.objects.get(session=sessions[0]).taken == 2  # group A: people 0 and 2
+    assert aggregates.stale(task.project) == 0
+
+
+def test_the_calendar_reads_the_kept_places_taken_and_counts_them_without_a_total(db):
+    task, office, sessions, people = _course()
+    aggregates.rebuild(task.project)
+    SessionTotal.objects.filter(session=sessions[4]).update(taken=17)  # read, not counted
+    SessionTotal.objects.filter(session=sessions[1]).delete()  # counted: group B, two
+
+    taken = {s.pk: s.taken for s in sessions_of(task.project)}
+
+    assert taken == {
+        sessions[0].pk: 2,
+        sessions[1].pk: 2,
+        sessions[2].pk: 2,
+        sessions[3].pk: 2,
+        sessions[4].pk: 17,
+    }
+
+
+def _places_migration():
+    return importlib.import_module("lider.delivery.migrations.0010_session_total_taken")
+
+
+def test_the_migration_gives_kept_totals_their_places_taken(db):
+    task, office, sessions, people = _course()
+    # Person 0 drops out of group A (still on session 0's list, no longer holding a place);
+    # person 1's booking of session 4 is cancelled; a session of no group with no booking.
+    places.change_enrolment_status(
+        Enrolment.objects.get(participant=people[0]),
+        status=Enrolment.Status.DROPPED,
+        actor=office,
+        dropped_on=datetime.date(2010, 3, 2),
+        reason="przeprowadzka",
+    )
+    places.cancel_booking(
+        SessionBooking.objects.get(session=sessions[4], participant=people[1]), actor=office
+    )
+    empty = SessionFactory(task=task, group=None, venue=sessions[0].venue)
+    aggregates.rebuild(task.project)
+    expected = _kept(task.project)
+    assert {session_id: taken for session_id, (_, taken) in expected.items()} == {
+        sessions[0].pk: 1,
+        sessions[1].pk: 2,
+        sessions[2].pk: 1,
+        sessions[3].pk: 2,
+        sessions[4].pk: 3,
+        empty.pk: 0,
+    }
+    SessionTotal.objects.update(taken=5)
+
+    _places_migration().fill_places_taken(django_apps, connection.schema_editor())
+
+    assert _kept(task.project) == expected

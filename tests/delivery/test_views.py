@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from lider.core.models import AuditEntry
 from lider.core.permissions import Role
 from lider.delivery import places, services
-from lider.delivery.models import Attendance, CalendarToken, Session
+from lider.delivery.models import Attendance, CalendarToken, Session, SessionTotal
 from tests.delivery import scan_files
 from tests.delivery.conftest import url
 from tests.delivery.factories import (
@@ -21,6 +21,7 @@ from tests.delivery.factories import (
     DeliveryTaskFactory,
     GroupFactory,
     SessionFactory,
+    VenueFactory,
 )
 from tests.factories import member
 
@@ -334,6 +335,57 @@ def test_calendar_shows_places_taken_by_the_group_or_by_bookings(client, setup):
     ).content.decode()
     assert "3/25" in html  # three enrolled in the group
     assert "1/40" in html  # one booked place
+
+
+@pytest.mark.parametrize("people", [1, 4])
+def test_the_calendar_reads_the_kept_places_and_takes_the_same_queries(
+    client, people, django_assert_num_queries
+):
+    """The places taken come from each session's kept total (SessionTotal.taken), counted
+    when it changes: the page's queries are the same for one session and person as for
+    several."""
+    task = DeliveryTaskFactory()
+    office = member(task.project, Role.OFFICE)
+    group = GroupFactory(task=task)
+    venue = VenueFactory(project=task.project)
+    sessions = [
+        services.create_session(
+            task,
+            actor=office,
+            allow_overlap=True,
+            group=group if n % 2 else None,
+            title=f"Zajęcia {n}",
+            venue=venue,
+            date=timezone.localdate(),
+            start_time=datetime.time(9),
+            end_time=datetime.time(11),
+            capacity=30,
+        )
+        for n in range(2 * people)
+    ]
+    for _ in range(people):
+        person = DeliveryParticipantFactory(project=task.project)
+        places.enrol(task, participant=person, group=group, actor=office)
+        places.book_session(sessions[0], participant=person, actor=office)
+    client.force_login(office)
+    path = reverse("delivery:calendar", kwargs={"slug": task.project.slug})
+    path += f"?miesiac={timezone.localdate():%Y-%m}"
+    client.get(path)  # caches warm
+
+    with django_assert_num_queries(QUERIES_OF_THE_CALENDAR):
+        response = client.get(path)
+
+    assert {s.pk: s.taken for s in response.context["sessions"]} == {
+        s.pk: people if s.group_id or s == sessions[0] else 0 for s in sessions
+    }
+    assert f"{people}/30" in response.content.decode()
+    SessionTotal.objects.filter(session=sessions[0]).update(taken=29)
+    assert "29/30" in client.get(path).content.decode()  # the kept figure, not a count
+
+
+# Measured (session, user, project, roles, counties, tasks, the month's sessions with their
+# kept places, their trainers): the same for one session as for eight.
+QUERIES_OF_THE_CALENDAR = 8
 
 
 # A trainer marks attendance only at the sessions they lead
