@@ -13,7 +13,10 @@ def empty_cache():
     earlier test (whose rows, and so whose ids, were rolled back) must not leak into it."""
     from django.core.cache import cache
 
+    from lider.website import public_cache
+
     cache.clear()
+    public_cache.forget_everything_here()
     yield
 
 

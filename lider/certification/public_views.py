@@ -7,7 +7,6 @@ whole certificate, as the code does. Nothing typed reaches a URL unless it is co
 """
 
 from django.conf import settings
-from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
@@ -15,6 +14,8 @@ from lider.certification import queries
 from lider.certification.forms import VerificationForm
 from lider.certification.models import group_code
 from lider.certification.services import looks_like_code, normalise_code
+from lider.core import throttle
+from lider.website import public_cache
 
 # Look-ups per address and window; codes are unguessable, this only stops enumeration.
 LIMIT = getattr(settings, "CERTIFICATE_VERIFICATION_LIMIT", 30)
@@ -23,13 +24,7 @@ WINDOW_SECONDS = 600
 
 def _too_many(request) -> bool:
     key = f"certification:verify:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, WINDOW_SECONDS)
-        count = 1
-    return count > LIMIT
+    return throttle.count(key, WINDOW_SECONDS) > LIMIT
 
 
 def _refuse(request):
@@ -84,12 +79,22 @@ def verify(request, code):
         return _not_found(request, VerificationForm())
     if normal != code:
         return redirect("certification_public:verify", code=normal)
+    # A found certificate's page depends on its row alone: kept whole for anonymous visitors
+    # until the certificate changes (``public_cache``; the count above runs on every request).
+    token = public_cache.certificate_token_key(normal)
+    return public_cache.kept(request, ("verify", normal), [token], lambda: _page(request, normal))
+
+
+def _page(request, normal):
+    """(the page, whether it shows the certificate of this code: only that page is kept)."""
     certificate = queries.certificate_by_code(normal)
     if certificate is None:
         # A number that happens to look like a code (no slashes, ten letters and digits).
         numbered = queries.certificates_by_number(normal)
         if numbered:
-            return _by_number(request, VerificationForm(initial={"code": normal}), numbered)
+            form = VerificationForm(initial={"code": normal})
+            return _by_number(request, form, numbered), False
         form = VerificationForm(initial={"code": group_code(normal)})
-        return _not_found(request, form, code=group_code(normal))
-    return render(request, "certification/public/verify.html", {"certificate": certificate})
+        return _not_found(request, form, code=group_code(normal)), False
+    context = {"certificate": certificate}
+    return render(request, "certification/public/verify.html", context), True

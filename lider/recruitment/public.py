@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 
+from lider.core import throttle
 from lider.people.forms import InstitutionForm, PersonForm
 from lider.projects.models import Project
 from lider.recruitment import clauses, mail, rules, services
@@ -86,9 +87,7 @@ def _limit_reached(request) -> bool:
 
 
 def _count(request) -> None:
-    key = _rate_key(request)
-    cache.add(key, 0, RATE_WINDOW_SECONDS)
-    cache.incr(key)
+    throttle.count(_rate_key(request), RATE_WINDOW_SECONDS)
 
 
 def submit_forms(project, subject_form, form, *, kind, source="online", actor=None):

@@ -34,6 +34,12 @@ def _forget_relation(sender, instance, action, reverse, **kwargs):
         public_cache.forget_project(_project_of(instance))
 
 
+def _forget_certificate(sender, instance, **kwargs):
+    """Its verification page, and its project's pages (the results count certificates)."""
+    public_cache.forget_certificates([instance.code])
+    public_cache.forget_project(instance.project_id)
+
+
 def _forget_written(sender, project_id=None, **kwargs):
     public_cache.forget_project(project_id)
 
@@ -74,12 +80,14 @@ def connect() -> None:
         Task,
         Participant,
         Enrolment,
-        Certificate,
         FoundedEntity,
     ):
         uid = f"lider.website.public_cache.{model._meta.label}"
         post_save.connect(_forget_row, sender=model, dispatch_uid=uid + ".save")
         post_delete.connect(_forget_row, sender=model, dispatch_uid=uid + ".delete")
+    uid = "lider.website.public_cache.certification.Certificate"
+    post_save.connect(_forget_certificate, sender=Certificate, dispatch_uid=uid + ".save")
+    post_delete.connect(_forget_certificate, sender=Certificate, dispatch_uid=uid + ".delete")
     for relation in (Project.counties, Project.partners, Task.counties):
         m2m_changed.connect(
             _forget_relation,

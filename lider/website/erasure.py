@@ -30,6 +30,7 @@ from lider.people.anonymising import FIRST_NAME, LAST_NAME, REMOVED, anonymise_p
 from lider.people.models import Participant, Person
 from lider.people.queries import people_in
 from lider.recruitment.models import Application
+from lider.website import public_cache
 
 
 def refusal(person: Person, *, today: datetime.date | None = None) -> str | None:
@@ -159,7 +160,9 @@ def anonymise(person_ids: list[int], *, actor, project_id=None, note=None) -> No
         return
     identifiers = _identifiers(people)
     Application.objects.filter(person_id__in=person_ids).update(pesel="", email="")
-    Certificate.objects.filter(participant__person_id__in=person_ids).update(full_name="")
+    certificates = Certificate.objects.filter(participant__person_id__in=person_ids)
+    public_cache.forget_certificates(certificates.values_list("code", flat=True))
+    certificates.update(full_name="")
     anonymise_people(people, actor=actor, project_id=project_id, note=note)
     _scrub_trail(identifiers)
 

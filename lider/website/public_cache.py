@@ -45,15 +45,25 @@ def _token_key(project_id: int) -> str:
 _made_under: contextvars.ContextVar = contextvars.ContextVar("lider_public_tokens", default=None)
 
 
-def _tokens(project_id: int) -> str:
-    keys = [GLOBAL, _token_key(project_id)]
+def certificate_token_key(code: str) -> str:
+    """The token of one certificate's verification page (dropped by its changes)."""
+    return f"lider:public:certificate:{code}"
+
+
+def _read_tokens(keys) -> tuple[tuple, tuple]:
+    """(keys, their tokens), a missing token made now: what a page is made under."""
     found = cache.get_many(keys)
     for key in keys:
         if key not in found:
             cache.add(key, uuid.uuid4().hex, None)
             found[key] = cache.get(key) or "none"
-    _made_under.set((tuple(keys), tuple(found[key] for key in keys)))
-    return f"{found[GLOBAL]}.{found[_token_key(project_id)]}"
+    return tuple(keys), tuple(found[key] for key in keys)
+
+
+def _tokens(project_id: int) -> str:
+    made_under = _read_tokens([GLOBAL, _token_key(project_id)])
+    _made_under.set(made_under)
+    return ".".join(made_under[1])
 
 
 def cached_content(kind: str, project, template: str, context) -> str:
@@ -145,25 +155,67 @@ def _current(page: _Page) -> bool:
     return True
 
 
+def _served(request, key: tuple):
+    """The page kept under ``key`` for an anonymous visitor while its tokens hold, else None."""
+    if not settings.LIDER_CACHE_PUBLIC_PAGES or not _anonymous(request):
+        return None
+    page = _pages.get((*key, translation.get_language(), timezone.localdate()))
+    if page is None or not _current(page):
+        return None
+    response = HttpResponse(page.body)
+    for header, value in page.headers:
+        response[header] = value
+    return response
+
+
+def _keep(request, key: tuple, response, made_under) -> None:
+    """Keep ``response`` under ``key`` for anonymous visitors, with the tokens it was made under.
+
+    Not kept: a visitor with cookies, an error, a stream, a response setting a cookie, or one
+    that rendered a CSRF token."""
+    if (
+        not settings.LIDER_CACHE_PUBLIC_PAGES
+        or not _anonymous(request)
+        or response.status_code != 200
+        or response.streaming
+        or response.cookies
+        or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+    ):
+        return
+    page = _Page(*made_under, tuple(response.items()), response.content, time.monotonic())
+    _pages.put((*key, translation.get_language(), timezone.localdate()), page)
+
+
+def kept(request, key: tuple, token_keys: list[str], render):
+    """A public page that depends only on the rows behind ``token_keys``: from this process's
+    memory for anonymous visitors while their tokens hold, else made by ``render()`` (which
+    answers the response and whether it may be kept), kept under the tokens read before it ran
+    (so a change committed meanwhile is never kept as current)."""
+    response = _served(request, key)
+    if response is not None:
+        return response
+    if not settings.LIDER_CACHE_PUBLIC_PAGES or not _anonymous(request):
+        return render()[0]
+    made_under = _read_tokens(token_keys)
+    response, keepable = render()
+    if keepable:
+        _keep(request, key, response, made_under)
+    return response
+
+
 def cached_page(kind: str):
     """A public page (a view taking the project's slug) served whole from this process's memory
     to anonymous visitors while the tokens of ``cached_content`` it was made under hold.
 
     An anonymous page carries no CSRF token (the language switch is a GET form; ``base.html``
-    gives the token to signed-in users only), so its bytes are the same for every visitor. A
-    response that rendered a token anyway, or set a cookie, is not kept."""
+    gives the token to signed-in users only), so its bytes are the same for every visitor."""
 
     def decorator(view):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
-            if not settings.LIDER_CACHE_PUBLIC_PAGES or not _anonymous(request):
-                return view(request, *args, **kwargs)
-            key = (kind, request.path, translation.get_language(), timezone.localdate())
-            page = _pages.get(key)
-            if page is not None and _current(page):
-                response = HttpResponse(page.body)
-                for header, value in page.headers:
-                    response[header] = value
+            key = (kind, request.path)
+            response = _served(request, key)
+            if response is not None:
                 return response
             marker = _made_under.set(None)
             try:
@@ -171,17 +223,8 @@ def cached_page(kind: str):
                 made_under = _made_under.get()
             finally:
                 _made_under.reset(marker)
-            if (
-                made_under is not None
-                and response.status_code == 200
-                and not response.streaming
-                and not response.cookies
-                and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-            ):
-                page = _Page(
-                    *made_under, tuple(response.items()), response.content, time.monotonic()
-                )
-                _pages.put(key, page)
+            if made_under is not None:
+                _keep(request, key, response, made_under)
             return response
 
         return wrapper
@@ -202,5 +245,16 @@ def forget_project(project_id) -> None:
         _drop(_token_key(project_id))
 
 
+def forget_certificates(codes) -> None:
+    for code in codes:
+        _drop(certificate_token_key(code))
+
+
 def forget_all() -> None:
     _drop(GLOBAL)
+
+
+def forget_everything_here() -> None:
+    """Drop this process's whole pages (for tests: a rolled-back test's pages must not be
+    trusted for the recheck interval by the next test)."""
+    _pages.clear()

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.cache import cache
+from django.urls import reverse
 
 from lider.certification import issuing, services
 from lider.certification.models import Certificate
@@ -143,3 +144,86 @@ def test_number_pages_pass_the_static_wcag_checks(client, certificates):
         page = client.get("/weryfikacja/", params).content.decode()
         assert accessibility_problems(page) == [], params
     assert accessibility_problems(client.get("/weryfikacja/-/").content.decode()) == []
+
+
+# Kept whole for anonymous visitors (as with Redis): a change to the certificate shows at once.
+
+
+@pytest.fixture
+def kept_pages(settings):
+    settings.LIDER_CACHE_PUBLIC_PAGES = True
+    settings.LIDER_PUBLIC_PAGE_RECHECK = 60  # this process's own changes must drop its copies
+
+
+def _queries(client, url) -> tuple[int, str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries), response.content.decode()
+
+
+def test_a_verified_certificate_is_served_again_without_a_query(client, certificates, kept_pages):
+    url = f"/weryfikacja/{certificates[0].code}/"
+    made, first = _queries(client, url)
+
+    again, second = _queries(client, url)
+
+    assert made > 0 and again == 0
+    assert second == first and certificates[0].full_name in second
+
+
+def test_a_revoked_kept_certificate_shows_revoked_at_once(client, certificates, kept_pages):
+    url = f"/weryfikacja/{certificates[0].code}/"
+    _queries(client, url)
+
+    issuing.revoke_certificate(certificates[0], actor=None, reason="Błąd")
+
+    page = _queries(client, url)[1]
+    assert "To zaświadczenie zostało unieważnione dnia" in page
+    assert "To zaświadczenie jest ważne." not in page
+
+
+def test_an_erased_holder_leaves_the_kept_page_at_once(client, certificates, kept_pages):
+    from lider.website import erasure
+
+    certificate = certificates[1]
+    url = f"/weryfikacja/{certificate.code}/"
+    assert certificate.full_name in _queries(client, url)[1]
+
+    erasure.anonymise([certificate.participant.person_id], actor=None)
+
+    assert certificate.full_name not in _queries(client, url)[1]
+
+
+def test_a_number_shaped_like_a_code_is_looked_up_every_time(client, certificates, kept_pages):
+    certificate = certificates[0]
+    Certificate.objects.filter(pk=certificate.pk).update(number="ABCDEFGHJK")
+    url = "/weryfikacja/ABCDEFGHJK/"
+    assert _queries(client, url)[0] > 0
+
+    assert _queries(client, url)[0] > 0  # a list of numbers is never kept
+
+
+def test_every_look_up_is_counted_even_from_memory(client, certificates, kept_pages, settings):
+    from lider.certification import public_views
+
+    url = f"/weryfikacja/{certificates[0].code}/"
+    for _n in range(public_views.LIMIT):
+        assert client.get(url).status_code == 200
+    assert client.get(url).status_code == 429
+
+
+def test_a_signed_in_visitor_gets_a_page_of_their_own(client, certificates, kept_pages):
+    from tests.factories import UserFactory
+
+    url = f"/weryfikacja/{certificates[0].code}/"
+    _queries(client, url)
+    client.force_login(UserFactory())
+
+    body = client.get(url).content.decode()
+
+    assert reverse("backoffice:logout") in body  # their header, not the anonymous one
+    assert reverse("backoffice:login") not in body
