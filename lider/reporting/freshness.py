@@ -8,6 +8,12 @@ one callback per project (or task, session, person) and transaction: when the tr
 commits, the callback finds the projects, gives their state a new change token and queues
 ``tasks.rebuild_totals`` (the worker in production; inline in development). A rolled-back
 change marks nothing.
+
+A load of the territorial register (``lider load_terc``) marks nothing: the totals group by
+the county code read through each record's own unit (a person's gmina → its county), and the
+load only adds units of its reference date beside the stored ones, never changing one a record
+points at (``lider.territory.services.load_terc``), so no participant's county moves. Moving a
+person to a unit of the newer register is a save of the person, marked as above.
 """
 
 from django.db import router, transaction

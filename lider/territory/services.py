@@ -22,7 +22,17 @@ def load_terc(path: Path = BUNDLED_TERC, *, unit_model=None) -> int:
     Idempotent: units are keyed by (code, reference date), so loading the same file twice adds
     nothing and loading a newer register adds its units beside the older ones.
     `unit_model` lets a data migration pass its historical model.
+
+    The one place the register is written. It only adds: a stored unit is never changed or
+    deleted, so a gmina that a newer register puts in another county (under a new code, as
+    the code holds the county's) is a new unit, and every record keeps the unit, and so the
+    county, it was entered with. No pre-aggregated figure grouped by county can go stale
+    (`lider.reporting.freshness`); a person moved to a unit of the new register is a save of
+    the person, which marks their projects' totals stale like any other. When the load
+    commits, `register_loaded` is sent: the names the newest register gives a code are shown
+    on pages, so the cached public pages are dropped (`lider.website.cache_signals`).
     """
+    live = unit_model is None  # not a migration's historical model: tell the layers above
     if unit_model is None:
         from lider.territory.models import Unit as unit_model
 
@@ -66,6 +76,15 @@ def load_terc(path: Path = BUNDLED_TERC, *, unit_model=None) -> int:
                 for pk, code, date in unit_model.objects.filter(
                     level=level, reference_date__in=dates
                 ).values_list("pk", "code", "reference_date")
+            )
+        if live and added:
+            from lider.territory.signals import register_loaded
+
+            transaction.on_commit(
+                lambda: register_loaded.send(
+                    unit_model, added=added, reference_dates=sorted(dates)
+                ),
+                robust=True,
             )
     return added
 

@@ -103,3 +103,7 @@ def connect() -> None:
         uid = f"lider.website.public_cache.{model._meta.label}"
         post_save.connect(_forget_everything, sender=model, dispatch_uid=uid + ".save")
         post_delete.connect(_forget_everything, sender=model, dispatch_uid=uid + ".delete")
+    # A newer territorial register (bulk-created, so no post_save): the county names it gives.
+    from lider.territory.signals import register_loaded
+
+    register_loaded.connect(_forget_everything, dispatch_uid="lider.website.public_cache.terc")
