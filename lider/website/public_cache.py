@@ -19,19 +19,14 @@ every request.
 
 import contextvars
 import functools
-import threading
-import time
-import uuid
-from collections import OrderedDict
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
-from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
+
+from lider.core import page_store
 
 TIMEOUT = 60 * 60 * 24  # a day; changes drop entries at once, this only bounds stale memory
 GLOBAL = "lider:public:token"  # organisations, programme and territory: every project's pages
@@ -50,18 +45,8 @@ def certificate_token_key(code: str) -> str:
     return f"lider:public:certificate:{code}"
 
 
-def _read_tokens(keys) -> tuple[tuple, tuple]:
-    """(keys, their tokens), a missing token made now: what a page is made under."""
-    found = cache.get_many(keys)
-    for key in keys:
-        if key not in found:
-            cache.add(key, uuid.uuid4().hex, None)
-            found[key] = cache.get(key) or "none"
-    return tuple(keys), tuple(found[key] for key in keys)
-
-
 def _tokens(project_id: int) -> str:
-    made_under = _read_tokens([GLOBAL, _token_key(project_id)])
+    made_under = page_store.read_tokens([GLOBAL, _token_key(project_id)])
     _made_under.set(made_under)
     return ".".join(made_under[1])
 
@@ -87,51 +72,6 @@ def cached_content(kind: str, project, template: str, context) -> str:
     return mark_safe(content)  # noqa: S308 - rendered by our template, escaped there
 
 
-class _Pages:
-    """Whole pages in this process's memory, least recently used dropped first (bounded)."""
-
-    def __init__(self, entries: int):
-        self.entries = entries
-        self.pages: OrderedDict = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key):
-        with self.lock:
-            page = self.pages.get(key)
-            if page is not None:
-                self.pages.move_to_end(key)
-            return page
-
-    def put(self, key, page) -> None:
-        with self.lock:
-            self.pages[key] = page
-            self.pages.move_to_end(key)
-            while len(self.pages) > self.entries:
-                self.pages.popitem(last=False)
-
-    def drop_under(self, token_key: str) -> None:
-        """Drop the pages made under this token (this process's own change: at once)."""
-        with self.lock:
-            for key in [k for k, page in self.pages.items() if token_key in page.token_keys]:
-                del self.pages[key]
-
-    def clear(self) -> None:
-        with self.lock:
-            self.pages.clear()
-
-
-@dataclass
-class _Page:
-    token_keys: tuple
-    tokens: tuple
-    headers: tuple
-    body: bytes
-    checked: float  # time.monotonic() when the tokens were last seen unchanged
-
-
-_pages = _Pages(entries=512)
-
-
 def _anonymous(request) -> bool:
     """A plain GET from a visitor with no session and no messages: the page is everyone's."""
     return (
@@ -141,31 +81,14 @@ def _anonymous(request) -> bool:
     )
 
 
-def _current(page: _Page) -> bool:
-    """Whether the tokens the page was made under still hold: trusted for
-    ``LIDER_PUBLIC_PAGE_RECHECK`` seconds after they were last read, then read again (one
-    round trip to the shared cache)."""
-    now = time.monotonic()
-    if now - page.checked < settings.LIDER_PUBLIC_PAGE_RECHECK:
-        return True
-    found = cache.get_many(page.token_keys)
-    if tuple(found.get(k) for k in page.token_keys) != page.tokens:
-        return False
-    page.checked = now
-    return True
-
-
 def _served(request, key: tuple):
     """The page kept under ``key`` for an anonymous visitor while its tokens hold, else None."""
     if not settings.LIDER_CACHE_PUBLIC_PAGES or not _anonymous(request):
         return None
-    page = _pages.get((*key, translation.get_language(), timezone.localdate()))
-    if page is None or not _current(page):
+    page = page_store.store.get((*key, translation.get_language(), timezone.localdate()))
+    if page is None or not page_store.current(page, settings.LIDER_PUBLIC_PAGE_RECHECK):
         return None
-    response = HttpResponse(page.body)
-    for header, value in page.headers:
-        response[header] = value
-    return response
+    return page_store.response(page)
 
 
 def _keep(request, key: tuple, response, made_under) -> None:
@@ -182,8 +105,7 @@ def _keep(request, key: tuple, response, made_under) -> None:
         or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
     ):
         return
-    page = _Page(*made_under, tuple(response.items()), response.content, time.monotonic())
-    _pages.put((*key, translation.get_language(), timezone.localdate()), page)
+    page_store.keep((*key, translation.get_language(), timezone.localdate()), made_under, response)
 
 
 def kept(request, key: tuple, token_keys: list[str], render):
@@ -196,7 +118,7 @@ def kept(request, key: tuple, token_keys: list[str], render):
         return response
     if not settings.LIDER_CACHE_PUBLIC_PAGES or not _anonymous(request):
         return render()[0]
-    made_under = _read_tokens(token_keys)
+    made_under = page_store.read_tokens(token_keys)
     response, keepable = render()
     if keepable:
         _keep(request, key, response, made_under)
@@ -232,29 +154,21 @@ def cached_page(kind: str):
     return decorator
 
 
-def _drop(key: str) -> None:
-    _pages.drop_under(key)
-    cache.delete(key)
-    # Once more when the change commits: a request that read the old rows before the commit
-    # may have stored them under a token made in between.
-    transaction.on_commit(lambda: (_pages.drop_under(key), cache.delete(key)))
-
-
 def forget_project(project_id) -> None:
     if project_id is not None:
-        _drop(_token_key(project_id))
+        page_store.drop(_token_key(project_id))
 
 
 def forget_certificates(codes) -> None:
     for code in codes:
-        _drop(certificate_token_key(code))
+        page_store.drop(certificate_token_key(code))
 
 
 def forget_all() -> None:
-    _drop(GLOBAL)
+    page_store.drop(GLOBAL)
 
 
 def forget_everything_here() -> None:
     """Drop this process's whole pages (for tests: a rolled-back test's pages must not be
     trusted for the recheck interval by the next test)."""
-    _pages.clear()
+    page_store.store.clear()

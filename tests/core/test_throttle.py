@@ -33,4 +33,3 @@ def test_with_redis_one_round_trip_counts_and_the_counter_expires(monkeypatch):
     assert 0 < client.ttl(key) <= 600  # the window began with the first request, not moved
     assert cache.get("address") == 3  # Django's cache reads the same counter
     cache.delete("address")
-
