@@ -31,15 +31,30 @@ def filtered(applications, *, status="", county="", target_group="", eligible=""
 
 
 def counts(applications) -> dict:
-    """How many applications in each status, eligible or not, and in all (one query)."""
-    statuses = {status: Count("pk", filter=Q(status=status)) for status in Application.Status}
-    return applications.order_by().aggregate(
-        total=Count("pk"),
-        eligible=Count("pk", filter=Q(is_eligible=True)),
-        not_eligible=Count("pk", filter=Q(is_eligible=False)),
-        to_check=Count("pk", filter=Q(identity=Application.Identity.TO_CHECK)),
-        **statuses,
+    """How many applications in each status, eligible or not, with the identity to check,
+    and in all: one query grouped by (status, eligible, identity), read from the
+    application_summary index alone, summed here (at most 6 × 2 × 4 rows)."""
+    figures = {
+        "total": 0,
+        "eligible": 0,
+        "not_eligible": 0,
+        "to_check": 0,
+        **{status.value: 0 for status in Application.Status},
+    }
+    rows = (
+        applications.order_by()
+        .values("status", "is_eligible", "identity")
+        .annotate(n=Count("*"))
+        .values_list("status", "is_eligible", "identity", "n")
     )
+    for status, is_eligible, identity, n in rows:
+        figures["total"] += n
+        figures["eligible" if is_eligible else "not_eligible"] += n
+        if identity == Application.Identity.TO_CHECK:
+            figures["to_check"] += n
+        if status in figures:
+            figures[status] += n
+    return figures
 
 
 def ranking(project):
@@ -54,17 +69,12 @@ def ranking(project):
     )
 
 
-def application_language(person, participant=None) -> str:
-    """The language of the application the participant came from (with no participant: the
-    person's latest application), or "" (none): the language `people` writes to them in
-    (registered in `lider.people.recipients`)."""
-    if participant is not None:
-        applications = Application.objects.filter(participant=participant)
-    elif person is not None:
-        applications = Application.objects.filter(person=person)
-    else:
-        return ""
+def application_language(participant) -> str:
+    """The language of the application the participant came from, or "" (none): the
+    language `people` writes to them in (registered in `lider.people.recipients`)."""
     language = (
-        applications.order_by("-submitted_at", "-pk").values_list("language", flat=True).first()
+        Application.objects.filter(participant=participant)
+        .values_list("language", flat=True)
+        .first()
     )
     return language or ""

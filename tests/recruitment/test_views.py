@@ -61,6 +61,51 @@ def test_filters_and_counts(client, project):
     assert len(client.get(list_url(project, target_group=group.pk)).context["page"]) == 2
 
 
+def _counted_row_by_row(applications) -> dict:
+    """The summary as the list computed it before it was grouped: ten filtered counts."""
+    from django.db.models import Count, Q
+
+    statuses = {status: Count("pk", filter=Q(status=status)) for status in Application.Status}
+    return applications.order_by().aggregate(
+        total=Count("pk"),
+        eligible=Count("pk", filter=Q(is_eligible=True)),
+        not_eligible=Count("pk", filter=Q(is_eligible=False)),
+        to_check=Count("pk", filter=Q(identity=Application.Identity.TO_CHECK)),
+        **statuses,
+    )
+
+
+def test_the_grouped_summary_equals_the_counts_it_replaced(project):
+    from lider.recruitment import queries
+
+    group = project.target_groups.get(order=1)
+    myszkow = unit_by_code("2409011")
+    statuses, identities = list(Application.Status), list(Application.Identity)
+    for n in range(30):
+        ApplicationFactory(
+            project=project,
+            person=PersonFactory(gmina=myszkow) if n % 4 == 0 else PersonFactory(),
+            status=statuses[n % len(statuses)],
+            is_eligible=n % 3 != 0,
+            identity=identities[n % len(identities)],
+            target_group=group if n % 5 == 0 else None,
+        )
+    ApplicationFactory(status="rejected", person=PersonFactory(gmina=myszkow))  # elsewhere
+
+    for filters in [
+        {},
+        {"status": "accepted"},
+        {"eligible": "no"},
+        {"identity": "to_check"},
+        {"county": unit_by_code("2409").pk},
+        {"target_group": group.pk, "eligible": "yes"},
+        {"status": "withdrawn", "identity": "linked"},
+    ]:
+        applications = queries.filtered(queries.applications_for(project), **filters)
+        assert queries.counts(applications) == _counted_row_by_row(applications), filters
+    assert queries.counts(queries.applications_for(project))["total"] == 30
+
+
 @pytest.mark.parametrize(
     "role, sees_list, may_reveal",
     [
