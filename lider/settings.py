@@ -108,6 +108,7 @@ MIDDLEWARE = [
     "lider.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "lider.core.kept_pages.KeptPageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -181,6 +182,12 @@ LIDER_CACHE_PUBLIC_PAGES = env_bool("LIDER_CACHE_PUBLIC_PAGES", bool(REDIS_URL))
 # Seconds a worker serves its in-memory copy of a public page before checking the shared cache's
 # tokens again (lider.website.public_cache): the longest a change made elsewhere takes to show.
 LIDER_PUBLIC_PAGE_RECHECK = env_int("LIDER_PUBLIC_PAGE_RECHECK", 1)
+# The roll-up and the indicators dashboard kept whole per worker for the signed-in user they
+# were made for (lider.core.kept_pages): needs the shared cache, as the public pages do. With
+# Redis the sessions are read from it too (written through to the database).
+LIDER_CACHE_BACKOFFICE_PAGES = env_bool("LIDER_CACHE_BACKOFFICE_PAGES", bool(REDIS_URL))
+if REDIS_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -11,6 +11,8 @@ class ReportingConfig(AppConfig):
         from lider.reporting import (
             freshness,
             jobs,  # noqa: F401 - registers the export job's runner
+            kept,
         )
 
         freshness.connect()
+        kept.connect()

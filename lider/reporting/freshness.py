@@ -74,10 +74,12 @@ def mark_stale(project_ids) -> None:
     """New change tokens for these projects' totals, and a rebuild queued for each."""
     import uuid
 
+    from lider.core import kept_pages
     from lider.reporting import tasks
     from lider.reporting.models import TotalsState
 
     for pk in sorted(set(project_ids)):
+        kept_pages.forget_project(pk)  # the pages showing the figures (lider.core.kept_pages)
         # A project never built has no state: it is stale already (its first rebuild makes it).
         if TotalsState.objects.filter(project_id=pk).update(changed=uuid.uuid4()):
             tasks.rebuild_totals.enqueue(pk)

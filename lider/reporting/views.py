@@ -11,12 +11,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lider.core.kept_pages import kept_page
 from lider.core.permissions import allows
 from lider.core.replica import reading_replica
 from lider.jobs.models import Job
 from lider.jobs.services import download, kept_hours, start_job
 from lider.projects.access import project_view
-from lider.reporting import charts, drilldown, jobs, measures, services
+from lider.reporting import charts, drilldown, jobs, kept, measures, services
 from lider.reporting.exports import breakdown, monitoring, progress
 from lider.reporting.exports.profiles import PROFILES
 from lider.reporting.forms import IndicatorForm, PeriodForm, SnapshotForm, default_period
@@ -59,6 +60,7 @@ def dashboard_charts(project, values) -> dict[str, dict[str, str]]:
     return found
 
 
+@kept_page(kept.dashboard_tokens)
 @project_view("reporting.view")
 def dashboard(request, project):
     """Every indicator's value against its target; with ?start=&end= also its value in that

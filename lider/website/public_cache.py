@@ -26,7 +26,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
-from lider.core import page_store
+from lider.core import kept_pages, page_store
 
 TIMEOUT = 60 * 60 * 24  # a day; changes drop entries at once, this only bounds stale memory
 GLOBAL = "lider:public:token"  # organisations, programme and territory: every project's pages
@@ -157,6 +157,7 @@ def cached_page(kind: str):
 def forget_project(project_id) -> None:
     if project_id is not None:
         page_store.drop(_token_key(project_id))
+    kept_pages.forget_project(project_id)  # the back office shows the same rows
 
 
 def forget_certificates(codes) -> None:
@@ -166,6 +167,7 @@ def forget_certificates(codes) -> None:
 
 def forget_all() -> None:
     page_store.drop(GLOBAL)
+    kept_pages.forget_shared()
 
 
 def forget_everything_here() -> None:

@@ -7,9 +7,11 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from lider.core.kept_pages import kept_page
 from lider.core.spreadsheets import XLSX_CONTENT_TYPE
 from lider.people.models import LabourStatus, Sex
 from lider.projects.access import staff_view
+from lider.reporting import kept
 from lider.reporting.queries import county_names
 from lider.reporting.rollup.export import rollup_workbook
 from lider.reporting.rollup.forms import RollupFilterForm
@@ -24,6 +26,7 @@ def _rollup(request):
 
 
 @require_safe
+@kept_page(kept.rollup_tokens)
 @staff_view
 def rollup_page(request):
     """Participants, certificates, entities, indicators and projects at risk over every project
