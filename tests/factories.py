@@ -121,3 +121,13 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
         lambda: datetime.datetime(2009, 12, 10, 10, 0, tzinfo=datetime.UTC)
     )
     is_eligible = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """Saved as the services save one, counted in the project's kept counts."""
+        from lider.recruitment import totals
+
+        application = model_class(*args, **kwargs)
+        with totals.kept(application):
+            application.save()
+        return application

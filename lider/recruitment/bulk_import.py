@@ -12,7 +12,7 @@ from lider.core import audit, bulk, table_reader
 from lider.people import imports as people_imports
 from lider.people.importing import PersonRow
 from lider.people.models import Participant, Person
-from lider.recruitment import rules
+from lider.recruitment import rules, totals
 from lider.recruitment.models import Application, Consent
 from lider.recruitment.services import current_information_clause, required_consent_texts
 
@@ -38,6 +38,9 @@ APPLICATION_COLUMNS = (
     "information_clause_id", "account_invitation_id",
 )  # fmt: skip
 
+
+# Where the kept counts' key (recruitment.totals.KEY) stands in a row of APPLICATION_COLUMNS.
+KEPT_COLUMNS = [APPLICATION_COLUMNS.index(name) for name in totals.KEY]
 
 CONSENT_COLUMNS = (
     "application_id", "text_id", "purpose", "given_at", "source", "withdrawn_at",
@@ -148,6 +151,7 @@ class ApplicationWriter:
             )
         after = self._last_application_id() if self.texts else 0
         bulk.insert_values(Application, APPLICATION_COLUMNS, rows)
+        totals.added(project.pk, [[row[i] for i in KEPT_COLUMNS] for row in rows])
         if self.texts:
             ids = self._application_ids(after, [person.pk for person in subjects])
             given = Consent.Source.IMPORT

@@ -11,7 +11,7 @@ from lider.people import matching
 from lider.people import services as people
 from lider.people.models import Person
 from lider.people.restrictions import refuse_if_restricted
-from lider.recruitment import rules
+from lider.recruitment import rules, totals
 from lider.recruitment.models import Application
 
 IDENTIFIER = {"person": "pesel", "institution": "nip"}
@@ -125,7 +125,7 @@ def link_applicant(application: Application, *, actor, to, take: tuple = ()) -> 
     application.identity = Application.Identity.LINKED
     rules.check(application)
     try:
-        with transaction.atomic():
+        with transaction.atomic(), totals.kept(application):
             application.save(
                 update_fields=[kind, "identity", "is_eligible", "eligibility", "score"]
             )
@@ -166,7 +166,7 @@ def keep_separate(application: Application, *, actor) -> Application:
     old = application.identity
     application.identity = Application.Identity.SEPARATE
     try:
-        with transaction.atomic():
+        with transaction.atomic(), totals.kept(application):
             application.save(update_fields=["identity"])
     except IntegrityError as error:
         raise ValidationError(

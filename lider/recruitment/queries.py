@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Q
 
-from lider.recruitment.models import Application
+from lider.recruitment.models import Application, ApplicationTotal
 
 
 def applications_for(project):
@@ -30,10 +30,8 @@ def filtered(applications, *, status="", county="", target_group="", eligible=""
     return applications
 
 
-def counts(applications) -> dict:
-    """How many applications in each status, eligible or not, with the identity to check,
-    and in all: one query grouped by (status, eligible, identity), read from the
-    application_summary index alone, summed here (at most 6 × 2 × 4 rows)."""
+def _summed(rows) -> dict:
+    """The summary's figures from (status, is_eligible, identity, how many) rows."""
     figures = {
         "total": 0,
         "eligible": 0,
@@ -41,12 +39,6 @@ def counts(applications) -> dict:
         "to_check": 0,
         **{status.value: 0 for status in Application.Status},
     }
-    rows = (
-        applications.order_by()
-        .values("status", "is_eligible", "identity")
-        .annotate(n=Count("*"))
-        .values_list("status", "is_eligible", "identity", "n")
-    )
     for status, is_eligible, identity, n in rows:
         figures["total"] += n
         figures["eligible" if is_eligible else "not_eligible"] += n
@@ -55,6 +47,38 @@ def counts(applications) -> dict:
         if status in figures:
             figures[status] += n
     return figures
+
+
+def counts(applications) -> dict:
+    """How many applications in each status, eligible or not, with the identity to check,
+    and in all: one query grouped by (status, eligible, identity), read from the
+    application_summary index alone, summed here (at most 6 × 2 × 4 rows)."""
+    return _summed(
+        applications.order_by()
+        .values("status", "is_eligible", "identity")
+        .annotate(n=Count("*"))
+        .values_list("status", "is_eligible", "identity", "n")
+    )
+
+
+KEPT_FILTERS = {"status", "eligible", "identity"}
+
+
+def summary(project, applications, **filters) -> dict:
+    """The list's summary (:func:`counts`) of ``applications``, the project's under
+    ``filters``: read from the kept counts (recruitment.totals, at most 48 rows) when the
+    filters are only of status, eligibility and identity; counted from the applications when
+    they name a county or a target group."""
+    if any(value for name, value in filters.items() if name not in KEPT_FILTERS):
+        return counts(applications)
+    kept = ApplicationTotal.objects.filter(project=project)
+    if filters.get("status"):
+        kept = kept.filter(status=filters["status"])
+    if filters.get("eligible") in {"yes", "no"}:
+        kept = kept.filter(is_eligible=filters["eligible"] == "yes")
+    if filters.get("identity"):
+        kept = kept.filter(identity=filters["identity"])
+    return _summed(kept.values_list("status", "is_eligible", "identity", "applications"))
 
 
 def ranking(project):

@@ -18,7 +18,7 @@ from lider.people import services as people
 from lider.people.models import Institution, Participant, Person, Restriction
 from lider.people.restrictions import refuse_if_restricted
 from lider.projects import invitations
-from lider.recruitment import identity, mail, rules
+from lider.recruitment import identity, mail, rules, totals
 from lider.recruitment.models import Application, Consent, ConsentText, InformationClause
 
 Status = Application.Status
@@ -80,7 +80,7 @@ def submit_application(
         application.identity = Application.Identity.TO_CHECK
     rules.check(application)
     try:
-        with transaction.atomic():
+        with totals.kept(application):
             application.save()
     except IntegrityError:
         # The same identifier was recorded in the project by a request running at the same
@@ -89,7 +89,8 @@ def submit_application(
             raise
         application.pk = None
         application.identity = Application.Identity.TO_CHECK
-        application.save()
+        with totals.kept(application):
+            application.save()
     consent_source = {
         Application.Source.ONLINE: Consent.Source.ONLINE,
         Application.Source.PAPER: Consent.Source.PAPER,
@@ -125,15 +126,22 @@ def recheck_project(project, *, actor) -> int:
     """Check every open application again (after the rules or criteria changed)."""
     ctx = rules.context_for(project)
     changed = []
-    applications = Application.objects.filter(project=project).select_related(
-        "person__gmina__parent", "institution__gmina__parent", "target_group"
+    # Locked as read (of: the applications only), so the kept counts move from what is stored.
+    applications = (
+        Application.objects.filter(project=project)
+        .select_related("person__gmina__parent", "institution__gmina__parent", "target_group")
+        .select_for_update(of=("self",))
     )
+    moved = []
     for application in applications:
         before = (application.is_eligible, application.eligibility, application.score)
+        was = (application.status, application.is_eligible, application.identity)
         rules.check(application, ctx)
         if before != (application.is_eligible, application.eligibility, application.score):
             changed.append(application)
+            moved.append((was, (application.status, application.is_eligible, application.identity)))
     Application.objects.bulk_update(changed, ["is_eligible", "eligibility", "score"])
+    totals.changed(project.pk, moved)
     audit.record(
         actor,
         audit.Action.UPDATE,
@@ -167,7 +175,8 @@ def _change_status(application, new, *, actor, reason="", at=None) -> Applicatio
     application.decision_reason = reason
     application.decided_at = at or timezone.now()
     application.decided_by = actor
-    application.save(update_fields=["status", "decision_reason", "decided_at", "decided_by"])
+    with totals.kept(application):
+        application.save(update_fields=["status", "decision_reason", "decided_at", "decided_by"])
     audit.status_changed(
         application,
         actor=actor,

@@ -67,7 +67,7 @@ def application_list(request, project):
     )
     filters = form.cleaned_data if form.is_valid() else {}
     applications = queries.filtered(queries.applications_for(project), **filters)
-    counts = queries.counts(applications)
+    counts = queries.summary(project, applications, **filters)
     paginator = Paginator(applications.order_by("-submitted_at", "-pk"), 50)
     paginator.count = counts["total"]  # counted once, with the summary
     page = paginator.get_page(request.GET.get("page"))

@@ -14,7 +14,7 @@ from lider.people import services as people_services
 from lider.people.identifiers import birth_date_from_pesel, sex_from_pesel
 from lider.people.models import Education, LabourStatus, Participant, Person
 from lider.projects.models import Project
-from lider.recruitment import rules
+from lider.recruitment import rules, totals
 from lider.recruitment.models import (
     Application,
     Consent,
@@ -229,6 +229,7 @@ def load_recruitment(project: Project) -> int:
         new.append(application)
 
     Application.objects.bulk_create(new)
+    totals.rebuild(project)  # written past the services that keep the counts
     created = Application.objects.filter(project=project, consents__isnull=True)
     Consent.objects.bulk_create(
         [
