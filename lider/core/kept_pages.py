@@ -127,16 +127,13 @@ def _read_before(request, data_keys) -> None:
         request._lider_kept_under = made_under
 
 
+def data_tokens(project_id) -> list[str]:
+    """The tokens a change to a project's data drops: its pages', and those over many projects."""
+    return [DATA] if project_id is None else [project_data_token(project_id), DATA]
+
+
 def forget_project(project_id) -> None:
-    """A change to a project's data: its pages and the pages over many projects."""
-    if project_id is not None:
-        page_store.drop(project_data_token(project_id))
-    page_store.drop(DATA)
-
-
-def forget_shared() -> None:
-    page_store.drop(SHARED)
-    page_store.drop(DATA)
+    page_store.drop(*data_tokens(project_id))
 
 
 def forget_user(user_id) -> None:

@@ -97,10 +97,28 @@ def response(page: Page) -> HttpResponse:
     return answer
 
 
-def drop(key: str) -> None:
-    """A change: the token goes, and this worker's pages made under it at once."""
-    store.drop_under(key)
-    cache.delete(key)
-    # Once more when the change commits: a request that read the old rows before the commit
-    # may have stored them under a token made in between.
-    transaction.on_commit(lambda: (store.drop_under(key), cache.delete(key)))
+class _Drop:
+    """Drop tokens (and this worker's pages made under them); also run when a change commits."""
+
+    def __init__(self, keys: tuple[str, ...]):
+        self.keys = keys
+
+    def __call__(self) -> None:
+        for key in self.keys:
+            store.drop_under(key)
+        cache.delete_many(self.keys)
+
+
+def drop(*keys: str) -> None:
+    """A change: the tokens go (one round trip), and this worker's pages made under them at
+    once; once more when the change commits, since a request that read the old rows before the
+    commit may have kept them under a token made in between (registered once per transaction:
+    a loop saving many rows adds no work at commit)."""
+    _Drop(keys)()
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        getattr(callback, "keys", None) == keys
+        for _sids, callback, _robust in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(_Drop(keys))
