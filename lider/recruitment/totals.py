@@ -107,6 +107,8 @@ def stored(project=None) -> dict:
 def rebuild(project=None) -> int:
     """Count the applications again and keep the counts; returns how many counts there are."""
     counted = fresh(project)
+    if counted == stored(project):
+        return len(counted)  # nothing to write: a second demo load changes no row
     scope = ApplicationTotal.objects.all()
     if project is not None:
         scope = scope.filter(project=project)
