@@ -93,12 +93,17 @@ def ranking(project):
     )
 
 
-def application_language(participant) -> str:
-    """The language of the application the participant came from, or "" (none): the
-    language `people` writes to them in (registered in `lider.people.recipients`)."""
+def application_language(person, participant=None) -> str:
+    """The language of the application the participant came from (with no participant: the
+    person's latest application), or "" (none): the language `people` writes to them in
+    (registered in `lider.people.recipients`)."""
+    if participant is not None:
+        applications = Application.objects.filter(participant=participant)
+    elif person is not None:
+        applications = Application.objects.filter(person=person)
+    else:
+        return ""
     language = (
-        Application.objects.filter(participant=participant)
-        .values_list("language", flat=True)
-        .first()
+        applications.order_by("-submitted_at", "-pk").values_list("language", flat=True).first()
     )
     return language or ""
