@@ -16,6 +16,10 @@ from django.urls import reverse
 from tests.core.test_serve import free_port, wait_for
 from tests.website.test_public_cache_served import REDIS, redis_answers
 
+# Its server runs on a SQLite database of its own whatever the suite's database is: run once, in
+# the SQLite run (as test_wheel), not again beside PostgreSQL.
+pytestmark = pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="SQLite run only")
+
 LIDER = Path(sys.executable).with_name("lider")
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "Kept-pages-test-2026"

@@ -5,6 +5,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+# Its server runs on a SQLite database of its own whatever the suite's database is: run once, in
+# the SQLite run (as test_wheel), not again beside PostgreSQL.
+pytestmark = pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="SQLite run only")
+
 LIDER = Path(sys.executable).with_name("lider")
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -12,6 +12,10 @@ import pytest
 
 from tests.core.test_serve import free_port, wait_for
 
+# Its server runs on a SQLite database of its own whatever the suite's database is: run once, in
+# the SQLite run (as test_wheel), not again beside PostgreSQL.
+pytestmark = pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="SQLite run only")
+
 LIDER = Path(sys.executable).with_name("lider")
 ROOT = Path(__file__).resolve().parents[2]
 REDIS = os.environ.get("LIDER_TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
