@@ -1,8 +1,8 @@
 """Requests counted per key and window in the shared cache (limits per client address).
 
-With Redis one round trip counts and reads (a MULTI of SET NX EX and INCR: the window starts
-with the first request, and the counter can never be left without its expiry); with another
-cache, Django's ``add`` and ``incr``.
+With Redis one command counts and reads (a script run by EVALSHA: INCR, and EXPIRE when the
+count is 1, so the window starts with the first request and the counter can never be left
+without its expiry; one reply to read); with another cache, Django's ``add`` and ``incr``.
 """
 
 from django.core.cache import caches
@@ -15,16 +15,31 @@ def count(key: str, window_seconds: int) -> int:
     cache = _backend()
     if isinstance(cache, RedisCache):
         full_key = cache.make_and_validate_key(key)
-        pipe = cache._cache.get_client(full_key, write=True).pipeline(transaction=True)
-        pipe.set(full_key, 0, ex=window_seconds, nx=True)
-        pipe.incr(full_key)
-        return pipe.execute()[1]
+        client = cache._cache.get_client(full_key, write=True)
+        return int(_script(client)(keys=[full_key], args=[window_seconds]))
     cache.add(key, 0, window_seconds)
     try:
         return cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.set(key, 1, window_seconds)
         return 1
+
+
+_COUNT = """
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return n
+"""
+_scripts = {}
+
+
+def _script(client):
+    """The counting script registered once per client (redis-py sends EVALSHA, and the script
+    itself once if the server does not know it)."""
+    script = _scripts.get(id(client))
+    if script is None:
+        script = _scripts[id(client)] = client.register_script(_COUNT)
+    return script
 
 
 def _backend():
