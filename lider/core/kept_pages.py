@@ -65,7 +65,7 @@ class KeptPageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        key = _page_key(request)
+        key = request._lider_kept_key = _page_key(request)
         if key is not None:
             page = page_store.store.get(key)
             if page is not None and page_store.current(page, recheck_seconds=0):
@@ -106,7 +106,8 @@ def kept_page(data_tokens):
     def decorate(view):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
-            if _page_key(request) is not None and request.user.is_authenticated:
+            # The middleware's key: None when the request is not one a kept page may answer.
+            if getattr(request, "_lider_kept_key", None) and request.user.is_authenticated:
                 _read_before(request, data_tokens(request, **kwargs))
             return view(request, *args, **kwargs)
 
