@@ -9,20 +9,28 @@ urlpatterns = [
     # For load balancers and monitoring: outside the language prefixes, no login.
     path("zdrowie/", health, name="health"),
 ]
+# The back office under one prefix and its projects under another, so that resolving a public
+# page tests "biuro/" once instead of once per back-office module (every request resolves).
+_projects = [
+    path("", include("lider.projects.urls")),
+    path("", include("lider.people.urls")),
+    path("", include("lider.recruitment.urls")),
+    path("", include("lider.outcomes.urls")),
+    path("", include("lider.reporting.urls")),
+    path("", include("lider.website.rights_urls")),
+    path("<slug:slug>/zajecia/", include("lider.delivery.urls")),
+    path("<slug:slug>/certyfikaty/", include("lider.certification.urls")),
+]
+_backoffice = [
+    path("", include("lider.core.urls")),
+    path("zaproszenie/", include("lider.projects.invitation_urls")),
+    path("konta/", include("lider.projects.account_urls")),
+    path("zestawienie/", include("lider.reporting.rollup.urls")),
+    path("projekty/", include(_projects)),
+]
 urlpatterns += i18n_patterns(
-    path("biuro/", include("lider.core.urls")),
-    path("biuro/zaproszenie/", include("lider.projects.invitation_urls")),
-    path("biuro/konta/", include("lider.projects.account_urls")),
-    path("biuro/zestawienie/", include("lider.reporting.rollup.urls")),
-    path("biuro/projekty/", include("lider.projects.urls")),
-    path("biuro/projekty/", include("lider.people.urls")),
-    path("biuro/projekty/", include("lider.recruitment.urls")),
-    path("biuro/projekty/", include("lider.outcomes.urls")),
-    path("biuro/projekty/", include("lider.reporting.urls")),
-    path("biuro/projekty/", include("lider.website.rights_urls")),
-    path("biuro/projekty/<slug:slug>/zajecia/", include("lider.delivery.urls")),
+    path("biuro/", include(_backoffice)),
     path("kalendarz/", include("lider.delivery.public_urls")),
-    path("biuro/projekty/<slug:slug>/certyfikaty/", include("lider.certification.urls")),
     path("", include("lider.certification.public_urls")),
     path("", include("lider.recruitment.public_urls")),
     path("", include("lider.people.public_urls")),

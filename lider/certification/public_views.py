@@ -6,6 +6,8 @@ that the certificate exists and whether it is valid; with the holder's surname i
 whole certificate, as the code does. Nothing typed reaches a URL unless it is code-shaped.
 """
 
+import functools
+
 from django.conf import settings
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -25,6 +27,11 @@ WINDOW_SECONDS = 600
 def _too_many(request) -> bool:
     key = f"certification:verify:{request.META.get('REMOTE_ADDR', '')}"
     return throttle.count(key, WINDOW_SECONDS) > LIMIT
+
+
+def _within_limit(request) -> bool:
+    """Asked by the public page middleware before it answers a kept page: counts this look-up."""
+    return not _too_many(request)
 
 
 def _refuse(request):
@@ -80,9 +87,10 @@ def verify(request, code):
     if normal != code:
         return redirect("certification_public:verify", code=normal)
     # A found certificate's page depends on its row alone: kept whole for anonymous visitors
-    # until the certificate changes (``public_cache``; the count above runs on every request).
+    # until the certificate changes (``public_cache``); a kept page's hit is counted as well.
     token = public_cache.certificate_token_key(normal)
-    return public_cache.kept(request, ("verify", normal), [token], lambda: _page(request, normal))
+    render = functools.partial(_page, request, normal)
+    return public_cache.kept(request, [token], render, admits=_within_limit)
 
 
 def _page(request, normal):

@@ -26,6 +26,7 @@ class Page:
     headers: tuple
     body: bytes
     checked: float  # time.monotonic() when the tokens were last seen unchanged
+    admits: object = None  # admits(request) -> bool, asked before each hit (a rate limit)
 
 
 class _Store:
@@ -72,9 +73,9 @@ def read_tokens(keys, *, given=()) -> tuple[tuple, tuple]:
     return tuple(keys), tuple(found.get(key) for key in keys)
 
 
-def keep(key, made_under: tuple[tuple, tuple], response) -> None:
+def keep(key, made_under: tuple[tuple, tuple], response, admits=None) -> None:
     headers = tuple((k, v) for k, v in response.items())
-    store.put(key, Page(*made_under, headers, response.content, time.monotonic()))
+    store.put(key, Page(*made_under, headers, response.content, time.monotonic(), admits))
 
 
 def current(page: Page, recheck_seconds: float) -> bool:

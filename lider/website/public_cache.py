@@ -9,16 +9,18 @@ rendered on every request and never cached. Only with a shared cache (Redis):
 
 For visitors who send no cookie but the CSRF one (no session, no messages: every anonymous
 visitor gets the same page, which carries no CSRF token) the whole page is kept in the worker's
-own memory as well (``cached_page``), under the tokens it was made with: a hit runs no query
-and no template. The worker trusts its copy for ``LIDER_PUBLIC_PAGE_RECHECK`` seconds (1 by
-default) after it last saw the tokens unchanged, then asks the shared cache again (one round
-trip): a change made in this worker drops its copies at once, one made elsewhere (another
-worker, the task worker) reaches this worker's memory within that bound. Set it to 0 to ask on
-every request.
+own memory as well (``cached_page``, ``kept``), under the tokens it was made with, and answered
+by ``PublicPageMiddleware`` near the top of the stack: a hit runs no query, no template, no
+session or URL resolution. The worker trusts its copy for ``LIDER_PUBLIC_PAGE_RECHECK``
+seconds (1 by default) after it last saw the tokens unchanged, then asks the shared cache again
+(one round trip): a change made in this worker drops its copies at once, one made elsewhere
+(another worker, the task worker) reaches this worker's memory within that bound. Set it to 0 to
+ask on every request.
 """
 
 import contextvars
 import functools
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -75,83 +77,94 @@ def cached_content(kind: str, project, template: str, context) -> str:
 def _anonymous(request) -> bool:
     """A plain GET from a visitor with no session and no messages: the page is everyone's."""
     return (
-        request.method == "GET"
+        settings.LIDER_CACHE_PUBLIC_PAGES
+        and request.method == "GET"
         and not request.META.get("QUERY_STRING")
         and set(request.COOKIES) <= {settings.CSRF_COOKIE_NAME}
     )
 
 
-def _served(request, key: tuple):
-    """The page kept under ``key`` for an anonymous visitor while its tokens hold, else None."""
-    if not settings.LIDER_CACHE_PUBLIC_PAGES or not _anonymous(request):
-        return None
-    page = page_store.store.get((*key, translation.get_language(), timezone.localdate()))
-    if page is None or not page_store.current(page, settings.LIDER_PUBLIC_PAGE_RECHECK):
-        return None
-    return page_store.response(page)
+@dataclass
+class _Keep:
+    """Set on the request by a view whose page may be kept: the tokens it was made under."""
+
+    made_under: tuple[tuple, tuple]
+    admits: object = None
 
 
-def _keep(request, key: tuple, response, made_under) -> None:
-    """Keep ``response`` under ``key`` for anonymous visitors, with the tokens it was made under.
+class PublicPageMiddleware:
+    """Answers an anonymous visitor's GET with the page kept for its path while its tokens hold,
+    before sessions, authentication, locale and URL resolution run (the path holds the language:
+    Polish pages have no prefix, English ones ``/en/``). On the way out keeps a page its view
+    marked (``cached_page``, ``kept``) with every header the stack below gave it; the security
+    headers above are added to each answer. A page with ``admits`` (verification's per-address
+    limit) asks it before each hit; a refused request goes down the stack, which refuses it."""
 
-    Not kept: a visitor with cookies, an error, a stream, a response setting a cookie, or one
-    that rendered a CSRF token."""
-    if (
-        not settings.LIDER_CACHE_PUBLIC_PAGES
-        or not _anonymous(request)
-        or response.status_code != 200
-        or response.streaming
-        or response.cookies
-        or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-    ):
-        return
-    page_store.keep((*key, translation.get_language(), timezone.localdate()), made_under, response)
+    def __init__(self, get_response):
+        self.get_response = get_response
 
-
-def kept(request, key: tuple, token_keys: list[str], render):
-    """A public page that depends only on the rows behind ``token_keys``: from this process's
-    memory for anonymous visitors while their tokens hold, else made by ``render()`` (which
-    answers the response and whether it may be kept), kept under the tokens read before it ran
-    (so a change committed meanwhile is never kept as current)."""
-    response = _served(request, key)
-    if response is not None:
+    def __call__(self, request):
+        key = (request.path, timezone.localdate()) if _anonymous(request) else None
+        if key is not None:
+            page = page_store.store.get(key)
+            if (
+                page is not None
+                and page_store.current(page, settings.LIDER_PUBLIC_PAGE_RECHECK)
+                and (page.admits is None or page.admits(request))
+            ):
+                return page_store.response(page)
+        response = self.get_response(request)
+        keep = getattr(request, "_lider_public_keep", None)
+        if key is not None and keep is not None and _keepable(request, response):
+            page_store.keep(key, keep.made_under, response, keep.admits)
         return response
-    if not settings.LIDER_CACHE_PUBLIC_PAGES or not _anonymous(request):
+
+
+def _keepable(request, response) -> bool:
+    """Not kept: an error, a stream, a response setting a cookie, or one that rendered a CSRF
+    token."""
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+    )
+
+
+def kept(request, token_keys: list[str], render, admits=None):
+    """A public page that depends only on the rows behind ``token_keys``: made by ``render()``
+    (which answers the response and whether it may be kept) and, for anonymous visitors, kept
+    by ``PublicPageMiddleware`` under the tokens read before it ran (so a change committed
+    meanwhile is never kept as current)."""
+    if not _anonymous(request):
         return render()[0]
     made_under = page_store.read_tokens(token_keys)
     response, keepable = render()
     if keepable:
-        _keep(request, key, response, made_under)
+        request._lider_public_keep = _Keep(made_under, admits)
     return response
 
 
-def cached_page(kind: str):
-    """A public page (a view taking the project's slug) served whole from this process's memory
-    to anonymous visitors while the tokens of ``cached_content`` it was made under hold.
+def cached_page(view):
+    """A public page (a view taking the project's slug) kept by ``PublicPageMiddleware`` for
+    anonymous visitors under the tokens of ``cached_content`` it was made under.
 
     An anonymous page carries no CSRF token (the language switch is a GET form; ``base.html``
     gives the token to signed-in users only), so its bytes are the same for every visitor."""
 
-    def decorator(view):
-        @functools.wraps(view)
-        def wrapper(request, *args, **kwargs):
-            key = (kind, request.path)
-            response = _served(request, key)
-            if response is not None:
-                return response
-            marker = _made_under.set(None)
-            try:
-                response = view(request, *args, **kwargs)
-                made_under = _made_under.get()
-            finally:
-                _made_under.reset(marker)
-            if made_under is not None:
-                _keep(request, key, response, made_under)
-            return response
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        marker = _made_under.set(None)
+        try:
+            response = view(request, *args, **kwargs)
+            made_under = _made_under.get()
+        finally:
+            _made_under.reset(marker)
+        if made_under is not None and _anonymous(request):
+            request._lider_public_keep = _Keep(made_under)
+        return response
 
-        return wrapper
-
-    return decorator
+    return wrapper
 
 
 def forget_project(project_id) -> None:

@@ -14,7 +14,7 @@ def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-@cached_page("results")
+@cached_page
 def project_results(request, slug):
     project = get_object_or_404(Project.objects.public(), slug=slug)
 

@@ -11,7 +11,7 @@ def home(request):
     return render(request, "website/home.html", {"projects": projects})
 
 
-@cached_page("project")
+@cached_page
 def project_page(request, slug):
     """The public card of a project: its content cached until something it shows changes."""
     project = get_object_or_404(Project.objects.public(), slug=slug)

@@ -154,6 +154,28 @@ def test_an_anonymous_visitor_gets_the_whole_page_from_memory_without_a_query(cl
         assert text_of(client, url) == first
 
 
+def test_a_page_from_memory_has_every_header_the_whole_stack_gave_it(client, training):
+    """Kept pages are answered above the session, locale and security-header middleware."""
+    for url in (project_url(training.project), results_url(training.project, "en")):
+        made = client.get(url)
+        assert made.headers["Content-Language"] and made.headers["X-Frame-Options"]
+
+        with CaptureQueriesContext(connection) as queries:
+            kept = client.get(url)
+
+        assert len(queries) == 0, url
+        assert dict(kept.headers) == dict(made.headers)
+
+
+def test_a_query_string_or_a_cookie_takes_the_whole_stack(client, training):
+    url = project_url(training.project)
+    client.get(url)
+
+    assert queries_of(client, url + "?utm_source=x") > 0
+    client.cookies["sessionid"] = "not-a-session"
+    assert queries_of(client, url) > 0
+
+
 def test_an_anonymous_page_carries_no_csrf_token_and_sets_no_cookie(training):
     """So its bytes are every visitor's: nobody's token can be served to another."""
     from django.test import Client
