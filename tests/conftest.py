@@ -38,20 +38,41 @@ def demo_card(db):
     return project
 
 
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker):
+    """The rows of the whole demo, loaded once per run (``tests.demo_snapshot``)."""
+    from django.test import override_settings
+
+    from tests import demo_snapshot
+
+    with (
+        django_db_blocker.unblock(),
+        translation.override("pl"),
+        override_settings(PASSWORD_HASHERS=FAST_HASHERS),
+    ):
+        return demo_snapshot.take(lambda: call_command("demo", stdout=io.StringIO()))
+
+
 @pytest.fixture
-def demo_project(db):
-    """The whole demo (people, schedule, certificates, outcomes): about ten seconds."""
+def demo_project(db, demo_snapshot):
+    """The whole demo (people, schedule, certificates, outcomes): the loader's rows copied in,
+    or the loader itself where the copy cannot stand (see ``tests.demo_snapshot``)."""
     from lider.projects.models import Project
     from lider.website.demo.project import SLUG
+    from tests import demo_snapshot as snapshots
 
-    call_command("demo", stdout=io.StringIO())
+    if not snapshots.restore(demo_snapshot):
+        call_command("demo", stdout=io.StringIO())
     return Project.objects.get(slug=SLUG)
+
+
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Real hashers take half a second a password; tests do not need that strength."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture(scope="session")
