@@ -3,7 +3,7 @@
 import pytest
 
 from lider.core.redis_cache import RedisCache
-from tests.website.test_public_cache_served import REDIS, redis_answers
+from tests.served import REDIS, redis_answers
 
 
 @pytest.mark.skipif(not redis_answers(), reason="needs a Redis server")

@@ -4,7 +4,7 @@ import pytest
 
 from lider.core import throttle
 from lider.core.redis_cache import RedisCache
-from tests.website.test_public_cache_served import REDIS, redis_answers
+from tests.served import REDIS, redis_answers
 
 
 def test_the_count_grows_per_key_in_the_memory_cache(db):

@@ -1,18 +1,8 @@
 """`lider worker` runs the tasks a service queued in the database, in another process."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
+from tests.served import SQLITE_RUN_ONLY, Lider
 
-import pytest
-
-# Its server runs on a SQLite database of its own whatever the suite's database is: run once, in
-# the SQLite run (as test_wheel), not again beside PostgreSQL.
-pytestmark = pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="SQLite run only")
-
-LIDER = Path(sys.executable).with_name("lider")
-ROOT = Path(__file__).resolve().parents[2]
+pytestmark = SQLITE_RUN_ONLY
 
 ENQUEUE = """
 import datetime
@@ -36,33 +26,20 @@ print(run.status, run.done, Certificate.objects.count(), *results)
 """
 
 
-def lider(*args, env, check=True):
-    return subprocess.run(
-        [LIDER, *args], env=env, cwd=ROOT, check=check, capture_output=True, text=True, timeout=300
-    )
-
-
-def environment(tmp_path, **extra):
-    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
-    env.update(LIDER_DATA_DIR=str(tmp_path), PYTHONPATH=str(ROOT), **extra)
-    return env
-
-
 def test_a_bulk_issue_queued_by_the_service_is_run_by_the_worker(tmp_path):
-    env = environment(tmp_path, TASKS_BACKEND="django_tasks_db.DatabaseBackend")
-    lider("migrate", "--no-input", env=env)
-    lider("shell", "--no-imports", "-c", ENQUEUE, env=env)
+    lider = Lider(tmp_path, TASKS_BACKEND="django_tasks_db.DatabaseBackend").migrated()
+    lider.shell(ENQUEUE)
     # Queued, not run: the request that started it did no certificate work.
-    assert lider("shell", "--no-imports", "-c", STATE, env=env).stdout.split() == [
+    assert lider.shell(STATE).split() == [
         "pending",
         "0",
         "0",
         "READY",
     ]
 
-    worker = lider("worker", "--batch", "--no-startup-delay", env=env)
+    worker = lider.run("worker", "--batch", "--no-startup-delay")
 
-    assert lider("shell", "--no-imports", "-c", STATE, env=env).stdout.split() == [
+    assert lider.shell(STATE).split() == [
         "done",
         "3",
         "3",
@@ -72,10 +49,10 @@ def test_a_bulk_issue_queued_by_the_service_is_run_by_the_worker(tmp_path):
 
 
 def test_the_worker_refuses_a_backend_that_needs_none(tmp_path):
-    env = environment(tmp_path, TASKS_BACKEND="django_tasks.backends.immediate.ImmediateBackend")
-    lider("migrate", "--no-input", env=env)
+    backend = "django_tasks.backends.immediate.ImmediateBackend"
+    lider = Lider(tmp_path, TASKS_BACKEND=backend).migrated()
 
-    result = lider("worker", "--batch", env=env, check=False)
+    result = lider.run("worker", "--batch", check=False)
 
     assert result.returncode != 0
     assert "not a database backend" in result.stderr or "TASKS_BACKEND" in result.stderr
