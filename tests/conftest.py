@@ -10,13 +10,14 @@ from tests.s3 import s3_server, s3_storage  # noqa: F401 - fixtures: a local S3 
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache: cached public pages and throttling counters of an
-    earlier test (whose rows, and so whose ids, were rolled back) must not leak into it."""
+    earlier test (whose rows, and so whose ids, were rolled back) must not leak into it, nor
+    the pages this process keeps in its memory (trusted for the recheck interval)."""
     from django.core.cache import cache
 
-    from lider.website import public_cache
+    from lider.core import page_store
 
     cache.clear()
-    public_cache.forget_everything_here()
+    page_store.store.clear()
     yield
 
 

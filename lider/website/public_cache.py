@@ -180,9 +180,3 @@ def forget_certificates(codes) -> None:
 
 def forget_all() -> None:
     page_store.drop(GLOBAL, kept_pages.SHARED, kept_pages.DATA)
-
-
-def forget_everything_here() -> None:
-    """Drop this process's whole pages (for tests: a rolled-back test's pages must not be
-    trusted for the recheck interval by the next test)."""
-    page_store.store.clear()
