@@ -1,24 +1,14 @@
-"""Reading people from a spreadsheet an office keeps (XLSX or CSV, Polish column headers).
-
-`read_table` turns the file into rows of strings through the bounded reader of
-`lider.core.table_reader` (calamine gives floats for numbers: a PESEL typed as a number loses
-its leading zeros, so it is padded back to 11 digits); `validate`
-checks every cell and returns the values of new people (`PersonRow`, plain objects: a model
-instance costs more to build than the whole check of its row) with every problem explained in
-Polish by row and column. Lookups (gminas, PESELs already taken) are loaded once, and a value
-repeated down a column (a gmina, an education level) is looked up once, so 10,000 rows take a
-fraction of a second.
-"""
+"""The check of a people import, row by row, streamed over the table's chunks: each cell's
+rules, the lookups (gminas, PESELs already taken), duplicates within the file and against the
+project, and the records Lider already holds (`validate`, `check_chunks`)."""
 
 import datetime
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from operator import itemgetter
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
-from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,143 +18,27 @@ from lider.people import matching
 from lider.people.identifiers import normalise_postal_code, read_pesel
 from lider.people.import_columns import (
     CODED,
-    DATE_FORMATS,
     LABEL,
     REQUIRED,
     SEXES,
     coded_message,
     key,
 )
-from lider.people.import_columns import headers as known_headers
-from lider.people.import_gminas import Gminas, register_gminas  # noqa: F401 (part of this API)
-from lider.people.matching import Match
-from lider.people.models import Person
+from lider.people.import_gminas import Gminas
+from lider.people.importing.rows import (
+    COMPARED,
+    FIELDS,
+    TEXT_LIMITS,
+    Checked,
+    PersonRow,
+    Problem,
+    _date,
+    _header,
+)
 from lider.territory.models import Unit
 
 EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 _email = EmailValidator()
-
-
-@dataclass
-class Problem:
-    row: int  # as the spreadsheet numbers it: the header is row 1
-    column: str
-    message: str
-
-
-@dataclass(slots=True)
-class PersonRow:
-    """The checked values of one person, named as `Person` names them, not saved."""
-
-    first_name: str
-    last_name: str
-    pesel: str = ""
-    other_document_type: str = ""
-    other_document_number: str = ""
-    birth_date: datetime.date | None = None
-    sex: str = ""
-    street: str = ""
-    house_number: str = ""
-    flat_number: str = ""
-    postal_code: str = ""
-    city: str = ""
-    gmina: Unit | None = None
-    phone: str = ""
-    email: str = ""
-    education: str = ""
-    labour_status: str = ""
-    labour_detail: str = ""
-    cares_for_dependants: bool | None = None
-    disability: str = ""
-    minority_or_migrant: str = ""
-    homeless: str = ""
-    other_disadvantage: str = ""
-    pk: int | None = None  # set once saved
-    # Person fields a spreadsheet does not fill.
-    user_id = None
-
-    @property
-    def gmina_id(self) -> int | None:
-        return self.gmina.pk if self.gmina is not None else None
-
-
-@dataclass
-class Checked:
-    people: list[PersonRow] = field(default_factory=list)
-    rows: list[int] = field(default_factory=list)  # spreadsheet row of each person
-    errors: list[Problem] = field(default_factory=list)
-    duplicates: list[Problem] = field(default_factory=list)
-    unknown_columns: list[str] = field(default_factory=list)  # "C: Uwagi": read by nobody
-    matches: list[Match] = field(default_factory=list)  # known, not confirmed: not imported
-    links: list[Match] = field(default_factory=list)  # known, confirmed: in `people`
-    # Known and restricted (GDPR art. 18): reported, never imported nor linked.
-    restricted: list[Problem] = field(default_factory=list)
-    total: int = 0
-    ready: int = 0  # people ready to import (also those handed on and not kept in `people`)
-
-    @property
-    def bad_rows(self) -> list[int]:
-        return sorted({p.row for p in self.errors})
-
-
-def read_table(content: bytes, filename: str) -> list[list[str]]:
-    """Every row of the first sheet as strings (header row first), read within the bounds of
-    `lider.core.table_reader` (size, rows, columns, cell length, unpacked size, time)."""
-    return table_reader.read_table(content, filename)
-
-
-def _date(value: str):
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
-# The columns a row is read into, in this order (absent columns read as ""): the person's
-# data fields (lider.people.fields.PERSON_FIELDS, tests/people/test_importing.py checks), in
-# the order the check below unpacks them.
-FIELDS = (
-    "first_name", "last_name", "pesel", "other_document_type", "other_document_number",
-    "birth_date", "sex", "street", "house_number", "flat_number", "postal_code", "city", "gmina",
-    "phone", "email", "education", "labour_status", "labour_detail", "cares_for_dependants",
-    "disability", "minority_or_migrant", "homeless", "other_disadvantage",
-)  # fmt: skip
-# What the office compares before linking a row to a person Lider already holds.
-COMPARED = tuple(
-    name for name in FIELDS if name not in {"pesel", "other_document_type", "other_document_number"}
-)
-# Free-text columns (text fields without choices; PESEL and postal code have their own
-# checks) and the most characters the database keeps of each.
-TEXT_LIMITS = tuple(
-    (index, name, field.max_length)
-    for index, name in enumerate(FIELDS)
-    if isinstance(field := Person._meta.get_field(name), models.CharField)
-    and not field.choices
-    and name not in {"pesel", "postal_code"}
-)
-
-
-def _header(cells: list[str], result: "Checked") -> list[str | None]:
-    """The field of each column; columns nobody reads go to `result.unknown_columns`, and a
-    field given by two columns refuses the file (which one is meant?)."""
-    known = known_headers()
-    header, where = [], {}
-    for index, cell in enumerate(cells):
-        name = known.get(key(cell)) if cell else None
-        column = table_reader.column_name(index)
-        if cell and name is None:
-            result.unknown_columns.append(f"{column}: {cell}")
-        if name in where:
-            raise TableError(
-                _("Columns %(first)s and %(second)s both mean “%(field)s”: keep one of them.")
-                % {"first": where[name], "second": column, "field": LABEL[name]}
-            )
-        if name:
-            where[name] = column
-        header.append(name)
-    return header
 
 
 def validate(
