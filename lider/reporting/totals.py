@@ -130,7 +130,8 @@ def computed(project) -> dict[tuple, int]:
 
 
 def _by_day(measure: measures.Measure, project, params: dict) -> dict[tuple, int]:
-    """(day, county, sex) → amount: `measures._grouped`'s query, grouped by day and sex too."""
+    """(day, county, sex) → amount: `measures.computing._grouped`'s query, grouped by day and
+    sex too."""
     model = measure.model_class()
     queryset = model.objects.filter(measure.select(project, params, CUMULATIVE)).annotate(
         _county=measure.county_expression()
@@ -142,7 +143,7 @@ def _by_day(measure: measures.Measure, project, params: dict) -> dict[tuple, int
         for row in counted.values_list(*keys, "n"):
             found[(row[0], row[1], (row[2] or "") if measure.sex else "")] += row[-1]
         return dict(found)
-    # Hours: marks counted per session, weighed by its length (as measures._grouped).
+    # Hours: marks counted per session, weighed by its length (as measures.computing._grouped).
     prefix = measure.hours_of
     start, end = f"{prefix}start_time", f"{prefix}end_time"
     counted = queryset.values(*keys, f"{prefix}id", start, end).annotate(n=Count("pk")).order_by()

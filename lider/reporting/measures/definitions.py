@@ -1,34 +1,18 @@
-"""The registry of measurement kinds: how an indicator's value is computed from the records.
-
-An indicator names a measure by key and gives its parameters as JSON (``{"task": 12}``,
-``{"task_kind": "forum", "county": "2409"}``). Each measure knows
-
-* the records it counts — :meth:`Measure.records` returns the queryset of exactly those rows
-  (participants, sessions, entities, attendance marks), for a period or cumulatively, which
-  the drill-down view lists;
-* where a record's sex and county are, so one grouped query gives the total, the women/men
-  split and the split by county;
-* how to aggregate: count distinct records, or sum the hours of attendance marks, or a share
-  (records of one measure as a percentage of another's).
-
-Measures read other apps' tables by relation names only (``certificates__status``), so an app
-that is not installed simply leaves its measures out of :func:`available`.
-"""
+"""What a measure is (`Measure`, its parameters, a period, a figure), the registry of them,
+and every measure Lider knows: which records each counts and where their sex and county are."""
 
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Q, Value
+from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from lider.people.models import Sex
-from lider.projects import hours
 from lider.projects.models import Task
 
 # Enrolment statuses that mean a person took part in the task (not only waiting for a place).
@@ -182,95 +166,6 @@ def available() -> list[Measure]:
 
 def choices():
     return [(m.key, m.label) for m in REGISTRY.values()]
-
-
-# Computing
-
-
-def compute(measure: Measure, project, params: dict, period: Period = CUMULATIVE) -> Figure:
-    """The figure, in one grouped query (two for a share)."""
-    if measure.share_of:
-        return _share(measure, project, params, period)
-    rows = _grouped(measure, project, params, period)
-    # Hours are counted in the project's unit (lider.projects.hours), minutes summed here.
-    per_hour = hours.minutes_per_hour(project.hours_unit) if measure.hours_of else None
-    return _figure(rows, has_sex=measure.sex is not None, minutes_per_hour=per_hour)
-
-
-def _grouped(measure: Measure, project, params: dict, period: Period) -> list[dict]:
-    model = measure.model_class()
-    queryset = model.objects.filter(measure.select(project, params, period)).annotate(
-        _county=measure.county_expression()
-    )
-
-    def metric(condition=None):
-        # Marks are counted once each (their joins run along foreign keys); other records may
-        # meet a condition through several related rows, so they are counted distinct.
-        return Count("pk", filter=condition, distinct=not measure.hours_of)
-
-    annotations = {"total": metric()}
-    if measure.sex:
-        annotations["women"] = metric(Q(**{measure.sex: Sex.FEMALE}))
-        annotations["men"] = metric(Q(**{measure.sex: Sex.MALE}))
-    if not measure.hours_of:
-        return list(queryset.values("_county").annotate(**annotations).order_by("_county"))
-    # Hours: count the marks per session (and county), then weigh each session's count by its
-    # length. The rows grow with sessions, not with marks, and no time arithmetic runs in the
-    # database (SQLite would call a Python function for every mark).
-    prefix = measure.hours_of
-    start, end = f"{prefix}start_time", f"{prefix}end_time"
-    rows = queryset.values("_county", f"{prefix}id", start, end).annotate(**annotations)
-    by_county: dict[str, dict] = {}
-    for row in rows.order_by():
-        length = (row[end].hour - row[start].hour) * 60 + row[end].minute - row[start].minute
-        target = by_county.setdefault(row["_county"], dict.fromkeys(annotations, 0))
-        for name in annotations:
-            target[name] += row[name] * length
-    return [{"_county": county, **values} for county, values in sorted(by_county.items())]
-
-
-def _figure(rows: list[dict], *, has_sex: bool, minutes_per_hour: int | None = None) -> Figure:
-    def value(n) -> Decimal:
-        n = Decimal(n or 0)
-        return (n / minutes_per_hour).quantize(Decimal("0.01")) if minutes_per_hour else n
-
-    by_county = {row["_county"]: value(row["total"]) for row in rows}
-    total = value(sum(row["total"] for row in rows))
-    women = value(sum(row["women"] for row in rows)) if has_sex else None
-    men = value(sum(row["men"] for row in rows)) if has_sex else None
-    return Figure(total=total, women=women, men=men, by_county=by_county)
-
-
-def percent(part, whole) -> Decimal:
-    if not whole:
-        return Decimal(0)
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
-
-
-def parts(measure: Measure) -> tuple[Measure, ...]:
-    """The measures a figure is made of: its own, or a share's numerator and denominator."""
-    if measure.share_of:
-        return tuple(get(key) for key in measure.share_of.split(":"))
-    return (measure,)
-
-
-def _share(measure: Measure, project, params: dict, period: Period) -> Figure:
-    numerator, denominator = (compute(part, project, params, period) for part in parts(measure))
-    return share(numerator, denominator)
-
-
-def share(numerator: Figure, denominator: Figure) -> Figure:
-    """The numerator's figure as a percentage of the denominator's, part by part."""
-    has_sex = numerator.women is not None
-    return Figure(
-        total=percent(numerator.total, denominator.total),
-        women=percent(numerator.women, denominator.women) if has_sex else None,
-        men=percent(numerator.men, denominator.men) if has_sex else None,
-        by_county={
-            code: percent(n, denominator.by_county.get(code, 0))
-            for code, n in numerator.by_county.items()
-        },
-    )
 
 
 # The measures

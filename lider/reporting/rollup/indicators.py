@@ -79,7 +79,7 @@ def _share_certified(projects, indicators, period):
 def _sessions_of_kind(projects, indicators, period):
     session = apps.get_model("delivery", "Session")
     # The county of a session as the measure reads it: its group's, or its venue's when it
-    # belongs to no group (`measures._sessions_of_kind`).
+    # belongs to no group (`measures.definitions._sessions_of_kind`).
     county = Case(
         When(group__isnull=False, then=F("group__county__code")),
         default=F("venue__gmina__parent__code"),
@@ -123,7 +123,7 @@ def _attendance_hours(projects, indicators, period):
     """Minutes attended summed per project and per (project, task), in each project's unit of
     hours. Cumulatively they are read from the pre-aggregated `AttendanceTotal` (one row per
     participant and task, kept current with the marks); for a period, from the marks, counted
-    per session and weighed by its length (as `measures._grouped`)."""
+    per session and weighed by its length (as `measures.computing._grouped`)."""
     # Each project counts in its own unit of hours (teaching or clock hours, as its dashboard);
     # only the projects with such an indicator are read.
     units = {i.goal.project_id: i.goal.project.hours_unit for i in indicators}
