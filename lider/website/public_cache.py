@@ -104,7 +104,7 @@ class PublicPageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        key = (request.path, timezone.localdate()) if _anonymous(request) else None
+        key = _page_key(request) if _anonymous(request) else None
         if key is not None:
             page = page_store.store.get(key)
             if (
@@ -118,6 +118,11 @@ class PublicPageMiddleware:
         if key is not None and keep is not None and _keepable(request, response):
             page_store.keep(key, keep.made_under, response, keep.admits)
         return response
+
+
+def _page_key(request) -> tuple:
+    # The host is asked first: one not allowed is refused (400) as below, never served a page.
+    return (request.get_host(), request.path, timezone.localdate())
 
 
 def _keepable(request, response) -> bool:

@@ -176,6 +176,14 @@ def test_a_query_string_or_a_cookie_takes_the_whole_stack(client, training):
     assert queries_of(client, url) > 0
 
 
+def test_a_host_not_allowed_is_refused_though_the_page_is_kept(client, training, settings):
+    settings.ALLOWED_HOSTS = ["testserver"]
+    url = project_url(training.project)
+    client.get(url)
+
+    assert client.get(url, HTTP_HOST="evil.example").status_code == 400
+
+
 def test_an_anonymous_page_carries_no_csrf_token_and_sets_no_cookie(training):
     """So its bytes are every visitor's: nobody's token can be served to another."""
     from django.test import Client
