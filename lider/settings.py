@@ -182,7 +182,8 @@ else:
 LIDER_CACHE_PUBLIC_PAGES = env_bool("LIDER_CACHE_PUBLIC_PAGES", bool(REDIS_URL))
 # Seconds a worker serves its in-memory copy of a public page before checking the shared cache's
 # tokens again (lider.website.public_cache): the longest a change made elsewhere takes to show.
-LIDER_PUBLIC_PAGE_RECHECK = env_int("LIDER_PUBLIC_PAGE_RECHECK", 1)
+# 0, the default: checked on every request (one Redis round trip), a change shows at once.
+LIDER_PUBLIC_PAGE_RECHECK = env_int("LIDER_PUBLIC_PAGE_RECHECK", 0)
 # The roll-up and the indicators dashboard kept whole per worker for the signed-in user they
 # were made for (lider.core.kept_pages): needs the shared cache, as the public pages do. With
 # Redis the sessions are read from it too (written through to the database).

@@ -11,11 +11,11 @@ For visitors who send no cookie but the CSRF one (no session, no messages: every
 visitor gets the same page, which carries no CSRF token) the whole page is kept in the worker's
 own memory as well (``cached_page``, ``kept``), under the tokens it was made with, and answered
 by ``PublicPageMiddleware`` near the top of the stack: a hit runs no query, no template, no
-session or URL resolution. The worker trusts its copy for ``LIDER_PUBLIC_PAGE_RECHECK``
-seconds (1 by default) after it last saw the tokens unchanged, then asks the shared cache again
-(one round trip): a change made in this worker drops its copies at once, one made elsewhere
-(another worker, the task worker) reaches this worker's memory within that bound. Set it to 0 to
-ask on every request.
+session or URL resolution. By default each hit reads the page's tokens from the shared cache
+(one round trip), so a change made anywhere (this worker, another one, the task worker) shows on
+the very next request. ``LIDER_PUBLIC_PAGE_RECHECK`` seconds above 0 let a worker trust its copy
+that long after it last saw the tokens unchanged (a change made elsewhere then shows within that
+bound; one made in this worker still drops its copies at once).
 """
 
 import contextvars

@@ -210,6 +210,20 @@ def test_a_signed_in_users_page_carries_their_token(client, training):
     assert csrf_tokens_of(response.content.decode())
 
 
+def test_by_default_a_change_made_by_another_process_shows_on_the_next_request(client, training):
+    from django.core.cache import cache
+
+    from lider.website import public_cache
+
+    url = project_url(training.project)
+    client.get(url)
+    assert queries_of(client, url) == 0
+    # Another worker's change: the shared token is dropped, this process's memory is not told.
+    cache.delete(public_cache._token_key(training.project.pk))
+
+    assert queries_of(client, url) > 0  # the tokens are read on every request: made afresh
+
+
 def test_a_change_made_by_another_process_shows_once_the_tokens_are_read_again(
     client, training, settings
 ):

@@ -1,5 +1,6 @@
 """Under gunicorn with Redis, a change made by another process shows on the cached page: at
-once when every request reads the tokens, within the recheck bound (1 s) by default."""
+once when every request reads the tokens (the default), within the recheck bound when one is set
+(1 s)."""
 
 import urllib.request
 
