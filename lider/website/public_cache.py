@@ -104,7 +104,8 @@ class PublicPageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        key = _page_key(request) if _anonymous(request) else None
+        # Read by the views (``_keeping``): they mark a page only when it may be kept here.
+        key = request._lider_public_key = _page_key(request) if _anonymous(request) else None
         if key is not None:
             page = page_store.store.get(key)
             if (
@@ -118,6 +119,11 @@ class PublicPageMiddleware:
         if key is not None and keep is not None and _keepable(request, response):
             page_store.keep(key, keep.made_under, response, keep.admits)
         return response
+
+
+def _keeping(request) -> bool:
+    """Whether ``PublicPageMiddleware`` will keep this request's page (it decided on the way in)."""
+    return getattr(request, "_lider_public_key", None) is not None
 
 
 def _page_key(request) -> tuple:
@@ -141,7 +147,7 @@ def kept(request, token_keys: list[str], render, admits=None):
     (which answers the response and whether it may be kept) and, for anonymous visitors, kept
     by ``PublicPageMiddleware`` under the tokens read before it ran (so a change committed
     meanwhile is never kept as current)."""
-    if not _anonymous(request):
+    if not _keeping(request):
         return render()[0]
     made_under = page_store.read_tokens(token_keys)
     response, keepable = render()
@@ -165,7 +171,7 @@ def cached_page(view):
             made_under = _made_under.get()
         finally:
             _made_under.reset(marker)
-        if made_under is not None and _anonymous(request):
+        if made_under is not None and _keeping(request):
             request._lider_public_keep = _Keep(made_under)
         return response
 
