@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.core.management.color import no_style
-from django.db import connection
+from django.db import connection, transaction
 
 _SKIPPED = {"django_migrations"}
 
@@ -29,22 +29,19 @@ class Snapshot:
 
 def take(load) -> Snapshot:
     """Run ``load()`` in a transaction that is rolled back; the rows it added, per table."""
-    from django.db import transaction
-
     with transaction.atomic():
         before = {table: _rows(table) for table in _tables()}
         load()
         after = {table: _rows(table) for table in _tables()}
         transaction.set_rollback(True)
-    added, usable = {}, True
+    counts, added, usable = {}, {}, True
     for table, (columns, rows) in after.items():
         old = before.get(table, (columns, []))[1]
         kept = set(old)
         new = [row for row in rows if row not in kept]
         usable &= len(rows) - len(new) == len(old)  # every earlier row still there, unchanged
         if new:
-            added[table] = (columns, new)
-    counts = {table: len(before.get(table, ((), []))[1]) for table in added}
+            counts[table], added[table] = len(old), (columns, new)
     return Snapshot(counts, added, usable)
 
 
